@@ -1,0 +1,1 @@
+"""Readers: bytes on disk -> plain values with a position for every key and value. Nothing is executed."""

@@ -1,0 +1,44 @@
+"""What every reader returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class ReadIssue:
+    """A deviation found while reading (syntax, escapes, encoding, duplicate keys ...).
+
+    ``code`` names the rule that reports it (a rule file matches on it), e.g. ``json-syntax``.
+    ``message`` must never contain a secret value: name the key, not the value.
+    """
+
+    code: str
+    message: str
+    line: int
+    column: int
+    pointer: str = ""
+
+
+@dataclass(slots=True)
+class ReadResult:
+    data: Any = None  # plain Python value (dict/list/str/int/float/bool/None); None if nothing usable
+    # RFC 6901 pointer -> (line, column) of the value, both 1-based, columns in code points.
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # pointer of a member -> (line, column) of its key (for unknown-key findings).
+    key_positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    issues: list[ReadIssue] = field(default_factory=list)
+    # Lua only: pointer -> why its value is not statically known (the value is absent from `data`).
+    unknown: dict[str, str] = field(default_factory=dict)
+    # Comments as (line, text without the comment marker); Lua only (inline suppressions).
+    comments: list[tuple[int, str]] = field(default_factory=list)
+    fatal: bool = False  # the file could not be read into anything usable
+
+
+def escape_pointer_token(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join_pointer(parent: str, token: str | int) -> str:
+    return f"{parent}/{escape_pointer_token(token)}"

@@ -1,0 +1,1 @@
+"""Rules are data (top-level ``rules/*.toml``); this package loads, compiles and evaluates them."""

@@ -1,0 +1,1 @@
+"""Inspectors: referenced paths, certificates, keys, cipher strings and file modes -> plain facts."""

@@ -1,0 +1,1 @@
+"""Output formats: text (rich), json, jsonl, sarif, github."""

@@ -1,0 +1,124 @@
+"""A rule's documentation page, rendered from its record (ruff-style headings).
+
+The same text feeds ``emslint rule ID`` and SARIF ``help.markdown`` / ``help.text``. GitHub never shows
+``helpUri``, so the sources are repeated under "References".
+"""
+
+from __future__ import annotations
+
+import re
+
+from emslint.rules.model import Example, Rule
+
+_CWE_URL = "https://cwe.mitre.org/data/definitions/{}.html"
+
+
+def rule_help_markdown(rule: Rule) -> str:
+    out = [f"# {rule.name} ({rule.id})", "", f"**{rule.title}**", "", _meta_line(rule, markdown=True), ""]
+    if rule.summary:
+        out += [rule.summary, ""]
+    out += _section("## What it does", rule.what)
+    out += _section("## Why is this bad?", rule.why)
+    if rule.bad:
+        out += ["## Example", ""]
+        for ex in rule.bad:
+            out += [*_fenced(ex), ""]
+    if rule.good:
+        out += ["## Use instead", ""]
+        for ex in rule.good:
+            out += [*_fenced(ex), ""]
+    out += _section("## How to fix", rule.fix)
+    if rule.options:
+        out += ["## Options", "", *(f"- `{opt}`" for opt in rule.options), ""]
+    refs = [f"- <{url}>" for url in rule.sources]
+    refs += [f"- [{c}]({url})" for c, url in _cwe_links(rule)]
+    if refs:
+        out += ["## References", "", *refs, ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def rule_help_text(rule: Rule) -> str:
+    head = f"{rule.name} ({rule.id}): {rule.title}"
+    out = [head, "", _meta_line(rule, markdown=False), ""]
+    if rule.summary:
+        out += [plain_text(rule.summary), ""]
+    out += _section("What it does", plain_text(rule.what))
+    out += _section("Why is this bad?", plain_text(rule.why))
+    for title, examples in (("Example", rule.bad), ("Use instead", rule.good)):
+        for ex in examples:
+            out += [f"{title} ({ex.language}):", *_indented(ex.code), ""]
+    out += _section("How to fix", plain_text(rule.fix))
+    if rule.options:
+        out += ["Options", "", *(f"  - {opt}" for opt in rule.options), ""]
+    refs = [f"  - {url}" for url in rule.sources] + [f"  - {c}: {url}" for c, url in _cwe_links(rule)]
+    if refs:
+        out += ["References", "", *refs, ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+_MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_MD_CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_MD_STRONG = re.compile(r"(\*\*|__)(.+?)\1", re.DOTALL)
+
+
+def plain_text(markdown: str) -> str:
+    """Inline markdown of authored prose (links, code spans, bold) reduced to plain text."""
+    text = _MD_LINK.sub(r"\1 (\2)", markdown)
+    text = _MD_AUTOLINK.sub(r"\1", text)
+    text = _MD_CODE.sub(lambda m: m.group(2).strip(), text)
+    return _MD_STRONG.sub(r"\2", text)
+
+
+def _meta_line(rule: Rule, *, markdown: bool) -> str:
+    def em(s: str) -> str:
+        return f"**{s}**" if markdown else s
+
+    def code(s: str) -> str:
+        return f"`{s}`" if markdown else s
+
+    severity = em(rule.severity.label)
+    if rule.severity_by_profile:
+        by = ", ".join(f"{p}: {s.label}" for p, s in sorted(rule.severity_by_profile.items()))
+        severity += f" ({by})"
+    parts = [f"Severity: {severity}"]
+    if rule.link:
+        link = f"Link: {code(rule.link)}"
+        if rule.caps:
+            link += f", capped at level {em(rule.caps.label)} while this stands"
+        parts.append(link)
+    elif rule.caps:
+        parts.append(f"Caps the level at {em(rule.caps.label)}")
+    parts.append(f"Group: {code(rule.group)}")
+    if rule.cwe:
+        parts.append("CWE: " + ", ".join(rule.cwe))
+    parts.append(f"Precision: {rule.precision}")
+    if tuple(rule.profiles) != ("production", "development"):
+        parts.append("Profiles: " + ", ".join(rule.profiles))
+    parts.append(f"Status: {rule.status} since {rule.since}")
+    return " · ".join(parts) if markdown else " | ".join(parts)
+
+
+def _section(title: str, body: str) -> list[str]:
+    body = body.strip()
+    return [title, "", body, ""] if body else []
+
+
+def _fenced(ex: Example) -> list[str]:
+    # A fence longer than any backtick run in the code, so examples containing ``` stay intact.
+    longest = max((len(m) for m in re.findall(r"`+", ex.code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}{ex.language}", ex.code.strip("\n"), fence]
+
+
+def _indented(code: str) -> list[str]:
+    return [("    " + line) if line.strip() else "" for line in code.strip("\n").splitlines()]
+
+
+def _cwe_links(rule: Rule) -> list[tuple[str, str]]:
+    links = []
+    for cwe in rule.cwe:
+        number = cwe.upper().removeprefix("CWE-")
+        if number.isdigit():
+            links.append((f"CWE-{number}", _CWE_URL.format(number)))
+    return links

@@ -1,0 +1,660 @@
+"""Read certificate, CA-list, key and PKCS#12 files and turn certificates into plain facts.
+
+Formats: PEM (any number of blocks: certificates, PKCS#8 keys, encrypted PKCS#8, traditional OpenSSL keys
+with or without ``Proc-Type: 4,ENCRYPTED``), DER (certificate, PKCS#8, encrypted PKCS#8, traditional key) and
+PKCS#12 (opened when it has no password; otherwise only its structure is read, see :mod:`.keys`).
+Reading is capped at :data:`MAX_BYTES`; only regular files are opened, read-only and non-blocking.
+No parse error escapes: each one becomes a status with a one-line detail that never quotes file content.
+
+Chain checks use an own path builder (:func:`verify_chain`): issuer/subject names, the signature verified
+with the issuer's public key (by hand: :func:`signed_by`), every certificate's validity at
+``now``, and the issuer being a CA (basicConstraints CA:TRUE and, when keyUsage is present, keyCertSign; a
+self-signed X.509 v1 certificate is accepted as a legacy root, as OpenSSL does without ``-x509_strict``).
+``cryptography.x509.verification`` is not used: it applies the Web-PKI (CA/B Forum) profile, which rejects
+many valid private-PKI certificates that the EMS/LSR (OpenSSL) accept. Path-length constraints, name
+constraints, policies and extended key usage are not checked.
+
+``cryptography`` is imported inside the functions, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from emslint.inspect import keys as k
+
+MAX_BYTES = 1 << 20  # 1 MiB: a CA bundle is ~200 KiB; anything larger is not a certificate file
+EXPIRES_SOON = timedelta(days=30)
+MAX_KDF_ITERATIONS = 1_000_000  # a PKCS#12 asking for more is not opened (treated as password-protected)
+
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 #/-]+)-----(.*?)-----END \1-----", re.DOTALL)
+_CERT_LABELS = {b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE"}
+_TRADITIONAL = {b"RSA PRIVATE KEY": "RSA", b"EC PRIVATE KEY": "EC", b"DSA PRIVATE KEY": "DSA"}
+_OTHER_LABELS = {
+    b"PUBLIC KEY": "a public key",
+    b"RSA PUBLIC KEY": "a public key",
+    b"CERTIFICATE REQUEST": "a certificate signing request",
+    b"NEW CERTIFICATE REQUEST": "a certificate signing request",
+    b"X509 CRL": "a certificate revocation list",
+    b"PKCS7": "a PKCS#7 bundle",
+    b"CMS": "a PKCS#7 bundle",
+    b"OPENSSH PRIVATE KEY": "an OpenSSH private key (OpenSSL cannot load that format)",
+    b"SSH2 ENCRYPTED PRIVATE KEY": "an SSH private key (OpenSSL cannot load that format)",
+}
+# The private key is never used, only its public half and size are read, so the RSA consistency check
+# (~60 ms per 2048-bit key) is skipped.
+_NO_RSA_CHECK = {"unsafe_skip_rsa_key_validation": True}
+_IGNORED_LABELS = {b"EC PARAMETERS", b"DH PARAMETERS", b"DSA PARAMETERS", b"X9.42 DH PARAMETERS"}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading
+
+
+def read_capped(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes | None, str, str]:
+    """(data, status, detail) with status ``ok``, ``too-large``, ``unreadable`` or ``not-a-file``.
+
+    Opens read-only and non-blocking, then checks on the open descriptor that it is a regular file, so a
+    FIFO or device swapped in after path resolution is never read.
+    """
+    flags = (
+        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    )
+    try:
+        fd = os.open(path, flags)
+    except PermissionError:
+        return None, "unreadable", "permission denied"
+    except OSError:
+        return None, "unreadable", "the file cannot be opened"
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, "not-a-file", "not a regular file"
+        if st.st_size > max_bytes:
+            return None, "too-large", f"file is larger than {max_bytes // 1024} KiB"
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(fd, max_bytes + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:
+            return None, "too-large", f"file is larger than {max_bytes // 1024} KiB"
+        return b"".join(chunks), "ok", ""
+    except OSError:
+        return None, "unreadable", "the file cannot be read"
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Parsing
+
+
+@dataclass(slots=True)
+class Pkcs12Info:
+    opened: bool  # opened without a password (None or empty)
+    structure: k.Pkcs12Structure | None
+
+
+@dataclass(slots=True)
+class Material:
+    """Everything found in one file."""
+
+    format: str = "unknown"  # "pem" | "der" | "pkcs12" | "empty" | "unknown"
+    certs: list[Any] = field(default_factory=list)  # cryptography x509.Certificate, file order
+    keys: list[k.KeyInfo] = field(default_factory=list)
+    pkcs12: Pkcs12Info | None = None
+    other: list[str] = field(default_factory=list)  # "a public key", "a certificate signing request", ...
+    problems: list[str] = field(default_factory=list)  # blocks that did not parse (no content quoted)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.certs or self.keys or self.pkcs12 or self.other)
+
+
+def parse_material(data: bytes) -> Material:
+    """Parse a file's bytes. Never raises."""
+    if not data.strip():
+        return Material(format="empty", problems=["the file is empty"])
+    if b"-----BEGIN " in data:
+        return _parse_pem(data)
+    try:
+        return _parse_der(data)
+    except Exception:  # hostile input: any failure means unparsable
+        return Material(format="unknown", problems=["neither PEM nor DER"])
+
+
+def _parse_pem(data: bytes) -> Material:
+    material = Material(format="pem")
+    blocks = list(_PEM_BLOCK.finditer(data))
+    if not blocks:
+        material.problems.append("PEM block without a matching END line")
+    for number, match in enumerate(blocks, start=1):
+        label = match.group(1)
+        try:
+            _parse_pem_block(material, label, match.group(0), match.group(2))
+        except Exception:  # hostile input: any failure means unparsable
+            material.problems.append(
+                f"PEM block {number} ({label.decode('ascii', 'replace')}) does not parse"
+            )
+    return material
+
+
+def _split_pem_body(body: bytes) -> tuple[dict[str, str], bytes]:
+    headers: dict[str, str] = {}
+    lines = [line.strip() for line in body.replace(b"\r", b"").split(b"\n")]
+    b64: list[bytes] = []
+    for line in lines:
+        if b":" in line and not b64:
+            name, _, value = line.partition(b":")
+            headers[name.strip().decode("ascii", "replace")] = value.strip().decode("ascii", "replace")
+        elif line:
+            b64.append(line)
+    return headers, base64.b64decode(b"".join(b64), validate=True)
+
+
+def _parse_pem_block(material: Material, label: bytes, block: bytes, body: bytes) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    if label in _IGNORED_LABELS:
+        return
+    if label in _OTHER_LABELS:
+        material.other.append(_OTHER_LABELS[label])
+        return
+    headers, der = _split_pem_body(body)
+    if label in _CERT_LABELS:
+        if label == b"TRUSTED CERTIFICATE":  # OpenSSL aux trust data follows the certificate
+            der = der[: k.read_tlv(der).end]
+        material.certs.append(x509.load_der_x509_certificate(der))
+    elif label == b"PRIVATE KEY":
+        material.keys.append(
+            k.key_from_private(serialization.load_der_private_key(der, None, **_NO_RSA_CHECK), "pkcs8")
+        )
+    elif label == b"ENCRYPTED PRIVATE KEY":
+        encryption = k.analyse_encrypted_pkcs8(der)
+        material.keys.append(k.KeyInfo("pkcs8-encrypted", encrypted=True, encryption=encryption))
+    elif label in _TRADITIONAL:
+        if "ENCRYPTED" in headers.get("Proc-Type", "").upper():
+            encryption = k.analyse_dek_info(headers.get("DEK-Info"))
+            info = k.KeyInfo(
+                "traditional-encrypted", _TRADITIONAL[label], encrypted=True, encryption=encryption
+            )
+            material.keys.append(info)
+        else:
+            material.keys.append(
+                k.key_from_private(
+                    serialization.load_pem_private_key(block, None, **_NO_RSA_CHECK), "traditional"
+                )
+            )
+    else:
+        material.other.append(f"a PEM block labelled {label.decode('ascii', 'replace')}")
+
+
+def _parse_der(data: bytes) -> Material:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    if k.looks_like_pkcs12(data):
+        return _parse_pkcs12(data)
+    material = Material(format="der")
+    top = k.read_one(data)  # raises for anything that is not one ASN.1 element
+    parts = k.children(top) if top.tag == k.SEQUENCE else []
+    if len(parts) == 3 and parts[0].tag == k.SEQUENCE and parts[2].tag == k.BIT_STRING:
+        material.certs.append(x509.load_der_x509_certificate(data))
+    elif k.looks_like_encrypted_pkcs8(data):
+        material.keys.append(
+            k.KeyInfo("pkcs8-encrypted", encrypted=True, encryption=k.analyse_encrypted_pkcs8(data))
+        )
+    elif len(parts) == 2 and parts[0].tag == k.SEQUENCE and parts[1].tag == k.BIT_STRING:
+        material.other.append("a public key")
+    else:
+        material.keys.append(
+            k.key_from_private(serialization.load_der_private_key(data, None, **_NO_RSA_CHECK), "der")
+        )
+    return material
+
+
+def _parse_pkcs12(data: bytes) -> Material:
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    material = Material(format="pkcs12")
+    try:
+        structure = k.analyse_pkcs12(data)
+    except k.DerError:
+        material.problems.append("PKCS#12 structure does not parse")
+        return material
+    loaded = None
+    # Opening runs the file's own KDF iteration count: a hostile file could ask for billions.
+    passwords = (None, b"") if _kdf_cost(structure) <= MAX_KDF_ITERATIONS else ()
+    for password in passwords:
+        try:
+            loaded = pkcs12.load_pkcs12(data, password)
+            break
+        except Exception:  # wrong password, unsupported algorithm and damage look alike
+            continue
+    if loaded is None:
+        material.pkcs12 = Pkcs12Info(False, structure)
+        encryption = structure.key_encryption
+        if structure.plain_key_bag:
+            material.keys.append(k.KeyInfo("pkcs12", note="unencrypted key bag"))
+        elif encryption is not None:
+            material.keys.append(k.KeyInfo("pkcs12", encrypted=True, encryption=encryption))
+        return material
+    material.pkcs12 = Pkcs12Info(True, structure)
+    if loaded.key is not None:
+        info = k.key_from_private(loaded.key, "pkcs12")
+        info.note = "opens without a password"
+        material.keys.append(info)
+    if loaded.cert is not None:
+        material.certs.append(loaded.cert.certificate)
+    material.certs.extend(c.certificate for c in loaded.additional_certs)
+    return material
+
+
+def _kdf_cost(structure: k.Pkcs12Structure) -> int:
+    counts = [structure.mac[1] if structure.mac else 0]
+    if structure.key_encryption is not None:
+        counts.append(structure.key_encryption.iterations or 0)
+    return max(counts)
+
+
+def load_material(path: Path, max_bytes: int = MAX_BYTES) -> tuple[Material | None, str, str]:
+    """(material, status, detail).
+
+    Status ``ok``, ``too-large``, ``unreadable``, ``not-a-file`` or ``unparsable``.
+    """
+    data, status, detail = read_capped(path, max_bytes)
+    if data is None:
+        return None, status, detail
+    material = parse_material(data)
+    if material.empty:
+        return (
+            material,
+            "unparsable",
+            material.problems[0] if material.problems else "no certificate or key found",
+        )
+    if material.problems:
+        return material, "unparsable", material.problems[0]
+    return material, "ok", ""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Certificate facts
+
+_SIG_HASH_BY_OID = {
+    "1.2.840.113549.1.1.2": "md2",
+    "1.2.840.113549.1.1.3": "md4",
+    "1.2.840.113549.1.1.4": "md5",
+    "1.2.840.113549.1.1.5": "sha1",
+    "1.3.14.3.2.29": "sha1",
+    "1.2.840.113549.1.1.14": "sha224",
+    "1.2.840.113549.1.1.11": "sha256",
+    "1.2.840.113549.1.1.12": "sha384",
+    "1.2.840.113549.1.1.13": "sha512",
+    "1.2.840.10045.4.1": "sha1",
+    "1.2.840.10045.4.3.1": "sha224",
+    "1.2.840.10045.4.3.2": "sha256",
+    "1.2.840.10045.4.3.3": "sha384",
+    "1.2.840.10045.4.3.4": "sha512",
+    "1.2.840.10040.4.3": "sha1",
+    "2.16.840.1.101.3.4.3.1": "sha224",
+    "2.16.840.1.101.3.4.3.2": "sha256",
+}
+WEAK_SIGNATURE_HASHES = frozenset({"md2", "md4", "md5", "sha1"})
+WILDCARD_BINDS = frozenset({"0.0.0.0", "::", "*", "0:0:0:0:0:0:0:0"})
+
+
+def utc(now: datetime) -> datetime:
+    return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def fingerprint_sha256(cert: Any) -> str:
+    from cryptography.hazmat.primitives import hashes
+
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+def _attr(name: Any, oid: Any) -> str | None:
+    try:
+        values = name.get_attributes_for_oid(oid)
+    except (ValueError, TypeError):
+        return None
+    return str(values[0].value) if values else None
+
+
+def subject_attr(cert: Any, field_name: str, *, issuer: bool = False) -> str | None:
+    """``CN``, ``O`` or ``OU`` of the subject (or issuer)."""
+    from cryptography.x509.oid import NameOID
+
+    oid = {"CN": NameOID.COMMON_NAME, "O": NameOID.ORGANIZATION_NAME, "OU": NameOID.ORGANIZATIONAL_UNIT_NAME}
+    try:
+        name = cert.issuer if issuer else cert.subject
+    except ValueError:
+        return None
+    return _attr(name, oid[field_name])
+
+
+def _extension(cert: Any, cls: Any) -> Any:
+    from cryptography import x509
+
+    try:
+        return cert.extensions.get_extension_for_class(cls).value
+    except (x509.ExtensionNotFound, ValueError):
+        return None
+
+
+def is_ca(cert: Any) -> bool:
+    from cryptography import x509
+
+    bc = _extension(cert, x509.BasicConstraints)
+    return bool(bc and bc.ca)
+
+
+def key_cert_sign(cert: Any) -> bool:
+    from cryptography import x509
+
+    ku = _extension(cert, x509.KeyUsage)
+    return bool(ku and ku.key_cert_sign)
+
+
+def can_issue(cert: Any) -> bool:
+    """CA:TRUE and (no keyUsage or keyCertSign); or a self-signed v1 certificate (a legacy root)."""
+    from cryptography import x509
+
+    if cert.version == x509.Version.v1:
+        return is_self_signed(cert)
+    ku = _extension(cert, x509.KeyUsage)
+    return is_ca(cert) and (ku is None or ku.key_cert_sign)
+
+
+def signed_by(child: Any, issuer: Any) -> bool:
+    """Names match and ``child``'s signature verifies with ``issuer``'s public key.
+
+    Verified by hand rather than with ``verify_directly_issued_by``, which refuses SHA-1 and MD5 signatures:
+    the EMS's OpenSSL accepts those, so the chain is judged as it would, and the weak hash is reported apart.
+    """
+    if not _names_match(child, issuer):
+        return False
+    try:
+        return _verify_signature(child, issuer.public_key())
+    except Exception:  # InvalidSignature, unsupported algorithm, key/algorithm mismatch
+        return False
+
+
+_HASH_CLASSES = {
+    "md5": "MD5",
+    "sha1": "SHA1",
+    "sha224": "SHA224",
+    "sha256": "SHA256",
+    "sha384": "SHA384",
+    "sha512": "SHA512",
+}
+_RSA_PSS = "1.2.840.113549.1.1.10"
+
+
+def _verify_signature(child: Any, pub: Any) -> bool:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa
+
+    signature, tbs = child.signature, child.tbs_certificate_bytes
+    if isinstance(pub, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey):
+        pub.verify(signature, tbs)
+        return True
+    digest_name = _HASH_CLASSES.get(signature_hash(child) or "")
+    if digest_name is None:
+        return False
+    digest = getattr(hashes, digest_name)()
+    if isinstance(pub, rsa.RSAPublicKey):
+        if child.signature_algorithm_oid.dotted_string == _RSA_PSS:
+            pad = child.signature_algorithm_parameters
+        else:
+            pad = padding.PKCS1v15()
+        pub.verify(signature, tbs, pad, digest)
+    elif isinstance(pub, ec.EllipticCurvePublicKey):
+        pub.verify(signature, tbs, ec.ECDSA(digest))
+    elif isinstance(pub, dsa.DSAPublicKey):
+        pub.verify(signature, tbs, digest)
+    else:
+        return False
+    return True
+
+
+def is_self_signed(cert: Any) -> bool:
+    try:
+        if cert.subject != cert.issuer:
+            return False
+    except ValueError:
+        return False
+    return signed_by(cert, cert)
+
+
+def signature_hash(cert: Any) -> str | None:
+    try:
+        algorithm = cert.signature_hash_algorithm
+        if algorithm is not None:
+            return str(algorithm.name).lower()
+    except Exception:  # UnsupportedAlgorithm for md2/md4 and exotic OIDs
+        pass
+    return _SIG_HASH_BY_OID.get(cert.signature_algorithm_oid.dotted_string)
+
+
+def public_key_facts(cert: Any) -> tuple[str | None, int | None, str | None]:
+    try:
+        return k.describe_public_key(cert.public_key())
+    except Exception:  # unsupported key types
+        return None, None, None
+
+
+def weak_reason(cert: Any, *, anchor: bool = False) -> str | None:
+    """Weak key, or a weak signature hash.
+
+    The hash is ignored for trust anchors: their self-signature is never checked.
+    """
+    kind, bits, _ = public_key_facts(cert)
+    reason = k.weak_key_reason(kind, bits)
+    if reason:
+        return reason
+    digest = signature_hash(cert)
+    if not anchor and digest in WEAK_SIGNATURE_HASHES:
+        return f"{digest.upper()} signature"
+    return None
+
+
+def sans(cert: Any) -> tuple[list[str], list[Any]] | None:
+    """(DNS names, IP addresses) of the subjectAltName extension, None when there is none."""
+    from cryptography import x509
+
+    san = _extension(cert, x509.SubjectAlternativeName)
+    if san is None:
+        return None
+    return list(san.get_values_for_type(x509.DNSName)), list(san.get_values_for_type(x509.IPAddress))
+
+
+def _dns_match(pattern: str, host: str) -> bool:
+    """RFC 6125 §6.4: exact match, or ``*`` as the whole left-most label matching exactly one label."""
+    pattern = pattern.strip().lower().rstrip(".")
+    if pattern.startswith("*."):
+        rest = pattern[2:]
+        label, dot, host_rest = host.partition(".")
+        return bool(label and dot) and "*" not in rest and "." in rest and host_rest == rest
+    return "*" not in pattern and pattern == host
+
+
+def _as_ip(text: str) -> Any:
+    try:
+        return ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return None
+
+
+def hostname_matches(cert: Any, host: str | None) -> bool | None:
+    """SAN DNS/IP match (wildcards per RFC 6125), CN only when there is no SAN. None: nothing to check."""
+    if host is None:
+        return None
+    host = host.strip().lower().rstrip(".")
+    if not host or host.strip("[]") in WILDCARD_BINDS:
+        return None
+    ip = _as_ip(host)
+    names = sans(cert)
+    if names is not None:
+        dns, ips = names
+        if ip is not None:
+            return any(ip == other for other in ips)
+        return any(_dns_match(pattern, host) for pattern in dns)
+    cn = subject_attr(cert, "CN")
+    if cn is None:
+        return False
+    if ip is not None:
+        return _as_ip(cn) == ip
+    return _dns_match(cn, host)
+
+
+def in_validity(cert: Any, now: datetime) -> bool:
+    return cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
+
+
+def certificate_facts(cert: Any, now: datetime) -> dict:
+    """Facts of one certificate (relations such as hostname and chain are added by the caller)."""
+    from cryptography import x509
+
+    now = utc(now)
+    before, after = cert.not_valid_before_utc, cert.not_valid_after_utc
+    kind, bits, curve = public_key_facts(cert)
+    names = sans(cert)
+    left = after - now
+    expired = now > after
+    self_signed = is_self_signed(cert)
+    return {
+        "subject_cn": subject_attr(cert, "CN"),
+        "issuer_cn": subject_attr(cert, "CN", issuer=True),
+        "version": 1 if cert.version == x509.Version.v1 else 3,
+        "self_signed": self_signed,
+        "is_ca": is_ca(cert),
+        "key_cert_sign": key_cert_sign(cert),
+        "key_type": kind,
+        "key_bits": bits,
+        "key_curve": curve,
+        "signature_hash": signature_hash(cert),
+        "weak": weak_reason(cert, anchor=self_signed and can_issue(cert)),
+        "not_before": iso(before),
+        "not_after": iso(after),
+        "days_left": left.days,
+        "expired": expired,
+        "not_yet_valid": now < before,
+        "expires_soon": not expired and left < EXPIRES_SOON,
+        "fingerprint_sha256": fingerprint_sha256(cert),
+        "san": None if names is None else [*names[0], *(str(ip) for ip in names[1])],
+        "hostname": None,
+        "hostname_at": None,
+        "hostname_ok": None,
+        "chains_to": None,
+        "chain_ok": None,
+        "chain_detail": None,
+        "criteria_mismatch": None,
+    }
+
+
+def ca_list_facts(certs: list[Any], now: datetime) -> dict:
+    """Counts over a CA list.
+
+    ``non_ca``: cannot issue (see :func:`can_issue`); ``weak``: see :func:`weak_reason`.
+    """
+    now = utc(now)
+    return {
+        "count": len(certs),
+        "non_ca": sum(1 for c in certs if not can_issue(c)),
+        "expired": sum(1 for c in certs if now > c.not_valid_after_utc),
+        "weak": sum(1 for c in certs if weak_reason(c, anchor=is_self_signed(c)) is not None),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Chains
+
+
+@dataclass(frozen=True, slots=True)
+class ChainResult:
+    ok: bool
+    detail: str  # why not, or "" when ok
+    anchor: Any = None  # the trust anchor reached
+
+
+def verify_chain(
+    leaf: Any, intermediates: list[Any], anchors: list[Any], now: datetime, depth: int = 8
+) -> ChainResult:
+    """Does ``leaf`` chain to one of ``anchors``, possibly through ``intermediates`` (the rest of its file)?
+
+    The own checker described in the module docstring. Every certificate on the path must be within its
+    validity period at ``now``; a leaf that is itself in the CA list (a pinned self-signed certificate) is
+    trusted as it is.
+    """
+    now = utc(now)
+    anchor_ders = {_der(a): a for a in anchors}
+    if not in_validity(leaf, now):
+        return ChainResult(False, "the certificate is outside its validity period")
+    if _der(leaf) in anchor_ders:
+        return ChainResult(True, "", anchor_ders[_der(leaf)])
+    return _walk(leaf, intermediates, anchors, now, depth, set())
+
+
+def _walk(
+    cert: Any, pool: list[Any], anchors: list[Any], now: datetime, depth: int, used: set[bytes]
+) -> ChainResult:
+    problem = "not issued by any certificate in the CA list"
+    for anchor in anchors:
+        if not signed_by(cert, anchor):
+            if _names_match(cert, anchor):
+                problem = "the issuer's signature does not verify"
+            continue
+        if not can_issue(anchor):
+            problem = "the issuing certificate is not a CA (no CA:TRUE or keyCertSign)"
+        elif not in_validity(anchor, now):
+            problem = "the issuing CA certificate is outside its validity period"
+        else:
+            return ChainResult(True, "", anchor)
+    if depth <= 0:
+        return ChainResult(False, "chain too long")
+    for inter in pool:
+        der = _der(inter)
+        if der in used or not signed_by(cert, inter):
+            continue
+        if not can_issue(inter):
+            problem = "an intermediate certificate is not a CA"
+            continue
+        if not in_validity(inter, now):
+            problem = "an intermediate certificate is outside its validity period"
+            continue
+        result = _walk(inter, pool, anchors, now, depth - 1, used | {der})
+        if result.ok:
+            return result
+        problem = result.detail
+    return ChainResult(False, problem)
+
+
+def _names_match(child: Any, issuer: Any) -> bool:
+    try:
+        return child.issuer == issuer.subject
+    except ValueError:
+        return False
+
+
+def _der(cert: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return cert.public_bytes(serialization.Encoding.DER)

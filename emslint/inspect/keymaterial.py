@@ -1,0 +1,640 @@
+"""The deployment-level inspector: every certificate, CA list and key file the configs reference -> ``files``.
+
+One plain-JSON item per referenced file (and one per fingerprint allowlist), in a fixed order (config.json
+first, then config.lua). Every item has the same keys (``null`` when not applicable), see
+:data:`ITEM_KEYS`; ``cert``, ``ca``, ``key`` and ``mode`` have fixed keys too.
+
+Roles (reference §g):
+
+============================  ========  ==========================================  ==============
+role                          link      source                                      expects
+============================  ========  ==========================================  ==============
+ems-rest-server-cert          ems-rest  ems ``/http_server/certificate``            certificate
+ems-rest-server-key           ems-rest  ems ``/http_server/private_key``            private-key
+platform-ca                   platform  ems ``/certificates/cert_chain`` (or ``/i``) ca-list
+platform-client-cert          platform  ems ``/certificates/client_cert``           certificate
+platform-client-key           platform  ems ``/certificates/key_file``              key-or-pkcs12
+edge-ca                       lsr-rest  ems ``/certificates/http_client_ca_certs``  ca-list
+ems-ca-for-lsr                ems-rest  lsr ``/scripts/rap_cert_file``              ca-list
+lsr-server-cert               lsr-rest  lsr ``/scripts/script_resource_certificate_chain``  certificate
+lsr-server-key                lsr-rest  lsr ``/scripts/script_resource_private_key``  private-key
+fingerprint-allowlist         lsr-rest  ems ``/certificates/fingerprint_allowlist`` (or ``_whitelist``)
+fingerprint-allowlist         ems-rest  lsr ``/scripts/fingerprint_allowlist`` (or ``_whitelist``)
+============================  ========  ==========================================  ==============
+
+Relations:
+
+* ``cert.hostname`` of the EMS server certificate is ``scripts.rap_host`` (the name the LSR dials and checks)
+  when config.lua sets a usable one, else ``http_server.host``; of the LSR server certificate it is
+  ``scripts.script_resource_host``. ``hostname_at`` says where it came from. Wildcard binds give
+  ``hostname_ok: null``.
+* ``cert.chain_ok`` of the EMS server certificate: does it chain to ``rap_cert_file`` (the LSR validates the
+  EMS with it)? Of the LSR server certificate: to ``http_client_ca_certs``, else ``cert_chain`` (the EMS
+  validates the LSR with those). ``null`` when no CA list is configured or it could not be read.
+* ``cert.criteria_mismatch`` (platform-ca items only, else ``null``): the platform's own certificate is not on
+  disk, so ``validation_criteria`` can only be checked for shape (by the schema) and, here, its issuer entries
+  (``CA_Cert_Common_Name``, ``CA_Cert_Organization``, ``CA_Cert_Organizational_Name``) against the subjects of
+  the CA list: an entry that no certificate of the list satisfies is listed (the platform may still send an
+  intermediate that does: treat as a hint). ``Cert_*`` entries are never checkable.
+* ``key.matches_certificate``: the key's public key equals the paired certificate's (or, without a configured
+  pair, a certificate in the same file, e.g. a PKCS#12). ``null`` while the key is encrypted.
+* Fingerprint entries match when, after removing colons and whitespace and lower-casing, they equal the
+  SHA-256 fingerprint of the EMS or the LSR server certificate (leaf).
+
+``in_use`` tells whether the deployment uses the file at all (e.g. ``http_server.ssl`` is on); ``null`` when
+not statically known.
+
+A config value that is absent, ``null``, ``""`` (the documented "empty" default) or ``{"$unknown": ...}``
+is "not set" and gets no item; a blank value (``" "``) is reported as a placeholder. Values that are not
+strings are left to the schema checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from emslint.inspect.paths import OK, ResolvedPath
+
+ITEM_KEYS: tuple[str, ...] = (
+    "at",
+    "link",
+    "role",
+    "expects",
+    "path",
+    "related",
+    "status",
+    "detail",
+    "found",
+    "format",
+    "in_use",
+    "cert",
+    "ca",
+    "key",
+    "mode",
+    "entries",
+    "any_match",
+)
+
+STATUSES: tuple[str, ...] = (
+    "ok",
+    "missing",
+    "windows-path",
+    "placeholder",
+    "outside-root",
+    "not-a-file",
+    "control-chars",
+    "too-large",
+    "unreadable",
+    "unparsable",
+    "wrong-kind",
+)
+
+_FOUND_FILE = {"ok", "too-large", "unreadable", "unparsable", "wrong-kind"}
+
+
+@dataclass(slots=True)
+class _Spec:
+    file: str  # "ems" | "lsr"
+    pointer: str
+    link: str
+    role: str
+    expects: str
+    text: str
+
+
+@dataclass(slots=True)
+class _Entry:
+    spec: _Spec
+    item: dict
+    material: Any = None  # certificates.Material or None
+    resolved: Path | None = None
+    display: str | None = None
+    certs: list[Any] = field(default_factory=list)
+
+
+def inspect_key_material(
+    ems: dict | None,
+    lsr: dict | None,
+    *,
+    resolve: Callable[[str], ResolvedPath],
+    now: datetime,
+    display: Callable[[Path], str],
+    folder_owner_uid: int | None = None,
+) -> list[dict]:
+    """Inspect every referenced certificate, CA list and key file; return the facts ``files`` items.
+
+    ``resolve`` turns a configured path into a :class:`ResolvedPath` (see :mod:`.paths`); ``display`` gives a
+    path as reports show it; ``now`` (UTC) drives every time check; ``folder_owner_uid``, the microserver
+    folder's owner, feeds ``mode.owner_differs`` (``None``: not compared).
+    """
+    ems = ems if isinstance(ems, dict) else None
+    lsr = lsr if isinstance(lsr, dict) else None
+    specs = _ems_specs(ems) + _lsr_specs(lsr)
+    cache: dict[Path, tuple[Any, str, str]] = {}
+    entries = [_inspect_one(spec, resolve, display, now, cache, folder_owner_uid) for spec in specs]
+    by_role: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        by_role.setdefault(entry.spec.role, []).append(entry)
+        entry.item["in_use"] = _in_use(entry.spec.role, ems, lsr)
+    _relate(by_role, ems, lsr, now)
+    items = [e.item for e in entries]
+    items.extend(_fingerprint_items(ems, lsr, by_role))
+    return items
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Which files
+
+
+def _get(doc: Any, *path: str, keep_unknown: bool = False) -> Any:
+    """The value at ``path``; ``{"$unknown": ...}`` counts as not set unless ``keep_unknown``."""
+    for name in path:
+        if not isinstance(doc, dict):
+            return None
+        doc = doc.get(name)
+    if not keep_unknown and isinstance(doc, dict) and "$unknown" in doc:
+        return None
+    return doc
+
+
+def _flag_at(doc: Any, *path: str) -> bool | None:
+    """A boolean setting: absent = False (reference §c), not statically known = None."""
+    return _flag(_get(doc, *path, keep_unknown=True))
+
+
+def _path_value(value: Any) -> str | None:
+    return value if isinstance(value, str) and value != "" else None
+
+
+_EMS_FILES = (
+    (("http_server", "certificate"), "ems-rest", "ems-rest-server-cert", "certificate"),
+    (("http_server", "private_key"), "ems-rest", "ems-rest-server-key", "private-key"),
+    (("certificates", "cert_chain"), "platform", "platform-ca", "ca-list"),
+    (("certificates", "client_cert"), "platform", "platform-client-cert", "certificate"),
+    (("certificates", "key_file"), "platform", "platform-client-key", "key-or-pkcs12"),
+    (("certificates", "http_client_ca_certs"), "lsr-rest", "edge-ca", "ca-list"),
+)
+_LSR_FILES = (
+    ("rap_cert_file", "ems-rest", "ems-ca-for-lsr", "ca-list"),
+    ("script_resource_certificate_chain", "lsr-rest", "lsr-server-cert", "certificate"),
+    ("script_resource_private_key", "lsr-rest", "lsr-server-key", "private-key"),
+)
+
+
+def _ems_specs(ems: dict | None) -> list[_Spec]:
+    if ems is None:
+        return []
+    specs: list[_Spec] = []
+    for path, link, role, expects in _EMS_FILES:
+        pointer = "/" + "/".join(path)
+        value = _get(ems, *path)
+        # cert_chain's 5.4.0 array form: one item per element
+        pairs = (
+            [(f"{pointer}/{i}", v) for i, v in enumerate(value)]
+            if isinstance(value, list)
+            else [(pointer, value)]
+        )
+        for at, element in pairs:
+            text = _path_value(element)
+            if text is not None:
+                specs.append(_Spec("ems", at, link, role, expects, text))
+    return specs
+
+
+def _lsr_specs(lsr: dict | None) -> list[_Spec]:
+    if lsr is None:
+        return []
+    specs = []
+    for key, link, role, expects in _LSR_FILES:
+        text = _path_value(_get(lsr, key))
+        if text is not None:
+            specs.append(_Spec("lsr", f"/scripts/{key}", link, role, expects, text))
+    return specs
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One file
+
+
+def _blank_item(spec: _Spec) -> dict:
+    item: dict[str, Any] = dict.fromkeys(ITEM_KEYS)
+    item.update(
+        at={"file": spec.file, "pointer": spec.pointer},
+        link=spec.link,
+        role=spec.role,
+        expects=spec.expects,
+        related=[],
+        detail="",
+    )
+    return item
+
+
+def _inspect_one(
+    spec: _Spec,
+    resolve: Callable[[str], ResolvedPath],
+    display: Callable[[Path], str],
+    now: datetime,
+    cache: dict[Path, tuple[Any, str, str]],
+    folder_owner_uid: int | None,
+) -> _Entry:
+    from emslint.inspect import certificates as c
+
+    entry = _Entry(spec, _blank_item(spec))
+    item = entry.item
+    resolved = resolve(spec.text)
+    if resolved.status != OK or resolved.path is None:
+        item.update(status=resolved.status, detail=resolved.detail)
+        return entry
+    entry.resolved = resolved.path
+    entry.display = _display(display, resolved.path)
+    item.update(path=entry.display, related=[entry.display])
+    key = _cache_key(resolved.path)
+    if key not in cache:
+        cache[key] = c.load_material(resolved.path)
+    material, status, detail = cache[key]
+    entry.material = material
+    item.update(status=status, detail=detail)
+    if material is not None:
+        try:
+            _describe(entry, now)
+        except Exception:  # hostile content must never stop the analysis
+            item.update(
+                status="unparsable", detail="the file content could not be analysed", cert=None, key=None
+            )
+    if item["status"] not in _FOUND_FILE:
+        item.update(path=None, related=[])
+    elif _wants_mode(entry):
+        from emslint.inspect.permissions import mode_facts
+
+        item["mode"] = mode_facts(resolved.path, folder_owner_uid=folder_owner_uid)
+    return entry
+
+
+def _display(display: Callable[[Path], str], path: Path) -> str:
+    try:
+        return display(path)
+    except Exception:  # a display helper that cannot place the path (e.g. outside the root)
+        return path.as_posix()
+
+
+def _cache_key(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
+
+
+def _wants_mode(entry: _Entry) -> bool:
+    if entry.spec.expects in ("private-key", "key-or-pkcs12"):
+        return True
+    m = entry.material
+    return m is not None and bool(m.keys or m.pkcs12)
+
+
+def _describe(entry: _Entry, now: datetime) -> None:
+    from emslint.inspect import certificates as c
+
+    item, material, expects = entry.item, entry.material, entry.spec.expects
+    item["format"] = material.format if material.format in ("pem", "der", "pkcs12") else None
+    found, wrong = _found(material, expects)
+    item["found"] = found
+    if material.empty:
+        return
+    entry.certs = list(material.certs)
+    if material.certs:
+        item["cert"] = c.certificate_facts(material.certs[0], now)
+    if expects == "ca-list" and material.certs:
+        item["ca"] = c.ca_list_facts(material.certs, now)
+    if material.keys or material.pkcs12:
+        item["key"] = _key_facts(material)
+    if wrong:
+        item.update(status="wrong-kind", detail=wrong)
+    elif item["status"] == "ok":
+        item["detail"] = _summary(item)
+
+
+def _found(material: Any, expects: str) -> tuple[str | None, str | None]:
+    """(found, wrong-kind detail or None)."""
+    p12 = material.pkcs12 is not None
+    other = material.other[0] if material.other else "nothing usable"
+    if expects in ("certificate", "ca-list"):
+        if p12:
+            return "pkcs12", "file is PKCS#12; a PEM certificate file is expected"
+        if material.certs:
+            return expects, None
+        if material.keys:
+            return "private-key", "file holds a private key, not a certificate"
+        return None, f"file holds {other}, not a certificate"
+    if p12:
+        if expects == "private-key":
+            return "pkcs12", "file is PKCS#12; a PEM private key is expected"
+        return "pkcs12", None if material.keys else "the PKCS#12 file holds no private key"
+    if material.keys:
+        return "private-key", None
+    if material.certs:
+        return "certificate", "file holds a certificate, not a private key"
+    return None, f"file holds {other}, not a private key"
+
+
+def _key_facts(material: Any) -> dict:
+    from emslint.inspect import keys as k
+
+    info = material.keys[0] if material.keys else k.KeyInfo("pkcs12", encrypted=True)
+    enc = info.encryption if info.encrypted else None
+    return {
+        "type": info.type,
+        "bits": info.bits,
+        "curve": info.curve,
+        "weak": k.weak_key_reason(info.type, info.bits),
+        "encrypted": info.encrypted,
+        "encryption": enc.scheme if enc else None,
+        "prf": enc.prf if enc else None,
+        "weak_encryption": enc.weak if enc else None,
+        "iterations": enc.iterations if enc else None,
+        "passphrase_configured": False,
+        "matches_certificate": None,
+        "fips_loadable": k.fips_loadable(info),
+        "source": info.source,
+    }
+
+
+def _summary(item: dict) -> str:
+    cert, ca, key = item["cert"], item["ca"], item["key"]
+    if ca is not None:
+        return f"CA list with {ca['count']} certificate(s)"
+    if cert is not None and item["found"] == "certificate":
+        who = f"CN={cert['subject_cn']}" if cert["subject_cn"] else "no CN"
+        return (
+            f"certificate {who}, {cert['key_type']} {cert['key_bits']}, valid until {cert['not_after'][:10]}"
+        )
+    if key is not None:
+        size = f" {key['bits']}" if key["bits"] else ""
+        kind = f"{key['type']}{size} private key" if key["type"] else "private key"
+        protection = (
+            f"encrypted ({key['encryption'] or 'unknown scheme'})" if key["encrypted"] else "not encrypted"
+        )
+        return f"{kind}, {protection}"
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Relations between files
+
+
+_PASSPHRASES = {
+    "ems-rest": ("ems", ("http_server", "passphrase")),
+    "platform": ("ems", ("certificates", "key_passphrase")),
+    "lsr-rest": ("lsr", ("script_resource_passphrase",)),
+}
+_PAIRS = {
+    "ems-rest-server-key": "ems-rest-server-cert",
+    "platform-client-key": "platform-client-cert",
+    "lsr-server-key": "lsr-server-cert",
+    "ems-rest-server-cert": "ems-rest-server-cert",
+    "platform-client-cert": "platform-client-cert",
+    "lsr-server-cert": "lsr-server-cert",
+}
+
+
+def _relate(by_role: dict[str, list[_Entry]], ems: dict | None, lsr: dict | None, now: datetime) -> None:
+    for entries in by_role.values():
+        for entry in entries:
+            if entry.item["key"] is not None:
+                _relate_key(entry, by_role, ems, lsr)
+    for entry in by_role.get("ems-rest-server-cert", []):
+        _set_hostname(entry, *_ems_host(ems, lsr))
+        _set_chain(entry, by_role.get("ems-ca-for-lsr", []), now)
+    for entry in by_role.get("lsr-server-cert", []):
+        host = _host(_get(lsr, "script_resource_host"))
+        _set_hostname(
+            entry, host, {"file": "lsr", "pointer": "/scripts/script_resource_host"} if host else None
+        )
+        anchors = by_role.get("edge-ca") or by_role.get("platform-ca", [])
+        _set_chain(entry, anchors, now)
+    platform = by_role.get("platform-ca", [])
+    if platform:
+        mismatch = _criteria_mismatch(_get(ems, "certificates", "validation_criteria"), platform)
+        for entry in platform:
+            if entry.item["cert"] is not None:
+                entry.item["cert"]["criteria_mismatch"] = mismatch
+
+
+def _relate_key(entry: _Entry, by_role: dict[str, list[_Entry]], ems: dict | None, lsr: dict | None) -> None:
+    from emslint.inspect import keys as k
+
+    key = entry.item["key"]
+    source = _PASSPHRASES.get(entry.spec.link)
+    if source is not None and entry.spec.role not in ("platform-ca", "edge-ca", "ems-ca-for-lsr"):
+        doc = ems if source[0] == "ems" else lsr
+        value = _get(doc, *source[1])
+        key["passphrase_configured"] = isinstance(value, str) and value.strip() != ""
+    info = entry.material.keys[0] if entry.material.keys else None
+    if info is None or info.public_key is None:
+        return
+    partner = by_role.get(_PAIRS.get(entry.spec.role, ""), [])
+    certs = partner[0].certs if partner and partner[0].certs else entry.certs
+    if certs:
+        key["matches_certificate"] = k.same_public_key(info.public_key, certs[0].public_key())
+
+
+def _host(value: Any) -> str | None:
+    """A configured host usable as a name to check (not a placeholder such as ``EMS IP Address``)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or re.search(r"\s|[<>{}]", text):
+        return None
+    return text
+
+
+def _ems_host(ems: dict | None, lsr: dict | None) -> tuple[str | None, dict | None]:
+    rap = _host(_get(lsr, "rap_host"))
+    if rap is not None:
+        return rap, {"file": "lsr", "pointer": "/scripts/rap_host"}
+    host = _host(_get(ems, "http_server", "host"))
+    return host, ({"file": "ems", "pointer": "/http_server/host"} if host else None)
+
+
+def _set_hostname(entry: _Entry, host: str | None, at: dict | None) -> None:
+    from emslint.inspect import certificates as c
+
+    cert = entry.item["cert"]
+    if cert is None or not entry.certs:
+        return
+    cert["hostname"] = host
+    cert["hostname_at"] = at
+    cert["hostname_ok"] = c.hostname_matches(entry.certs[0], host)
+
+
+def _set_chain(entry: _Entry, ca_entries: list[_Entry], now: datetime) -> None:
+    from emslint.inspect import certificates as c
+
+    cert = entry.item["cert"]
+    if cert is None or not entry.certs or not ca_entries:
+        return
+    usable = [e for e in ca_entries if e.certs]
+    if not usable:
+        status = ca_entries[0].item["status"]
+        cert["chain_detail"] = f"the configured CA list cannot be used ({status})"
+        return
+    anchors = [a for e in usable for a in e.certs]
+    result = c.verify_chain(entry.certs[0], entry.certs[1:], anchors, now)
+    home = next((e for e in usable if any(a is result.anchor for a in e.certs)), usable[0])
+    cert["chains_to"] = home.display
+    cert["chain_ok"] = result.ok
+    cert["chain_detail"] = result.detail or None
+
+
+_CRITERIA_FIELDS = {
+    "CA_Cert_Common_Name": "CN",
+    "CA_Cert_Organization": "O",
+    "CA_Cert_Organizational_Name": "OU",
+}
+
+
+def _criteria_mismatch(criteria: Any, platform: list[_Entry]) -> list[str]:
+    from emslint.inspect import certificates as c
+
+    if not isinstance(criteria, dict):
+        return []
+    certs = [cert for e in platform for cert in e.certs]
+    mismatch = []
+    for name, attr in _CRITERIA_FIELDS.items():
+        wanted = criteria.get(name)
+        if not isinstance(wanted, str) or not certs:
+            continue
+        values = {(c.subject_attr(cert, attr) or "").strip().casefold() for cert in certs}
+        if wanted.strip().casefold() not in values:
+            mismatch.append(name)
+    return mismatch
+
+
+def _flag(value: Any) -> bool | None:
+    if isinstance(value, dict):
+        return None  # {"$unknown": ...}
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return value is True
+
+
+def _all(*flags: bool | None) -> bool | None:
+    """Three-valued AND: False wins over unknown."""
+    if any(f is False for f in flags):
+        return False
+    return None if any(f is None for f in flags) else True
+
+
+def _in_use(role: str, ems: dict | None, lsr: dict | None) -> bool | None:
+    if role.startswith("ems-rest-server"):
+        return _flag_at(ems, "http_server", "ssl")
+    if role.startswith("platform"):
+        encryption = _get(ems, "ws_connection", "encryption")
+        ssl = isinstance(encryption, str) and encryption.strip().lower() == "ssl"
+        if role == "platform-ca":
+            return _all(ssl, _flag_at(ems, "certificates", "validate"))
+        return ssl
+    if role in ("edge-ca", "fingerprint-allowlist-ems"):
+        return _edge_tls(ems, lsr)
+    if role in ("ems-ca-for-lsr", "fingerprint-allowlist-lsr"):
+        return _all(_flag_at(lsr, "rap_ssl"), _flag_at(lsr, "rap_validate"))
+    if role.startswith("lsr-server"):
+        return _flag_at(lsr, "script_resource_ssl")
+    return None
+
+
+def _edge_tls(ems: dict | None, lsr: dict | None) -> bool | None:
+    """Does the EMS call an edge resource over HTTPS (the LSR, or an auto_bind entry)?"""
+    binds = _get(ems, "auto_bind")
+    https_bind = isinstance(binds, list) and any(
+        isinstance(b, dict)
+        and isinstance(b.get("protocol"), str)
+        and b["protocol"].strip().lower() == "https"
+        for b in binds
+    )
+    lsr_ssl = _flag_at(lsr, "script_resource_ssl") if lsr is not None else False
+    if https_bind or lsr_ssl:
+        return True
+    return None if lsr_ssl is None else False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Fingerprint allowlists
+
+_FP_PLAIN = re.compile(r"^[0-9A-Fa-f]{64}$")
+_FP_COLONS = re.compile(r"^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31}$")
+
+
+def _fingerprint_items(ems: dict | None, lsr: dict | None, by_role: dict[str, list[_Entry]]) -> list[dict]:
+    servers: dict[str, str] = {}
+    for role in ("ems-rest-server-cert", "lsr-server-cert"):
+        for entry in by_role.get(role, []):
+            if entry.item["cert"] is not None and entry.display:
+                servers.setdefault(entry.item["cert"]["fingerprint_sha256"], entry.display)
+    items = []
+    for name in ("fingerprint_allowlist", "fingerprint_whitelist"):
+        value = _get(ems, "certificates", name)
+        if value is not None:
+            pointer = f"/certificates/{name}"
+            values = value if isinstance(value, list) else [value]
+            pointers = (
+                [f"{pointer}/{i}" for i in range(len(values))] if isinstance(value, list) else [pointer]
+            )
+            items.append(_fp_item("ems", pointer, "lsr-rest", values, pointers, servers, _edge_tls(ems, lsr)))
+        value = _get(lsr, name)
+        if value is not None:
+            pointer = f"/scripts/{name}"
+            if isinstance(value, str):
+                values = value.split(",") if value.strip() else []
+            else:
+                values = value if isinstance(value, list) else [value]
+            in_use = _in_use("fingerprint-allowlist-lsr", ems, lsr)
+            items.append(
+                _fp_item("lsr", pointer, "ems-rest", values, [pointer] * len(values), servers, in_use)
+            )
+    return items
+
+
+def _fp_item(
+    file: str,
+    pointer: str,
+    link: str,
+    values: list[Any],
+    pointers: list[str],
+    servers: dict[str, str],
+    in_use: bool | None,
+) -> dict:
+    item: dict[str, Any] = dict.fromkeys(ITEM_KEYS)
+    entries = []
+    related: list[str] = []
+    for index, (value, at) in enumerate(zip(values, pointers, strict=True)):
+        text = value if isinstance(value, str) else ""
+        well_formed = bool(_FP_PLAIN.match(text) or _FP_COLONS.match(text))
+        normal = re.sub(r"[\s:]", "", text).lower()
+        matches = normal in servers
+        if matches and servers[normal] not in related:
+            related.append(servers[normal])
+        entries.append({"index": index, "pointer": at, "well_formed": well_formed, "matches": matches})
+    any_match = any(e["matches"] for e in entries) if entries and servers else None
+    malformed = sum(1 for e in entries if not e["well_formed"])
+    detail = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
+    if malformed:
+        detail += f", {malformed} not a SHA-256 fingerprint (64 hex digits, colons optional)"
+    if any_match is False:
+        detail += ", none matches a configured server certificate"
+    item.update(
+        at={"file": file, "pointer": pointer},
+        link=link,
+        role="fingerprint-allowlist",
+        related=related,
+        status="ok",
+        detail=detail,
+        in_use=in_use,
+        entries=entries,
+        any_match=any_match,
+    )
+    return item

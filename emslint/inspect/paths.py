@@ -1,0 +1,188 @@
+"""Resolve a path written in config.json / config.lua to a file on disk, without ever opening it.
+
+Status values of :class:`ResolvedPath`:
+
+* ``ok``            a regular file exists there (``path`` is the file to read)
+* ``missing``       nothing there (``path`` is the location the EMS/LSR would try first)
+* ``windows-path``  ``C:\\...``, ``C:/...``, ``C:rel``, ``\\\\server\\share``, ``\\rooted``, or backslashes,
+                    on a POSIX machine: understood, but not resolvable here
+* ``placeholder``   a template value: ``/path/to/...``, ``/pathto/...``, ``<EMS_HOME>/...``, ``{TOKEN}``,
+                    prose such as ``Path to CA cert file.``, an empty or blank value
+* ``outside-root``  a symlink on the way leads out of the scanned tree: not followed
+* ``not-a-file``    a directory, FIFO, socket or device: never opened
+* ``control-chars`` the value holds control characters (mangled by a JSON/Lua escape such as ``\\f``
+                    or ``\\t``)
+* ``unreadable``    the file system refused to tell (permission denied on a folder, symlink loop,
+                    name too long)
+
+Relative paths are tried against the microserver folder first (the EMS and LSR run from it), then against
+the folder of the config file. Absolute paths are used as written, except that symlinks that lead out of
+``scan_root`` are never followed, wherever they sit.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+OK = "ok"
+MISSING = "missing"
+WINDOWS_PATH = "windows-path"
+PLACEHOLDER = "placeholder"
+OUTSIDE_ROOT = "outside-root"
+NOT_A_FILE = "not-a-file"
+CONTROL_CHARS = "control-chars"
+UNREADABLE = "unreadable"
+
+STATUSES: tuple[str, ...] = (
+    OK,
+    MISSING,
+    WINDOWS_PATH,
+    PLACEHOLDER,
+    OUTSIDE_ROOT,
+    NOT_A_FILE,
+    CONTROL_CHARS,
+    UNREADABLE,
+)
+
+
+@dataclass(frozen=True)
+class ResolvedPath:
+    text: str  # the value as configured (never shown for secrets: paths are not secrets)
+    path: (
+        Path | None
+    )  # the file (ok, not-a-file), the first location tried (missing), the link (outside-root)
+    status: str
+    detail: str  # one line for a finding message
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_DRIVE = re.compile(r"^[A-Za-z]:")  # C:\x, C:/x and the drive-relative C:x
+_PLACEHOLDER_PREFIX = re.compile(r"^/?path/?to(/|\b)|^/pathto/", re.IGNORECASE)
+_ANGLE_OR_BRACE = re.compile(r"<[^<>]*>|\{[^{}]*\}|\$\{")
+_PROSE_START = re.compile(
+    r"^(path|full path|absolute path|location|enter|insert|put|your|the|some|a|an)\b", re.IGNORECASE
+)
+
+
+def resolve_config_path(
+    text: str, *, microserver_root: Path, config_dir: Path, scan_root: Path
+) -> ResolvedPath:
+    """Classify ``text`` and find the file it names. Never raises for any string input."""
+    early = _classify_text(text)
+    if early is not None:
+        return early
+    candidates = [Path(text)] if os.path.isabs(text) else [microserver_root / text, config_dir / text]
+    for candidate in candidates:
+        found = _probe(text, candidate, scan_root)
+        if found is not None:
+            return found
+    if "\\" in text and os.name != "nt":
+        return ResolvedPath(
+            text, None, WINDOWS_PATH, "a path with backslashes (Windows) cannot be resolved here"
+        )
+    where = "as written" if os.path.isabs(text) else "relative to the microserver folder or the config folder"
+    return ResolvedPath(text, candidates[0], MISSING, f"file not found ({where})")
+
+
+def _classify_text(text: str) -> ResolvedPath | None:
+    """The verdicts that need no file system access."""
+    if not isinstance(text, str):
+        return ResolvedPath(str(text), None, PLACEHOLDER, "not a path string")
+    if text.strip() == "":
+        return ResolvedPath(text, None, PLACEHOLDER, "empty path")
+    if _CONTROL.search(text):
+        return ResolvedPath(
+            text,
+            None,
+            CONTROL_CHARS,
+            "path contains control characters (a backslash escape such as \\f or \\t)",
+        )
+    if _is_placeholder(text):
+        return ResolvedPath(text, None, PLACEHOLDER, "placeholder path from a template, not a real file")
+    if os.name != "nt" and (_DRIVE.match(text) or text.startswith("\\")):
+        return ResolvedPath(text, None, WINDOWS_PATH, "a Windows path cannot be resolved on this machine")
+    return None
+
+
+def _is_placeholder(text: str) -> bool:
+    t = text.strip()
+    if _PLACEHOLDER_PREFIX.match(t) or _ANGLE_OR_BRACE.search(t):
+        return True
+    if "/" in t or "\\" in t:
+        return False
+    # Prose such as "Path to CA cert file." or "Enter path here": words, no separator, no file extension.
+    words = t.split()
+    return len(words) >= 2 and (t.endswith(".") or bool(_PROSE_START.match(t)))
+
+
+def _probe(text: str, candidate: Path, scan_root: Path) -> ResolvedPath | None:
+    """The verdict for one candidate location, or None when nothing is there."""
+    try:
+        if not os.path.lexists(candidate):
+            return None
+        escape = _symlink_escape(candidate, scan_root)
+        if escape is not None:
+            return ResolvedPath(
+                text, candidate, OUTSIDE_ROOT, "a symbolic link leads out of the scanned folder"
+            )
+        st = os.stat(candidate)
+    except FileNotFoundError:
+        # a dangling symlink inside the tree
+        return ResolvedPath(text, candidate, MISSING, "symbolic link to a file that does not exist")
+    except (OSError, RuntimeError, ValueError) as exc:
+        return ResolvedPath(text, candidate, UNREADABLE, _os_reason(exc))
+    if not stat.S_ISREG(st.st_mode):
+        return ResolvedPath(text, candidate, NOT_A_FILE, f"not a regular file ({_kind(st.st_mode)})")
+    return ResolvedPath(text, candidate, OK, "")
+
+
+def _symlink_escape(candidate: Path, scan_root: Path) -> Path | None:
+    """The first symlink on ``candidate``'s way whose target lies outside ``scan_root``.
+
+    Symlinks among the ancestors of ``scan_root`` itself (``/tmp -> /private/tmp``) are part of the root and
+    ignored. ``resolve()`` walks every other link.
+    """
+    root_lexical = Path(os.path.abspath(scan_root))
+    root_real = Path(os.path.realpath(scan_root))
+    # Not normalised: "certs/../x" must still look at "certs", which may be a link.
+    lexical = candidate if candidate.is_absolute() else Path.cwd() / candidate
+    prefix = Path(lexical.anchor)
+    for part in lexical.parts[1:]:
+        prefix = prefix / part
+        if _is_within(root_lexical, prefix) or not os.path.islink(prefix):
+            continue
+        target = prefix.resolve(strict=False)
+        if not _is_within(target, root_real):
+            return prefix
+    return None
+
+
+def _is_within(path: Path, root: Path) -> bool:
+    return path == root or path.is_relative_to(root)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def _os_reason(exc: BaseException) -> str:
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "symbolic link loop"
+    if isinstance(exc, PermissionError):
+        return "permission denied while looking up the path"
+    if getattr(exc, "errno", None) == errno.ENAMETOOLONG:
+        return "path name too long"
+    return "the path cannot be examined"

@@ -1,0 +1,34 @@
+"""POSIX permission facts of a file: read with ``stat``, never changed, never opened."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+def mode_facts(path: Path, *, folder_owner_uid: int | None = None) -> dict | None:
+    """Mode bits and owner of ``path`` (following symlinks: the file the EMS/LSR actually reads).
+
+    Call it on regular files only (a path that :func:`emslint.inspect.paths.resolve_config_path` reported
+    ``ok``): on a FIFO or device the bits mean something else. Returns ``None`` on Windows, where POSIX modes
+    are meaningless, and when the file cannot be examined. ``owner_differs`` compares the owner with
+    ``folder_owner_uid`` (the microserver folder's owner, i.e. the service account); ``None`` without it.
+    Note that root reads any file whatever its mode; the bits are still reported as they are.
+    """
+    if os.name == "nt":
+        return None
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    mode = stat.S_IMODE(st.st_mode)
+    return {
+        "octal": f"{mode:04o}",
+        "group_readable": bool(mode & stat.S_IRGRP),
+        "group_writable": bool(mode & stat.S_IWGRP),
+        "world_readable": bool(mode & stat.S_IROTH),
+        "world_writable": bool(mode & stat.S_IWOTH),
+        "owner_uid": st.st_uid,
+        "owner_differs": None if folder_owner_uid is None else st.st_uid != folder_owner_uid,
+    }

@@ -1,0 +1,237 @@
+"""resolve_config_path: every status, with a passing and a failing case each."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from emslint.inspect.paths import STATUSES, ResolvedPath, resolve_config_path
+
+posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX path semantics")
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> dict[str, Path]:
+    scan = tmp_path / "scan"
+    ms = scan / "microserver"
+    etc = ms / "etc"
+    etc.mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.pem").write_text("x")
+    return {"scan": scan, "ms": ms, "etc": etc, "outside": outside}
+
+
+def resolve(tree: dict[str, Path], text: str) -> ResolvedPath:
+    return resolve_config_path(
+        text, microserver_root=tree["ms"], config_dir=tree["etc"], scan_root=tree["scan"]
+    )
+
+
+def test_relative_resolves_against_microserver_root_first(tree):
+    (tree["ms"] / "certs").mkdir()
+    (tree["ms"] / "certs" / "a.pem").write_text("root")
+    (tree["etc"] / "certs").mkdir()
+    (tree["etc"] / "certs" / "a.pem").write_text("etc")
+    result = resolve(tree, "certs/a.pem")
+    assert result.status == "ok"
+    assert result.path == tree["ms"] / "certs" / "a.pem"
+
+
+def test_relative_falls_back_to_config_dir(tree):
+    (tree["etc"] / "b.pem").write_text("etc")
+    result = resolve(tree, "b.pem")
+    assert (result.status, result.path) == ("ok", tree["etc"] / "b.pem")
+
+
+def test_absolute_path_used_as_written_even_outside_root(tree):
+    result = resolve(tree, str(tree["outside"] / "secret.pem"))
+    assert result.status == "ok"
+
+
+def test_missing_relative_reports_first_location(tree):
+    result = resolve(tree, "etc/nope.pem")
+    assert result.status == "missing"
+    assert result.path == tree["ms"] / "etc" / "nope.pem"
+    assert "not found" in result.detail
+
+
+def test_missing_absolute(tree):
+    assert resolve(tree, str(tree["ms"] / "nope.pem")).status == "missing"
+
+
+@posix_only
+@pytest.mark.parametrize(
+    "text",
+    [
+        "C:\\certs\\ems.pem",
+        "C:/certs/ems.pem",
+        "d:\\\\path",
+        "\\\\server\\share\\ca.pem",
+        "\\certs\\x.pem",
+        "C:ThingWorxems.cer",
+        "certs\\ems.pem",
+    ],
+)
+def test_windows_paths_are_understood_not_resolved(tree, text):
+    result = resolve(tree, text)
+    assert result.status == "windows-path"
+    assert result.path is None
+
+
+@posix_only
+def test_backslash_name_that_exists_is_a_file(tree):
+    (tree["ms"] / "odd\\name.pem").write_text("x")
+    assert resolve(tree, "odd\\name.pem").status == "ok"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/path/to/certificate/file",
+        "/path/to/ca_cert/file",
+        "/pathto/key",
+        "path/to/key.pem",
+        "<EMS_HOME>/certs/ca.pem",
+        "{CERT_DIR}/ca.pem",
+        "${HOME}/ca.pem",
+        "Path to CA cert file.",
+        "Enter path here",
+        "",
+        "   ",
+    ],
+)
+def test_placeholders(tree, text):
+    assert resolve(tree, text).status == "placeholder"
+
+
+@pytest.mark.parametrize("text", ["my cert.pem", "certs/path.pem", "topath/x.pem"])
+def test_real_names_are_not_placeholders(tree, text):
+    target = tree["ms"] / text
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("x")
+    assert resolve(tree, text).status == "ok"
+
+
+@pytest.mark.parametrize("text", ["C:\\some\x0colder\\ca.pem", "certs/\tab.pem", "x\x00y", "a\nb", "\x85x"])
+def test_control_characters(tree, text):
+    result = resolve(tree, text)
+    assert result.status == "control-chars"
+    assert "control" in result.detail
+
+
+def test_no_control_characters_in_normal_path(tree):
+    (tree["ms"] / "ok.pem").write_text("x")
+    assert resolve(tree, "ok.pem").status == "ok"
+
+
+@posix_only
+def test_symlink_out_of_root_is_not_followed(tree):
+    (tree["ms"] / "link.pem").symlink_to(tree["outside"] / "secret.pem")
+    result = resolve(tree, "link.pem")
+    assert result.status == "outside-root"
+    assert result.path == tree["ms"] / "link.pem"
+
+
+@posix_only
+def test_symlinked_folder_out_of_root(tree):
+    (tree["ms"] / "certs").symlink_to(tree["outside"], target_is_directory=True)
+    assert resolve(tree, "certs/secret.pem").status == "outside-root"
+
+
+@posix_only
+def test_symlinked_folder_then_dotdot_still_checked(tree):
+    (tree["ms"] / "certs").symlink_to(tree["outside"], target_is_directory=True)
+    (tree["outside"].parent / "x.pem").write_text("x")  # where the OS lands: outside/..
+    assert resolve(tree, "certs/../x.pem").status == "outside-root"
+
+
+@posix_only
+def test_absolute_symlink_out_of_root_is_not_followed(tree):
+    link = tree["outside"] / "link.pem"
+    link.symlink_to(tree["outside"] / "secret.pem")
+    assert resolve(tree, str(link)).status == "outside-root"
+
+
+@posix_only
+def test_symlink_inside_root_is_followed(tree):
+    (tree["etc"] / "real.pem").write_text("x")
+    (tree["ms"] / "link.pem").symlink_to(tree["etc"] / "real.pem")
+    result = resolve(tree, "link.pem")
+    assert result.status == "ok"
+
+
+@posix_only
+def test_symlinked_scan_root_ancestor_is_fine(tmp_path):
+    real = tmp_path / "real"
+    (real / "ms" / "etc").mkdir(parents=True)
+    (real / "ms" / "a.pem").write_text("x")
+    alias = tmp_path / "alias"
+    alias.symlink_to(real, target_is_directory=True)
+    result = resolve_config_path(
+        "a.pem", microserver_root=alias / "ms", config_dir=alias / "ms" / "etc", scan_root=alias
+    )
+    assert result.status == "ok"
+
+
+@posix_only
+def test_dangling_symlink_is_missing(tree):
+    (tree["ms"] / "dangling.pem").symlink_to(tree["ms"] / "gone.pem")
+    assert resolve(tree, "dangling.pem").status == "missing"
+
+
+@posix_only
+def test_symlink_loop_is_unreadable(tree):
+    (tree["ms"] / "a").symlink_to(tree["ms"] / "b")
+    (tree["ms"] / "b").symlink_to(tree["ms"] / "a")
+    result = resolve(tree, "a")
+    assert result.status == "unreadable"
+    assert "loop" in result.detail
+
+
+def test_directory_is_not_a_file(tree):
+    (tree["ms"] / "certs").mkdir()
+    result = resolve(tree, "certs")
+    assert result.status == "not-a-file"
+    assert "directory" in result.detail
+
+
+@posix_only
+def test_fifo_is_not_a_file_and_not_opened(tree):
+    os.mkfifo(tree["ms"] / "pipe.pem")
+    result = resolve(tree, "pipe.pem")  # opening a FIFO for reading would block: the test would hang
+    assert result.status == "not-a-file"
+    assert "FIFO" in result.detail
+
+
+@posix_only
+def test_device_is_not_a_file(tmp_path):
+    result = resolve_config_path(
+        "/dev/null", microserver_root=tmp_path, config_dir=tmp_path, scan_root=Path("/")
+    )
+    assert result.status == "not-a-file"
+
+
+def test_statuses_are_declared():
+    assert set(STATUSES) >= {
+        "ok",
+        "missing",
+        "windows-path",
+        "placeholder",
+        "outside-root",
+        "not-a-file",
+        "control-chars",
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_gives_a_status(tmp_path_factory, text):
+    root = tmp_path_factory.getbasetemp()
+    result = resolve_config_path(text, microserver_root=root, config_dir=root, scan_root=root)
+    assert result.status in STATUSES
+    assert "\n" not in result.detail

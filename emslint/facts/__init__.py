@@ -1,0 +1,1 @@
+"""Build the facts document (docs/architecture.md) that the declarative rules are evaluated over."""

@@ -1,0 +1,208 @@
+"""Assemble the facts document of one target (docs/architecture.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from emslint.discover import Target
+from emslint.facts.derive import derive
+from emslint.facts.normalize import effective_ems, effective_lsr
+from emslint.facts.secrets import secret_items
+from emslint.facts.sources import SourceFile, Sources
+
+
+@dataclass(slots=True)
+class FactOptions:
+    profile: str = "production"
+    now: datetime | None = None
+    ems_version: str | None = None
+    platform_java: int | None = None
+    fips_build: bool | None = None
+    cipher_build: str = "default"
+
+
+def _scripts(source: SourceFile | None) -> Any:
+    if source is None or source.result is None or not isinstance(source.result.data, dict):
+        return None
+    return source.result.data.get("scripts")
+
+
+def _data(source: SourceFile | None) -> Any:
+    if source is None or source.result is None:
+        return None
+    return source.result.data
+
+
+def _lsr_defaults() -> dict:
+    from emslint.schema.defaults import defaults
+
+    found = defaults("lsr")
+    return found.get("scripts", found) if isinstance(found, dict) else {}
+
+
+def _issue_items(sources: Sources) -> list[dict]:
+    items = []
+    for source in sources.files:
+        for issue in source.issues:
+            items.append(
+                {
+                    "at": {"file": source.role, "pointer": issue.pointer, "line": issue.line, "column": issue.column},
+                    "code": issue.code,
+                    "detail": issue.message,
+                }
+            )
+    return items
+
+
+class _Display:
+    def __init__(self, target: Target) -> None:
+        self.root = target.root.resolve()
+        self.display = target.display
+
+    def __call__(self, path: Path) -> str:
+        try:
+            rest = path.resolve().relative_to(self.root)
+        except (ValueError, OSError, RuntimeError):
+            return str(path)
+        if self.display in ("", "."):
+            return rest.as_posix()
+        return f"{self.display.rstrip('/')}/{rest.as_posix()}"
+
+
+def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | None, options: FactOptions) -> list:
+    from emslint.inspect.permissions import mode_facts
+
+    display = _Display(target)
+    items: list[dict] = []
+    folder_uid = _uid(target.root)
+    for config in target.files:
+        if config.template:
+            continue
+        items.append(
+            {
+                "at": {"file": config.role, "pointer": "", "line": 1, "column": 1},
+                "role": f"{config.role}-config",
+                "link": None,
+                "path": config.display,
+                "related": [],
+                "status": "ok",
+                "mode": mode_facts(config.path, folder_owner_uid=folder_uid),
+            }
+        )
+    for dp in _dp_files(target):
+        items.append(
+            {
+                "at": {"file": "ems", "pointer": "", "line": 1, "column": 1},
+                "role": "data-protection-key",
+                "link": None,
+                "path": display(dp),
+                "related": [display(dp)],
+                "status": "ok",
+                "detail": display(dp),
+                "mode": mode_facts(dp, folder_owner_uid=folder_uid),
+            }
+        )
+    if ems is None and lsr is None:
+        return items
+    from emslint.inspect.keymaterial import inspect_key_material
+    from emslint.inspect.paths import resolve_config_path
+
+    config_dir = next((f.path.parent for f in target.files), target.root)
+
+    def resolve(text: str):  # noqa: ANN202 - the inspector's own type
+        return resolve_config_path(text, microserver_root=target.root, config_dir=config_dir, scan_root=target.scan_root)
+
+    now = options.now or datetime.now().astimezone()
+    items.extend(
+        inspect_key_material(ems, lsr, resolve=resolve, now=now, display=display, folder_owner_uid=folder_uid)
+    )
+    return items
+
+
+def _uid(path: Path) -> int | None:
+    try:
+        return path.stat().st_uid
+    except OSError:
+        return None
+
+
+def _dp_files(target: Target) -> list[Path]:
+    found = []
+    for folder in {f.path.parent for f in target.files} | {target.root}:
+        candidate = folder / "dp.dat"
+        try:
+            if candidate.is_file() and not candidate.is_symlink():
+                found.append(candidate)
+        except OSError:
+            continue
+    return sorted(set(found))
+
+
+def _cipher_item(ems: dict | None, ems_raw: Any, options: FactOptions) -> dict | None:
+    if not ems:
+        return None
+    from emslint.inspect.ciphers import cipher_facts
+
+    certificates = ems.get("certificates") if isinstance(ems.get("certificates"), dict) else {}
+    raw_certs = ems_raw.get("certificates") if isinstance(ems_raw, dict) else None
+    is_set = isinstance(raw_certs, dict) and "cipher_suite" in raw_certs
+    string = certificates.get("cipher_suite", "ALL") if is_set else "ALL"
+    if not isinstance(string, str):
+        return None
+    facts = cipher_facts(string, build=options.cipher_build, fips=False, platform_java=options.platform_java)
+    facts["string_set"] = is_set
+    facts["at"] = {"file": "ems", "pointer": "/certificates/cipher_suite"}
+    facts["link"] = "platform"
+    facts["detail"] = _cipher_detail(facts)
+    return facts
+
+
+def _cipher_detail(facts: dict) -> str:
+    classes = {k: v for k, v in (facts.get("classes") or {}).items() if v}
+    parts = [f"{count} {name}" for name, count in sorted(classes.items())]
+    return ", ".join(parts)
+
+
+def build_facts(target: Target, sources: Sources, options: FactOptions) -> dict:
+    from emslint.schema.defaults import annotations, defaults
+
+    ems_source = sources.get("ems")
+    lsr_source = sources.get("lsr")
+    ems_raw = _data(ems_source) if isinstance(_data(ems_source), dict) else None
+    lsr_raw = _scripts(lsr_source) if isinstance(_scripts(lsr_source), dict) else None
+    ems = effective_ems(ems_raw, defaults("ems")) if ems_raw is not None else None
+    unknown = lsr_source.result.unknown if lsr_source and lsr_source.result else {}
+    lsr = effective_lsr(lsr_raw, _lsr_defaults(), unknown) if lsr_raw is not None else None
+
+    secrets: list[dict] = []
+    for source in sources.files:
+        data = _data(source)
+        if data is None:
+            continue
+        kind = "lsr" if source.role == "lsr" else "ems"
+        source_unknown = source.result.unknown if source.result else {}
+        secrets.extend(secret_items(source.role, data, annotations(kind), source_unknown))
+
+    return {
+        "target": {
+            "has_ems": ems is not None,
+            "has_lsr": lsr is not None,
+            "profile": options.profile,
+            "ems_version": options.ems_version,
+            "platform_java": options.platform_java,
+            "fips_build": options.fips_build,
+            "template": any(f.template for f in target.files),
+        },
+        "ems": ems,
+        "ems_raw": ems_raw,
+        "lsr": lsr,
+        "lsr_raw": lsr_raw,
+        "derived": derive(ems, lsr),
+        "secrets": secrets,
+        "files": _file_items(target, sources, ems, lsr, options),
+        "ciphers": _cipher_item(ems, ems_raw, options),
+        "issues": _issue_items(sources),
+    }

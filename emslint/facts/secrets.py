@@ -1,0 +1,227 @@
+"""Find every secret in the configs and classify it without ever keeping or showing its value."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from emslint.read.result import join_pointer
+
+GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+LEGACY_AES = re.compile(r"^AES:([A-Za-z0-9+/]+={0,2})$")
+# Literals from PTC's samples, help pages and blog1 (reference §e), compared without case, spaces, "_" and "-"
+# ("CHANGE_ME", "EMS-Admin" are the same guessable words).
+KNOWN_DEFAULT_SECRETS = {
+    "password",
+    "passphrase",
+    "pword123",
+    "changeme",
+    "admin",
+    "emsadmin",
+    "secret",
+    "1234",
+}
+KNOWN_DEFAULT_USERS = {"johnsmith", "username", "emsuser", "emsadmin", "admin", "user"}
+PLACEHOLDER_PATTERNS = [
+    re.compile(r"^some_[a-z_]+$", re.I),  # some_encrypted_password, some_application_key
+    # Tokens at the start only, so that a password such as "P@ss<w0rd>" is never taken for a placeholder.
+    re.compile(r"^\{#?[A-Za-z_][A-Za-z0-9_ .-]*\}"),  # {APPKEY}, {SERVER HOSTID}.example.com
+    re.compile(r"^<#?[A-Za-z_][A-Za-z0-9_ .-]*>"),  # <#appKey>, <EMS_HOME>/log/
+    re.compile(r"^[A-Za-z_]+>$"),  # some_ip_address>
+    re.compile(r"^AES:Encrypted[A-Za-z]*$"),  # the samples' AES:EncryptedPassword
+    # prose: "Enter app key here", "EMS IP Address", "Path to CA cert file."
+    re.compile(r"^(enter|insert|put|type|your|path to|ems)\s+\w", re.I),
+    re.compile(r"\s\bhere\b", re.I),  # "... here"
+    re.compile(r"^/path[ /]?to/", re.I),  # /path/to/..., /pathto/..., /path to/...
+    re.compile(r"^(NAMEHERE|ServerURL|ApplicationKey|ThingName|APPKEY|APP_KEY)$"),
+]
+# Which link a secret serves, by the pointer's first tokens (reference §e); the schema annotation wins.
+LINK_BY_PREFIX = (
+    ("/appKey", "platform"),
+    ("/appkey", "platform"),
+    ("/certificates/", "platform"),
+    ("/proxy/", "platform"),
+    ("/http_server/", "ems-rest"),
+    ("/auto_bind/", "lsr-rest"),
+    ("/scripts/rap_", "ems-rest"),
+    ("/scripts/script_resource_", "lsr-rest"),
+)
+# 5.4.8+ ciphertext is undocumented (reference §e): a long run of Base64/hex-like characters (hex, or mixed
+# case), letters and digits mixed, with enough spread of characters is taken as "possibly encrypted"; a long
+# typed pass phrase (one case, or no digits) stays cleartext.
+HIGH_ENTROPY = re.compile(r"^[A-Za-z0-9+/=_:.$-]{40,}$")
+HEX = re.compile(r"[0-9a-fA-F]+")
+MIN_ENTROPY_BITS = 3.5  # bits per character; 64 random hex digits reach ~3.8, Base64 ~5, English words ~3.3
+
+
+def link_for(pointer: str) -> str | None:
+    for prefix, link in LINK_BY_PREFIX:
+        if pointer.startswith(prefix):
+            return link
+    return None
+
+
+def value_hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def is_placeholder(text: str) -> bool:
+    if not text.strip():
+        return True
+    if GUID.search(text):
+        return False  # a real GUID inside a placeholder-looking string is still a key
+    return any(p.search(text) for p in PLACEHOLDER_PATTERNS)
+
+
+def _legacy_aes(text: str) -> bool:
+    match = LEGACY_AES.match(text)
+    if not match:
+        return False
+    try:
+        raw = base64.b64decode(match.group(1), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return len(raw) > 0 and len(raw) % 16 == 0
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"[\s_-]+", "", text).lower()
+
+
+def _entropy(text: str) -> float:
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def _looks_encrypted(text: str) -> bool:
+    return (
+        HIGH_ENTROPY.match(text) is not None
+        and any(c.isdigit() for c in text)
+        and any(c.isalpha() for c in text)
+        and _entropy(text) >= MIN_ENTROPY_BITS
+        and (HEX.fullmatch(text) is not None or (text != text.lower() and text != text.upper()))
+    )
+
+
+def classify_secret(name: str, value: Any) -> str:
+    """The class of a secret value (never the value): placeholder, legacy-aes, known-default, guid-cleartext,
+    unrecognised, cleartext or not-a-string."""
+    if not isinstance(value, str):
+        return "not-a-string"
+    if _legacy_aes(value):
+        return "legacy-aes"
+    if is_placeholder(value):
+        return "placeholder"
+    if _folded(value) in KNOWN_DEFAULT_SECRETS:
+        return "known-default"
+    if name.lower() == "appkey" and GUID.fullmatch(value.strip()):
+        return "guid-cleartext"
+    if GUID.search(value):
+        return "cleartext"
+    if value.startswith("AES:") or _looks_encrypted(value):
+        return "unrecognised"  # 5.4.8+ ciphertext format is undocumented; a damaged AES: value
+    return "cleartext"
+
+
+def classify_identity(value: Any) -> str:
+    if not isinstance(value, str):
+        return "not-a-string"
+    if is_placeholder(value):
+        return "placeholder"
+    if _folded(value) in KNOWN_DEFAULT_USERS:
+        return "known-default"
+    return "set"
+
+
+def _walk_pattern(data: Any, tokens: list[str], pointer: str) -> Iterator[tuple[str, Any]]:
+    if not tokens:
+        yield pointer, data
+        return
+    head, rest = tokens[0], tokens[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from _walk_pattern(item, rest, join_pointer(pointer, i))
+        elif isinstance(data, dict):
+            for key, item in data.items():
+                yield from _walk_pattern(item, rest, join_pointer(pointer, key))
+    elif isinstance(data, dict) and head in data:
+        yield from _walk_pattern(data[head], rest, join_pointer(pointer, head))
+
+
+def secret_items(role: str, data: Any, annotations: dict[str, dict], unknown: dict[str, str]) -> list[dict]:
+    """Facts items for every secret and identity value of one file (`data` as read, no defaults)."""
+    items: list[dict] = []
+    for pattern, note in annotations.items():
+        kind = "secret" if note.get("secret") else "identity" if note.get("identity") else None
+        if kind is None:
+            continue
+        tokens = [t for t in pattern.split("/")[1:]]
+        for pointer, value in _walk_pattern(data, tokens, ""):
+            if pointer in unknown:
+                continue
+            name = pointer.rpartition("/")[2]
+            cls = classify_secret(name, value) if kind == "secret" else classify_identity(value)
+            items.append(
+                {
+                    "at": {"file": role, "pointer": pointer},
+                    "kind": kind,
+                    "name": name,
+                    "link": note.get("link") or link_for(pointer),
+                    "class": cls,
+                    "value_hash": value_hash(role, pointer, cls),
+                }
+            )
+    if role.startswith("ems") and isinstance(data, dict):
+        items.extend(_misspelt_appkey(role, data))
+    items.extend(_appkeys_in_urls(role, data, ""))
+    return sorted(items, key=lambda i: (i["at"]["pointer"], i["kind"]))
+
+
+def _misspelt_appkey(role: str, data: dict) -> list[dict]:
+    """`appkey`, `AppKey` ...: whether the EMS honours them is unknown; the value is a secret all the same."""
+    items = []
+    for key, value in data.items():
+        if key != "appKey" and key.lower() == "appkey":
+            pointer = join_pointer("", key)
+            cls = classify_secret("appKey", value)
+            items.append(
+                {
+                    "at": {"file": role, "pointer": pointer},
+                    "kind": "secret",
+                    "name": key,
+                    "link": "platform",
+                    "class": cls,
+                    "value_hash": value_hash(role, pointer, cls),
+                }
+            )
+    return items
+
+
+APPKEY_IN_URL = re.compile(r"[?&;](?:app_?key)=([^&;\s]*)", re.I)  # "#" kept: <#appKey> is a placeholder
+
+
+def _appkeys_in_urls(role: str, data: Any, pointer: str) -> Iterator[dict]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _appkeys_in_urls(role, value, join_pointer(pointer, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _appkeys_in_urls(role, value, join_pointer(pointer, i))
+    elif isinstance(data, str):
+        match = APPKEY_IN_URL.search(data)
+        if match and not is_placeholder(match.group(1)):
+            yield {
+                "at": {"file": role, "pointer": pointer},
+                "kind": "secret",
+                "name": pointer.rpartition("/")[2],
+                "link": "platform",
+                "class": "appkey-in-url",
+                "value_hash": value_hash(role, pointer, "appkey-in-url"),
+            }

@@ -1,0 +1,371 @@
+"""What the commands do, apart from parsing arguments: settings, discovery, linting, baseline, output, exit code."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from emslint.model import Level, Severity, TargetResult
+
+
+def _usage(message: str) -> Exception:
+    from emslint.cli import Usage
+
+    return Usage(message)
+
+
+@dataclass(slots=True)
+class CheckRequest:
+    paths: list[str]
+    output_format: str = "text"
+    output: Path | None = None
+    fail_on: str | None = None
+    require_level: str | None = None
+    profile: str | None = None
+    include_templates: bool | None = None
+    ems_version: str | None = None
+    platform_java: int | None = None
+    cipher_build: str = "default"
+    config: Path | None = None
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    jobs: int | None = None
+    project: bool = False
+    automation_id: str | None = None
+    exit_zero: bool = False
+    color: bool | None = None
+    progress: bool | None = None
+    now: datetime | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _load_settings(request: CheckRequest):  # noqa: ANN202
+    from emslint.settings import SettingsError, find_settings_file, load_settings, merge_cli
+
+    try:
+        if request.config is not None:
+            if not request.config.is_file():
+                raise _usage(f"--config: no such file: {request.config}")
+            path = request.config
+        else:
+            start = Path(request.paths[0]) if request.paths else Path.cwd()
+            path = find_settings_file(start if start.is_dir() else start.parent)
+        settings = load_settings(path)
+        cli_values = {
+            "profile": request.profile,
+            "fail_on": request.fail_on,
+            "require_level": request.require_level,
+            "include_templates": request.include_templates,
+            "ems_version": request.ems_version,
+            "platform_java": request.platform_java,
+            "jobs": request.jobs,
+        }
+        if request.select:
+            cli_values["select"] = request.select
+        if request.ignore:
+            cli_values["ignore"] = list(settings.ignore) + list(request.ignore)
+        return merge_cli(settings, **cli_values)
+    except SettingsError as exc:
+        raise _usage(str(exc)) from None
+
+
+def _fails(results: list[TargetResult], fail_on: str, require_level: str | None) -> bool:
+    if fail_on != "never":
+        threshold = Severity.parse(fail_on)
+        threshold = max(threshold, Severity.LOW)  # info never fails a run
+        if any(f.severity >= threshold for r in results for f in r.findings):
+            return True
+    if require_level:
+        required = Level.parse(require_level)
+        if any(r.level is not None and r.level < required for r in results):
+            return True
+    return False
+
+
+def _default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _show_progress(request: CheckRequest, count: int) -> bool:
+    if request.progress is not None:
+        return request.progress
+    return count >= 20 and sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def run_check(request: CheckRequest) -> int:
+    from emslint.api import iter_results, lint_options, select_rules, severity_overrides
+    from emslint.discover import discover
+    from emslint.rules.catalogue import RuleFileError, load_rules
+
+    paths = ["."] if request.project or not request.paths else request.paths
+    request.paths = paths
+    settings = _load_settings(request)
+    try:
+        all_rules = load_rules(str(settings.extra_rules) if settings.extra_rules else None)
+    except RuleFileError as exc:
+        raise _usage(str(exc)) from None
+    rules = select_rules(all_rules, settings)
+    options = lint_options(settings, request.now, request.cipher_build)
+    options.severity_overrides = severity_overrides(all_rules, settings)
+
+    targets, problems = discover(paths, include_templates=settings.include_templates)
+    missing = [p for p in problems if p.endswith("no such file or folder")]
+    if missing and not targets:
+        raise _usage(missing[0])
+
+    baseline = None
+    if request.baseline is not None:
+        from emslint.baseline import BaselineError, load_baseline
+
+        try:
+            baseline = load_baseline(request.baseline)
+        except BaselineError as exc:
+            raise _usage(str(exc)) from None
+
+    jobs = settings.jobs or request.jobs or _default_jobs()
+    stream_jsonl = request.output_format == "jsonl" and request.write_baseline is None
+    out = _open_output(request.output)
+    try:
+        results: list[TargetResult] = []
+        failed = False
+        not_analysed = False
+        unfiltered: list[TargetResult] = []
+        for result in _with_progress(iter_results(targets, rules, options, jobs), len(targets), request):
+            if baseline is not None:
+                from emslint.baseline import apply_baseline
+
+                unfiltered.append(result)
+                result = apply_baseline([result], baseline)[0][0]
+            failed = failed or _fails([result], settings.fail_on, settings.require_level)
+            not_analysed = not_analysed or not result.analysed
+            if stream_jsonl:
+                from emslint.report.json_report import render_jsonl_line
+
+                out.write(render_jsonl_line(result, profile=settings.profile))
+                out.flush()
+            else:
+                results.append(result)
+        if request.write_baseline is not None:
+            from emslint.baseline import write_baseline
+
+            write_baseline(results, request.write_baseline)
+            sys.stderr.write(
+                f"emslint: wrote {sum(len(r.findings) for r in results)} finding(s) to {request.write_baseline}\n"
+            )
+            return 0
+        stale = None
+        if baseline is not None:
+            from emslint.baseline import apply_baseline
+
+            stale = apply_baseline(unfiltered, baseline)[1]
+        if not stream_jsonl:
+            _render(request, settings, results, all_rules, problems, stale, out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if not targets and not problems:
+        sys.stderr.write("emslint: no EMS or LSR configuration found\n")
+    if not_analysed:
+        return 2
+    if failed and not request.exit_zero:
+        return 1
+    return 0
+
+
+def _with_progress(results, total: int, request: CheckRequest):  # noqa: ANN001, ANN202
+    if not _show_progress(request, total):
+        yield from results
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=None) as progress:
+        task = progress.add_task("linting", total=total)
+        for result in results:
+            progress.advance(task)
+            yield result
+
+
+def _open_output(path: Path | None) -> TextIO:
+    if path is None:
+        return sys.stdout
+    try:
+        return path.open("w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise _usage(f"--output: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _render(request, settings, results, all_rules, problems, stale, out) -> None:  # noqa: ANN001
+    fmt = request.output_format
+    if fmt == "json":
+        from emslint.report.json_report import render_json
+
+        out.write(render_json(results, profile=settings.profile, problems=problems, stale_baseline=stale))
+    elif fmt == "sarif":
+        from emslint import __version__
+        from emslint.report.sarif import render_sarif
+
+        fired = {f.rule for r in results for f in r.findings}
+        notes = [{"level": "error", "message": p, "file": None} for p in problems]
+        out.write(
+            render_sarif(results, {k: v for k, v in all_rules.items() if k in fired}, version=__version__,
+                         automation_id=request.automation_id, notifications=notes,
+                         base_dir=os.environ.get("GITHUB_WORKSPACE") or os.getcwd())
+        )
+    elif fmt == "github":
+        from emslint.report.github import render_github
+
+        out.write(render_github(results, all_rules))
+    else:
+        from emslint.report.text import render_text
+
+        color = request.color
+        if color is None and out is not sys.stdout:
+            color = False
+        render_text(results, out, problems=problems, color=color)
+    if stale:
+        sys.stderr.write(f"emslint: {len(stale)} baseline entr{'y is' if len(stale) == 1 else 'ies are'} stale "
+                         "(fixed); rewrite the baseline with --write-baseline\n")
+
+
+def run_rules(output_format: str, config: Path | None) -> int:
+    import json
+
+    from emslint.rules.catalogue import RuleFileError, load_rules
+
+    extra = None
+    if config is not None:
+        from emslint.settings import SettingsError, load_settings
+
+        try:
+            settings = load_settings(config)
+        except SettingsError as exc:
+            raise _usage(str(exc)) from None
+        extra = str(settings.extra_rules) if settings.extra_rules else None
+    try:
+        rules = load_rules(extra)
+    except RuleFileError as exc:
+        raise _usage(str(exc)) from None
+    rows = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "severity": r.severity.label,
+            "link": r.link,
+            "caps": r.caps.label if r.caps else None,
+            "group": r.group,
+            "summary": r.summary,
+        }
+        for r in sorted(rules.values(), key=lambda r: r.id)
+    ]
+    if output_format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    if output_format != "text":
+        raise _usage("--format must be text or json")
+    for row in rows:
+        cap = f"caps {row['link']}->{row['caps']}" if row["caps"] else ""
+        sys.stdout.write(f"{row['id']}  {row['name']:<40} {row['severity']:<8} {cap:<26} {row['summary']}\n")
+    return 0
+
+
+def run_rule(key: str, output_format: str) -> int:
+    from emslint.rules.catalogue import load_rules
+    from emslint.rules.docs import rule_help_markdown, rule_help_text
+
+    rules = load_rules(None)
+    rule = rules.get(key.upper()) or next((r for r in rules.values() if r.name == key), None)
+    if rule is None:
+        import difflib
+
+        names = [r.name for r in rules.values()] + list(rules)
+        close = difflib.get_close_matches(key, names, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise _usage(f"no rule {key!r}{hint}")
+    if output_format == "markdown":
+        sys.stdout.write(rule_help_markdown(rule) + "\n")
+    elif output_format == "text":
+        sys.stdout.write(rule_help_text(rule) + "\n")
+    else:
+        raise _usage("--format must be text or markdown")
+    return 0
+
+
+_SECRET_NAME = re.compile(r"pas+w|pas+phr|pwd|app_?key|secret|token|credential", re.IGNORECASE)
+_GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+_MASKED_SECTIONS = {"ems": ("ems", "ems_raw"), "ems-booted": ("ems", "ems_raw"), "lsr": ("lsr", "lsr_raw")}
+
+
+def _mask(doc: dict, secrets: list[dict]) -> None:
+    """Replace every secret value in the config sections of a facts document by a fixed mask.
+
+    The EMS sections come from config.json.booted when there is no config.json, so its secrets are masked
+    there too. Beyond the schema's secret paths, values under a secret-like name anywhere (a misspelt key,
+    an INI-style ``http_server.password``, a copy nested elsewhere) and GUID-shaped strings (application
+    keys) are masked as well: the facts document is printed whole.
+    """
+    from emslint.rules.engine import walk
+
+    for item in secrets:
+        if item.get("kind") != "secret":
+            continue
+        pointer = item["at"]["pointer"]
+        if item["at"]["file"] == "lsr":
+            pointer = pointer.removeprefix("/scripts")
+        for section in _MASKED_SECTIONS.get(item["at"]["file"], ()):
+            for path, _ in walk(doc, f"/{section}{pointer}"):
+                node = doc
+                for token in path[:-1]:
+                    node = node[token]
+                node[path[-1]] = "***"
+    for section in ("ems", "ems_raw", "lsr", "lsr_raw"):
+        doc[section] = _mask_values(doc.get(section), secret=False)
+
+
+def _mask_values(value: object, *, secret: bool) -> object:
+    if isinstance(value, dict):
+        if "$unknown" in value and len(value) == 1:
+            # Why a Lua value is not statically known; it names the expression (an unquoted password reads
+            # as a global variable of that name), so it is masked under a secret name too.
+            return {"$unknown": "***"} if secret else value
+        return {
+            k: _mask_values(v, secret=secret or bool(_SECRET_NAME.search(str(k)))) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_mask_values(v, secret=secret) for v in value]
+    if isinstance(value, str):
+        return "***" if secret or _GUID.search(value) or "appkey=" in value.lower() else value
+    if secret and value is not None and not isinstance(value, bool):
+        return "***"  # a number where a secret was meant
+    return value
+
+
+def run_facts(paths: list[str], now: datetime | None) -> int:
+    """Print the facts document of each target (for rule authors); secret values are masked."""
+    import json
+
+    from emslint.discover import discover
+    from emslint.facts.build import FactOptions, build_facts
+    from emslint.facts.sources import Sources
+    from emslint.lint import read_config
+
+    targets, problems = discover(paths or ["."])
+    if problems and not targets:
+        raise _usage(problems[0])
+    documents = []
+    for target in targets:
+        sources = Sources([read_config(f) for f in target.files])
+        doc = build_facts(target, sources, FactOptions(now=now))
+        _mask(doc, doc["secrets"])
+        documents.append({"target": target.display, "facts": doc})
+    sys.stdout.write(json.dumps(documents, indent=2, default=str) + "\n")
+    return 0

@@ -1,0 +1,65 @@
+"""The rule catalogue is complete and consistent: schema-valid files, unique ids, docs, fixtures, CLI listing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from emslint.rules.catalogue import load_rules, shipped_rules_dir
+from emslint.rules.validate_file import rule_schema
+
+RULE_FILES = sorted(shipped_rules_dir().glob("*.toml"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=[p.stem for p in RULE_FILES])
+def test_rule_file_is_valid_and_complete(path):
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(rule_schema()).validate(data)
+    assert path.stem == f"{data['id']}-{data['name']}", "file name must be <ID>-<name>.toml"
+    for section in ("bad", "good"):
+        assert data["doc"][section], f"{section} example missing"
+    assert data.get("link") or not data.get("caps"), "a level cap needs a link"
+
+
+def test_ids_and_names_are_unique_and_never_reused():
+    rules = load_rules(None)
+    assert len(rules) == len(RULE_FILES)
+    names = [r.name for r in rules.values()]
+    assert len(names) == len(set(names))
+    retired = json.loads((shipped_rules_dir() / "retired.json").read_text())["retired"]
+    assert not set(retired) & set(rules)
+
+
+def test_every_rule_condition_compiles():
+    from emslint.schema.compiler import compile_schema
+
+    for rule in load_rules(None).values():
+        for match in rule.matches:
+            compile_schema(match.schema)
+            if match.when:
+                compile_schema(match.when)
+
+
+@pytest.mark.parametrize("rule_id", sorted(load_rules(None)), ids=str)
+def test_every_rule_has_failing_and_passing_fixtures(rule_id):
+    folder = FIXTURES / rule_id
+    failing = [p for p in folder.glob("fail*/expected.json") if json.loads(p.read_text())["expect"]]
+    passing = [p for p in folder.glob("pass*/expected.json") if json.loads(p.read_text())["expect"] == []]
+    assert failing, f"{rule_id}: no failing fixture with expected findings"
+    assert passing, f"{rule_id}: no passing fixture"
+    for path in failing:
+        assert {f["rule"] for f in json.loads(path.read_text())["expect"]} == {rule_id}
+
+
+def test_rules_command_lists_exactly_the_rule_files():
+    out = subprocess.run([sys.executable, "-m", "emslint.cli", "rules", "--format", "json"],
+                         capture_output=True, text=True, check=True).stdout
+    listed = {row["id"] for row in json.loads(out)}
+    assert listed == {p.stem.split("-", 1)[0] for p in RULE_FILES}

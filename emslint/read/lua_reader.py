@@ -329,8 +329,8 @@ class _Reader:
         if kind == "string":
             return "<string>"
         if kind in ("name", "number"):
-            raw = self.text[tok.offset : tok.end]
-            return f"'{raw if len(raw) <= 30 else raw[:30] + '...'}'"
+            # luac quotes the token; a bare word here may be an unquoted password, so only its kind is shown.
+            return f"<{kind}>"
         if len(kind) == 1 and not kind.isprintable():
             return f"'char({ord(kind)})'"
         return f"'{kind}'"
@@ -911,7 +911,7 @@ class _Reader:
         if kind in ("local", "global"):
             slot = ref.slot
             if slot is None:
-                return Unknown(f"global variable '{ref.name}'")
+                return Unknown("a global variable (not assigned in this file)")
             if slot.notes:
                 self.notes.extend(slot.notes)
             return slot.value

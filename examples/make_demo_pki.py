@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import subprocess
 from pathlib import Path
 
 from cryptography import x509
@@ -82,8 +83,17 @@ def _cert_pem(cert) -> bytes:
 
 
 def _key_pem(key) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.BestAvailableEncryption(PASSPHRASE))
+    """PKCS#8 with PBES2 (AES-256-CBC, PBKDF2-HMAC-SHA256, 600,000 iterations as OWASP recommends).
+
+    `cryptography` only writes OpenSSL's default of 2,048 iterations, so the `openssl` command encrypts.
+    """
+    plain = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption())
+    return subprocess.run(
+        ["openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA256", "-iter", "600000",
+         "-passout", f"pass:{PASSPHRASE.decode()}"],
+        input=plain, capture_output=True, check=True,
+    ).stdout
 
 
 def main() -> None:

@@ -1,0 +1,57 @@
+"""The bundled examples come out at their levels, and PTC's High example is clean (nothing above info, exit 0)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def _emslint(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "emslint.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_each_example_reports_its_level():
+    result = _emslint("check", "examples/", "--format", "json")
+    assert result.returncode == 1, result.stderr  # low and medium fail the run
+    report = json.loads(result.stdout)
+    levels = {t["path"]: (t["level"], t["links"]) for t in report["targets"]}
+    assert levels == {
+        "examples/low": ("low", {"platform": "low", "ems-rest": "low", "lsr-rest": "low"}),
+        "examples/medium": ("medium", {"platform": "medium", "ems-rest": "medium", "lsr-rest": "medium"}),
+        "examples/high": ("high", {"platform": "high", "ems-rest": "high", "lsr-rest": "high"}),
+    }
+
+
+def test_high_example_is_clean_and_exits_zero():
+    result = _emslint("check", "examples/high", "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    findings = json.loads(result.stdout)["targets"][0]["findings"]
+    assert findings and {f["severity"] for f in findings} == {"info"}
+
+
+def test_high_example_with_private_modes_needs_no_ignores(tmp_path):
+    """The same deployment with the modes a real install has (0600), without the examples' settings file."""
+    deployment = tmp_path / "high"
+    shutil.copytree(EXAMPLES / "high", deployment)
+    for path in deployment.rglob("*"):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    result = _emslint("check", str(deployment), "--format", "json", "--require-level", "high", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    target = json.loads(result.stdout)["targets"][0]
+    assert target["level"] == "high"
+    assert {f["severity"] for f in target["findings"]} <= {"info"}
+
+
+@pytest.mark.parametrize("name", ["low", "medium"])
+def test_require_level_high_fails_below_high(name):
+    result = _emslint("check", f"examples/{name}", "--require-level", "high", "--fail-on", "never")
+    assert result.returncode == 1

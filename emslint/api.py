@@ -31,13 +31,13 @@ class LintReport:
     stale_baseline: list[dict] = field(default_factory=list)
 
 
-def select_rules(all_rules: dict[str, Rule], settings) -> list[Rule]:  # noqa: ANN001
+def select_rules(all_rules: dict[str, Rule], settings) -> list[Rule]:
     from emslint.settings import rule_selected
 
     return [rule for rule in all_rules.values() if rule_selected(settings, rule)]
 
 
-def severity_overrides(all_rules: dict[str, Rule], settings) -> dict[str, Severity]:  # noqa: ANN001
+def severity_overrides(all_rules: dict[str, Rule], settings) -> dict[str, Severity]:
     from emslint.settings import severity_override
 
     overrides = {}
@@ -48,7 +48,7 @@ def severity_overrides(all_rules: dict[str, Rule], settings) -> dict[str, Severi
     return overrides
 
 
-def lint_options(settings, now: datetime | None = None, cipher_build: str = "default") -> LintOptions:  # noqa: ANN001
+def lint_options(settings, now: datetime | None = None, cipher_build: str = "default") -> LintOptions:
     return LintOptions(
         settings=settings,
         profile=settings.profile,
@@ -59,7 +59,9 @@ def lint_options(settings, now: datetime | None = None, cipher_build: str = "def
     )
 
 
-def iter_results(targets: list[Target], rules: list[Rule], options: LintOptions, jobs: int = 1) -> Iterator[TargetResult]:
+def iter_results(
+    targets: list[Target], rules: list[Rule], options: LintOptions, jobs: int = 1
+) -> Iterator[TargetResult]:
     """Results in target order; with jobs > 1 targets are spread over processes."""
     if jobs <= 1 or len(targets) < 8:
         for target in targets:

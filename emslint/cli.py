@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from datetime import UTC
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,7 +23,7 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
@@ -30,7 +31,7 @@ class OutputFormat(str, Enum):
     github = "github"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     critical = "critical"
     high = "high"
     medium = "medium"
@@ -39,18 +40,18 @@ class FailOn(str, Enum):
     never = "never"
 
 
-class LevelName(str, Enum):
+class LevelName(StrEnum):
     low = "low"
     medium = "medium"
     high = "high"
 
 
-class Profile(str, Enum):
+class Profile(StrEnum):
     production = "production"
     development = "development"
 
 
-class Build(str, Enum):
+class Build(StrEnum):
     default = "default"
     weak = "weak"
 
@@ -64,45 +65,45 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _parse_now(text: str | None):  # noqa: ANN202
+def _parse_now(text: str | None):
     if text is None:
         env = os.environ.get("EMSLINT_NOW")
         if not env:
             return None
         text = env
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise Usage(f"--now: not an ISO date or date-time: {text!r}") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @app.command()
 def check(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Microserver folders, folders of them, or config files.")] = None,
+    paths: Annotated[list[str] | None, typer.Argument(help="Microserver folders, folders of them, or config files.")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    fail_on: Annotated[Optional[FailOn], typer.Option(help="Lowest severity that fails the run [default: low].")] = None,
-    require_level: Annotated[Optional[LevelName], typer.Option(help="Also fail when a deployment is below this level.")] = None,
-    profile: Annotated[Optional[Profile], typer.Option(help="production (default) or development.")] = None,
-    include_templates: Annotated[Optional[bool], typer.Option("--include-templates/--no-include-templates", help="Also lint config.json.minimal|complete|documented and config.lua.example.")] = None,
-    now: Annotated[Optional[str], typer.Option(help="Pretend it is this ISO date (certificate expiry), for reproducible runs.")] = None,
-    ems_version: Annotated[Optional[str], typer.Option(help="EMS release, e.g. 5.4.10 (obsolete keys, FIPS support).")] = None,
-    platform_java: Annotated[Optional[int], typer.Option(help="Java major version of the ThingWorx platform (7 enables the kEDH checks).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[FailOn | None, typer.Option(help="Lowest severity that fails the run [default: low].")] = None,
+    require_level: Annotated[LevelName | None, typer.Option(help="Also fail when a deployment is below this level.")] = None,
+    profile: Annotated[Profile | None, typer.Option(help="production (default) or development.")] = None,
+    include_templates: Annotated[bool | None, typer.Option("--include-templates/--no-include-templates", help="Also lint config.json.minimal|complete|documented and config.lua.example.")] = None,
+    now: Annotated[str | None, typer.Option(help="Pretend it is this ISO date (certificate expiry), for reproducible runs.")] = None,
+    ems_version: Annotated[str | None, typer.Option(help="EMS release, e.g. 5.4.10 (obsolete keys, FIPS support).")] = None,
+    platform_java: Annotated[int | None, typer.Option(help="Java major version of the ThingWorx platform (7 enables the kEDH checks).")] = None,
     build: Annotated[Build, typer.Option(help="OpenSSL build of the EMS: default, or weak (enable-weak-ssl-ciphers).")] = Build.default,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (pyproject.toml or .emslint.toml).")] = None,
-    select: Annotated[Optional[list[str]], typer.Option(help="Only these rules (ids, names, prefixes, groups).")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(help="Skip these rules (ids, names, prefixes, groups).")] = None,
-    baseline: Annotated[Optional[Path], typer.Option(help="Hide findings recorded in this baseline file.")] = None,
-    write_baseline: Annotated[Optional[Path], typer.Option(help="Record the current findings as the baseline and exit 0.")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Processes for many targets [default: the cores].")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Settings file (pyproject.toml or .emslint.toml).")] = None,
+    select: Annotated[list[str] | None, typer.Option(help="Only these rules (ids, names, prefixes, groups).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules (ids, names, prefixes, groups).")] = None,
+    baseline: Annotated[Path | None, typer.Option(help="Hide findings recorded in this baseline file.")] = None,
+    write_baseline: Annotated[Path | None, typer.Option(help="Record the current findings as the baseline and exit 0.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for many targets [default: the cores].")] = None,
     project: Annotated[bool, typer.Option("--project", help="Lint the whole tree under the current folder (pre-commit).")] = False,
-    automation_id: Annotated[Optional[str], typer.Option(help="SARIF run.automationDetails.id, e.g. emslint/prod/.")] = None,
+    automation_id: Annotated[str | None, typer.Option(help="SARIF run.automationDetails.id, e.g. emslint/prod/.")] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings fail the run.")] = False,
-    color: Annotated[Optional[bool], typer.Option("--color/--no-color", help="Force colour on or off.")] = None,
-    progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: on a terminal, many targets, not in CI).")] = None,
+    color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")] = None,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: on a terminal, many targets, not in CI).")] = None,
 ) -> None:
     """Lint EMS/LSR deployments: schemas, security rules, certificates, keys, permissions and levels."""
     from emslint.runner import CheckRequest, run_check
@@ -156,7 +157,7 @@ def ciphers(
 @app.command("rules")
 def list_rules(
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (for extra_rules).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Settings file (for extra_rules).")] = None,
 ) -> None:
     """List every rule: id, name, severity, link, level cap, summary."""
     from emslint.runner import run_rules
@@ -183,8 +184,8 @@ def show_rule(
 
 @app.command()
 def facts(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Microserver folders or config files.")] = None,
-    now: Annotated[Optional[str], typer.Option(help="Pretend it is this ISO date.")] = None,
+    paths: Annotated[list[str] | None, typer.Argument(help="Microserver folders or config files.")] = None,
+    now: Annotated[str | None, typer.Option(help="Pretend it is this ISO date.")] = None,
 ) -> None:
     """Print the facts document rules are evaluated over (for writing rules); secrets are masked."""
     from emslint.runner import run_facts

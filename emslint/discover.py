@@ -27,6 +27,7 @@ class ConfigFile:
     path: Path  # the path to open
     display: str  # the path to print (relative stays relative)
     template: bool = False
+    refused: str = ""  # why the file is not opened at all (a symlink out of the scanned folder); "" = read it
 
 
 @dataclass(slots=True)
@@ -80,6 +81,21 @@ def _is_inside(path: Path, scan_root: Path) -> bool:
         return False
 
 
+def _leads_outside(path: Path, scan_root: Path) -> bool:
+    """A symlink whose target exists outside ``scan_root``. A loop or a dangling link is not "outside": the
+    reader reports it without reading anything."""
+    try:
+        path.resolve(strict=True).relative_to(scan_root.resolve())
+        return False
+    except ValueError:
+        return True
+    except (OSError, RuntimeError):
+        return False
+
+
+OUTSIDE_LINK = "is a symbolic link that leads outside the scanned folder; not followed"
+
+
 class _Collector:
     def __init__(self, include_templates: bool) -> None:
         self.include_templates = include_templates
@@ -93,9 +109,10 @@ class _Collector:
             if role is None:
                 continue
             path = config_dir / name
-            if path.is_symlink() and not _is_inside(path, scan_root):
-                continue
-            cfg = ConfigFile(role[0], path, _display(arg_display, arg_path, path), template=role[1])
+            # Reported, not skipped: a config that is silently left out would look clean.
+            refused = OUTSIDE_LINK if path.is_symlink() and _leads_outside(path, scan_root) else ""
+            display = _display(arg_display, arg_path, path)
+            cfg = ConfigFile(role[0], path, display, template=role[1], refused=refused)
             if cfg.template:
                 self._add_template(root, cfg, arg_display, arg_path, scan_root)
             else:
@@ -122,7 +139,7 @@ class _Collector:
         root_display = Path(arg_display)
         for _ in range(levels_up):
             root_display = root_display.parent
-        names = [n for n in CONFIG_NAMES if (config_dir / n).is_file()]
+        names = [n for n in CONFIG_NAMES if (config_dir / n).is_file() or n == path.name]
         self.add_dir(config_dir, names, root_display.as_posix(), root, root)
         return True
 
@@ -159,7 +176,9 @@ def discover(paths: list[str], *, include_templates: bool = False) -> tuple[list
     for arg in paths:
         arg_path = Path(arg)
         try:
-            if arg_path.is_dir():
+            if arg_path.is_dir() and arg_path.name in CONFIG_NAMES and not arg_path.is_symlink():
+                collector.add_file(arg_path, arg)  # a folder named config.json: reported as unreadable
+            elif arg_path.is_dir():
                 _walk(collector, arg_path, arg)
             elif arg_path.is_file():
                 if not collector.add_file(arg_path, arg) and arg_path.name not in RUNTIME_STATE:
@@ -191,5 +210,6 @@ def _walk(collector: _Collector, top: Path, arg_display: str) -> None:
     for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
         wanted = [n for n in filenames if n in CONFIG_NAMES or n in EMS_TEMPLATES or n in LSR_TEMPLATES]
+        wanted += [n for n in dirnames if n in CONFIG_NAMES]  # a folder named config.json: reported
         if wanted:
             collector.add_dir(Path(dirpath), wanted, arg_display, top, top)

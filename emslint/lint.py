@@ -44,6 +44,8 @@ def read_config(config: ConfigFile, *, ems_version: str | None = None) -> Source
     """Read one config file into a SourceFile; every problem becomes an issue, never an exception."""
     from emslint.read.source import SourceError, decode_text, read_source
 
+    if config.refused:
+        return SourceFile(config.role, config.display, None, [ReadIssue("file-unreadable", config.refused, 1, 1)])
     raw = read_source(config.path, max_bytes=MAX_CONFIG_BYTES)
     if isinstance(raw, SourceError):
         issue = ReadIssue("file-unreadable", raw.message, 1, 1)
@@ -73,7 +75,7 @@ def read_config(config: ConfigFile, *, ems_version: str | None = None) -> Source
     return SourceFile(config.role, config.display, result, issues, decoded.text)
 
 
-def _position(result, pointer: str, *, key: bool) -> tuple[int, int]:  # noqa: ANN001
+def _position(result, pointer: str, *, key: bool) -> tuple[int, int]:
     if key and pointer in result.key_positions:
         return result.key_positions[pointer]
     current = pointer
@@ -85,13 +87,19 @@ def _position(result, pointer: str, *, key: bool) -> tuple[int, int]:  # noqa: A
 
 
 def lint_target(target: Target, rules: list[Rule], options: LintOptions) -> TargetResult:
-    sources = Sources([read_config(f, ems_version=options.ems_version) for f in target.files])
+    sources: Sources | None = None
     try:
+        sources = Sources([read_config(f, ems_version=options.ems_version) for f in target.files])
         findings = _findings(target, sources, rules, options)
         analysed = True
         errors: list[str] = []
-    except Exception as exc:  # an internal error in one target must not stop the others
-        findings = _internal_error(sources, rules, options, exc)
+    except Exception as exc:  # an internal error in one target (reading included) must not stop the others
+        if sources is None:
+            sources = Sources([SourceFile(f.role, f.display, None, []) for f in target.files])
+        try:
+            findings = _internal_error(sources, rules, options, exc)
+        except Exception:
+            findings = []  # `analysed` and `errors` still say so
         analysed = False
         errors = [f"{target.display}: internal error ({type(exc).__name__}); analysis incomplete"]
     if options.settings is not None and options.settings.per_path_ignores:
@@ -138,7 +146,7 @@ def _findings(target: Target, sources: Sources, rules: list[Rule], options: Lint
     return findings + _meta_findings(problems + unused, "lsr", sources, rules, options)
 
 
-def _meta_findings(issues: list[ReadIssue], role: str, sources: Sources, rules: list[Rule], options) -> list:  # noqa: ANN001
+def _meta_findings(issues: list[ReadIssue], role: str, sources: Sources, rules: list[Rule], options) -> list:
     if not issues:
         return []
     items = [

@@ -24,7 +24,9 @@ def _work(target: Target) -> TargetResult:
     return lint_target(target, _rules, _options)
 
 
-def lint_in_processes(targets: list[Target], rules: list[Rule], options: LintOptions, jobs: int) -> Iterator[TargetResult]:
+def lint_in_processes(
+    targets: list[Target], rules: list[Rule], options: LintOptions, jobs: int
+) -> Iterator[TargetResult]:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunk = max(1, min(32, len(targets) // (jobs * 8) or 1))

@@ -46,7 +46,7 @@ class CheckRequest:
     extra: dict = field(default_factory=dict)
 
 
-def _load_settings(request: CheckRequest):  # noqa: ANN202
+def _load_settings(request: CheckRequest):
     from emslint.settings import SettingsError, find_settings_file, load_settings, merge_cli
 
     try:
@@ -175,14 +175,14 @@ def run_check(request: CheckRequest) -> int:
             out.close()
     if not targets and not problems:
         sys.stderr.write("emslint: no EMS or LSR configuration found\n")
-    if not_analysed:
+    if not_analysed or problems:  # a target, or a path given on the command line, was not fully analysed
         return 2
     if failed and not request.exit_zero:
         return 1
     return 0
 
 
-def _with_progress(results, total: int, request: CheckRequest):  # noqa: ANN001, ANN202
+def _with_progress(results, total: int, request: CheckRequest):
     if not _show_progress(request, total):
         yield from results
         return
@@ -204,7 +204,7 @@ def _open_output(path: Path | None) -> TextIO:
         raise _usage(f"--output: cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _render(request, settings, results, all_rules, problems, stale, out) -> None:  # noqa: ANN001
+def _render(request, settings, results, all_rules, problems, stale, out) -> None:
     fmt = request.output_format
     if fmt == "json":
         from emslint.report.json_report import render_json

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from emslint.discover import discover
@@ -56,7 +56,7 @@ def run_fixture(folder: Path, options: dict) -> TargetResult:
     now = options.get("now")
     lint_options = LintOptions(
         profile=options.get("profile", "production"),
-        now=datetime.fromisoformat(now).replace(tzinfo=timezone.utc) if now else datetime(2026, 6, 1, tzinfo=timezone.utc),
+        now=datetime.fromisoformat(now).replace(tzinfo=UTC) if now else datetime(2026, 6, 1, tzinfo=UTC),
         ems_version=options.get("ems_version"),
         platform_java=options.get("platform_java"),
         cipher_build=options.get("build", "default"),

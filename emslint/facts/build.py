@@ -112,8 +112,10 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
 
     config_dir = next((f.path.parent for f in target.files), target.root)
 
-    def resolve(text: str):  # noqa: ANN202 - the inspector's own type
-        return resolve_config_path(text, microserver_root=target.root, config_dir=config_dir, scan_root=target.scan_root)
+    def resolve(text: str):
+        return resolve_config_path(
+            text, microserver_root=target.root, config_dir=config_dir, scan_root=target.scan_root
+        )
 
     now = options.now or datetime.now().astimezone()
     items.extend(
@@ -157,6 +159,14 @@ def _cipher_item(ems: dict | None, ems_raw: Any, options: FactOptions) -> dict |
     facts["at"] = {"file": "ems", "pointer": "/certificates/cipher_suite"}
     facts["link"] = "platform"
     facts["detail"] = _cipher_detail(facts)
+    words = facts.get("ignored_words") or []
+    facts["ignored_summary"] = {
+        "count": len(words),
+        "detail": ", ".join(
+            f"'{w['word']}'" + (f" (OpenSSL 1.0.2 name: {w['suggestion']})" if w.get("suggestion") else "")
+            for w in words[:10]
+        ) + (f" and {len(words) - 10} more" if len(words) > 10 else ""),
+    }
     return facts
 
 

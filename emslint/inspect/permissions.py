@@ -10,10 +10,10 @@ from pathlib import Path
 def mode_facts(path: Path, *, folder_owner_uid: int | None = None) -> dict | None:
     """Mode bits and owner of ``path`` (following symlinks: the file the EMS/LSR actually reads).
 
-    Call it on regular files only (a path that :func:`emslint.inspect.paths.resolve_config_path` reported
-    ``ok``): on a FIFO or device the bits mean something else. Returns ``None`` on Windows, where POSIX modes
-    are meaningless, and when the file cannot be examined. ``owner_differs`` compares the owner with
-    ``folder_owner_uid`` (the microserver folder's owner, i.e. the service account); ``None`` without it.
+    Returns ``None`` on Windows, where POSIX modes are meaningless, when the file cannot be examined, and
+    when it is not a regular file (on a FIFO or device the bits mean something else). ``owner_differs``
+    compares the owner with ``folder_owner_uid`` (the microserver folder's owner, i.e. the service account);
+    ``None`` without it.
     Note that root reads any file whatever its mode; the bits are still reported as they are.
     """
     if os.name == "nt":
@@ -22,6 +22,8 @@ def mode_facts(path: Path, *, folder_owner_uid: int | None = None) -> dict | Non
         st = os.stat(path)
     except (OSError, ValueError):
         return None
+    if not stat.S_ISREG(st.st_mode):
+        return None  # a FIFO, device or folder where a file should be: its bits say nothing about a file
     mode = stat.S_IMODE(st.st_mode)
     return {
         "octal": f"{mode:04o}",

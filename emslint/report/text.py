@@ -16,7 +16,7 @@ SEVERITY_STYLE = {
 LEVEL_STYLE = {"low": "bold red", "medium": "yellow", "high": "bold green", None: "dim"}
 
 
-def _level_text(level) -> str:  # noqa: ANN001
+def _level_text(level) -> str:
     return level.label.upper() if level else "absent"
 
 

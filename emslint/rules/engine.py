@@ -63,18 +63,27 @@ def _mentions_null(schema: Any) -> bool:
     return '"null"' in text or '"const": null' in text
 
 
-def _item_context(doc: Any, path: list[str | int]) -> dict | None:
-    """The innermost object on `path` (the value included) that carries an "at" location."""
+def _item_context(doc: Any, path: list[str | int]) -> tuple[dict | None, str]:
+    """The innermost object on `path` (the value included) with an "at" location, and the innermost "detail"."""
     best = None
+    detail = ""
     node = doc
     for token in path:
         node = node[token]
-        if isinstance(node, dict) and isinstance(node.get("at"), dict):
-            best = node
-    return best
+        if isinstance(node, dict):
+            if isinstance(node.get("at"), dict):
+                best = node
+            if isinstance(node.get("detail"), str):
+                detail = node["detail"]
+    return best, detail
 
 
-_SOURCE_PREFIX = {"ems": ("ems", ""), "ems_raw": ("ems", ""), "lsr": ("lsr", "/scripts"), "lsr_raw": ("lsr", "/scripts")}
+_SOURCE_PREFIX = {
+    "ems": ("ems", ""),
+    "ems_raw": ("ems", ""),
+    "lsr": ("lsr", "/scripts"),
+    "lsr_raw": ("lsr", "/scripts"),
+}
 
 
 def _dotted(pointer: str) -> str:
@@ -138,13 +147,12 @@ def evaluate(rules: list[Rule], doc: dict, sources: Sources, *, profile: str) ->
             for path, value in walk(doc, match.pointer):
                 if (value is None and not null_matters) or not value_check(value):
                     continue
-                item = _item_context(doc, path)
+                item, detail = _item_context(doc, path)
                 file, pointer, line, column = locator.locate(doc, path, item)
                 place = (file, pointer, line, column)
                 if place in seen:
                     continue  # one finding per rule and place, even when several matches agree
                 seen.add(place)
-                detail = (item or {}).get("detail") or ""
                 template = match.message or rule.message
                 message = template.replace("{property}", _dotted(pointer)).replace("{detail}", str(detail))
                 findings.append(

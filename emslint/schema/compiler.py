@@ -421,7 +421,7 @@ def _all(checks: list[Check]) -> Check:
     tup = tuple(checks)
 
     def all_ok(x: Any) -> bool:
-        for check in tup:  # noqa: SIM110 -- a plain loop is faster than all(<generator>) here
+        for check in tup:
             if not check(x):
                 return False
         return True
@@ -653,7 +653,7 @@ def _build_any_of(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     checks = tuple(ctx.sub(s, f"{ptr}/anyOf/{i}").valid for i, s in enumerate(subs))
 
     def ok(x: Any) -> bool:
-        for check in checks:  # noqa: SIM110 -- faster than any(<generator>)
+        for check in checks:
             if check(x):
                 return True
         return False
@@ -968,7 +968,7 @@ def _build_property_names(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     node = ctx.sub(schema["propertyNames"], f"{ptr}/propertyNames")
 
     def ok(x: dict) -> bool:
-        for k in x:  # noqa: SIM110 -- faster than all(<generator>)
+        for k in x:
             if not node.valid(k):
                 return False
         return True
@@ -987,7 +987,7 @@ def _build_required(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
         return []
 
     def ok(x: dict) -> bool:
-        for name in names:  # noqa: SIM110 -- faster than all(<generator>)
+        for name in names:
             if name not in x:
                 return False
         return True

@@ -11,6 +11,7 @@ from emslint.facts.build import FactOptions, build_facts
 from emslint.facts.sources import SourceFile, Sources
 from emslint.levels import deployment_level, link_levels, present_links
 from emslint.model import Finding, Severity, TargetResult
+from emslint.profiling import stage
 from emslint.read.result import ReadIssue
 from emslint.rules.engine import evaluate
 from emslint.rules.model import Rule
@@ -46,11 +47,13 @@ def read_config(config: ConfigFile, *, ems_version: str | None = None) -> Source
 
     if config.refused:
         return SourceFile(config.role, config.display, None, [ReadIssue("file-unreadable", config.refused, 1, 1)])
-    raw = read_source(config.path, max_bytes=MAX_CONFIG_BYTES)
+    with stage("read"):
+        raw = read_source(config.path, max_bytes=MAX_CONFIG_BYTES)
     if isinstance(raw, SourceError):
         issue = ReadIssue("file-unreadable", raw.message, 1, 1)
         return SourceFile(config.role, config.display, None, [issue])
-    decoded = decode_text(raw.data)
+    with stage("read"):
+        decoded = decode_text(raw.data)
     issues = list(decoded.issues)
     if not decoded.ok:
         return SourceFile(config.role, config.display, None, issues)
@@ -58,20 +61,23 @@ def read_config(config: ConfigFile, *, ems_version: str | None = None) -> Source
     if kind == "lsr":
         from emslint.read.lua_reader import read_lua
 
-        result = read_lua(decoded.text, had_bom=decoded.has_bom)
+        with stage("lua-parse"):
+            result = read_lua(decoded.text, had_bom=decoded.has_bom)
         issues = [i for i in issues if i.code != "encoding-bom"]
     else:
         from emslint.read.json_reader import read_json
 
-        result = read_json(decoded.text)
+        with stage("json-parse"):
+            result = read_json(decoded.text)
     issues.extend(result.issues)
     if result.data is not None and not result.fatal:
         from emslint.schema.validate import validate_config
 
-        for issue in validate_config(kind, result.data, ems_version=ems_version):
-            key = issue.code in ("schema-unknown-key", "schema-obsolete-key")
-            issue.line, issue.column = _position(result, issue.pointer, key=key)
-            issues.append(issue)
+        with stage("schema"):
+            for issue in validate_config(kind, result.data, ems_version=ems_version, unknown=result.unknown):
+                key = issue.code in ("schema-unknown-key", "schema-obsolete-key")
+                issue.line, issue.column = _position(result, issue.pointer, key=key)
+                issues.append(issue)
     return SourceFile(config.role, config.display, result, issues, decoded.text)
 
 
@@ -134,8 +140,10 @@ def _without_path_ignores(findings: list[Finding], rules: list[Rule], settings: 
 
 
 def _findings(target: Target, sources: Sources, rules: list[Rule], options: LintOptions) -> list[Finding]:
-    facts = build_facts(target, sources, options.fact_options())
-    findings = evaluate(rules, facts, sources, profile=options.profile)
+    with stage("facts"):
+        facts = build_facts(target, sources, options.fact_options())
+    with stage("rules"):
+        findings = evaluate(rules, facts, sources, profile=options.profile)
     lsr = sources.get("lsr")
     if lsr is None or lsr.result is None or not lsr.result.comments:
         return findings

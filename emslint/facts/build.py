@@ -12,6 +12,7 @@ from emslint.facts.derive import derive
 from emslint.facts.normalize import effective_ems, effective_lsr
 from emslint.facts.secrets import secret_items
 from emslint.facts.sources import SourceFile, Sources
+from emslint.profiling import stage
 
 
 @dataclass(slots=True)
@@ -36,10 +37,10 @@ def _data(source: SourceFile | None) -> Any:
     return source.result.data
 
 
-def _lsr_defaults() -> dict:
+def _lsr_defaults(ems_version: str | None) -> dict:
     from emslint.schema.defaults import defaults
 
-    found = defaults("lsr")
+    found = defaults("lsr", ems_version)
     return found.get("scripts", found) if isinstance(found, dict) else {}
 
 
@@ -118,9 +119,10 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
         )
 
     now = options.now or datetime.now().astimezone()
-    items.extend(
-        inspect_key_material(ems, lsr, resolve=resolve, now=now, display=display, folder_owner_uid=folder_uid)
-    )
+    with stage("certificates"):
+        items.extend(
+            inspect_key_material(ems, lsr, resolve=resolve, now=now, display=display, folder_owner_uid=folder_uid)
+        )
     return items
 
 
@@ -154,7 +156,8 @@ def _cipher_item(ems: dict | None, ems_raw: Any, options: FactOptions) -> dict |
     string = certificates.get("cipher_suite", "ALL") if is_set else "ALL"
     if not isinstance(string, str):
         return None
-    facts = cipher_facts(string, build=options.cipher_build, fips=False, platform_java=options.platform_java)
+    with stage("ciphers"):
+        facts = cipher_facts(string, build=options.cipher_build, fips=False, platform_java=options.platform_java)
     facts["string_set"] = is_set
     facts["at"] = {"file": "ems", "pointer": "/certificates/cipher_suite"}
     facts["link"] = "platform"
@@ -183,9 +186,9 @@ def build_facts(target: Target, sources: Sources, options: FactOptions) -> dict:
     lsr_source = sources.get("lsr")
     ems_raw = _data(ems_source) if isinstance(_data(ems_source), dict) else None
     lsr_raw = _scripts(lsr_source) if isinstance(_scripts(lsr_source), dict) else None
-    ems = effective_ems(ems_raw, defaults("ems")) if ems_raw is not None else None
+    ems = effective_ems(ems_raw, defaults("ems", options.ems_version)) if ems_raw is not None else None
     unknown = lsr_source.result.unknown if lsr_source and lsr_source.result else {}
-    lsr = effective_lsr(lsr_raw, _lsr_defaults(), unknown) if lsr_raw is not None else None
+    lsr = effective_lsr(lsr_raw, _lsr_defaults(options.ems_version), unknown) if lsr_raw is not None else None
 
     secrets: list[dict] = []
     for source in sources.files:

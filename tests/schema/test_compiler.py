@@ -33,7 +33,7 @@ from jsonschema._utils import equal as js_equal
 from emslint.schema.compiler import SchemaCompileError, compile_schema
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
-SETTINGS = settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=100, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
 
 def _pairwise_unique(validator, unique, instance, schema):
@@ -384,7 +384,7 @@ def test_config_schema_mutations_agree_with_jsonschema(kind: str) -> None:
     validator = compile_schema(schema)
     _agree(schema, base, validator)
 
-    @settings(max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(st.data())
     def check(data: st.DataObject) -> None:
         _agree(schema, _mutate(base, data), validator)

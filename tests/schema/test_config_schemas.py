@@ -214,7 +214,7 @@ MINIMAL = {
     "ws_servers": [{"host": "twx.example.com", "port": 443}],
     "appKey": "some_encrypted_application_key",
 }
-U, O, T, E, R, Q, I = (  # noqa: E741
+U, O, T, E, R, Q, I = (
     "schema-unknown-key",
     "schema-obsolete-key",
     "schema-type",

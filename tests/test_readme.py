@@ -1,0 +1,72 @@
+"""The README tells the truth: its set-up commands, its sample output, and its CI snippets as they are tested."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+
+from emslint.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def _emslint(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "emslint.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_ci_runs_the_readme_test_command():
+    command = next(line.strip() for line in README.splitlines() if "pytest" in line and "pip install" in line)
+    assert command in (ROOT / ".ci" / "run").read_text()
+
+
+def test_sample_output_is_real():
+    sample = _blocks("text")[0].splitlines()
+    command = shlex.split(sample[0].removeprefix("$ "))
+    assert command[:2] == ["emslint", "check"]
+    output = _emslint([*command[1:], "--no-color"], ROOT).stdout.splitlines()
+    for line in sample[1:]:
+        if line.strip() and line.strip() != "...":
+            assert line in output, line
+
+
+def test_github_actions_snippet_writes_valid_sarif(tmp_path):
+    workflow = next(b for b in _blocks("yaml") if "upload-sarif" in b)
+    run_line = next(line for line in workflow.splitlines() if "run: emslint check" in line)
+    args = shlex.split(run_line.split("run:", 1)[1])[2:]
+    shutil.copytree(ROOT / "examples", tmp_path / "repo")
+    result = _emslint(["check", *args], tmp_path / "repo")
+    assert result.returncode == 1, result.stderr  # findings fail the job; the upload step runs `if: always()`
+    log = json.loads((tmp_path / "repo" / args[args.index("--output") + 1]).read_text())
+    schema = json.loads((ROOT / "emslint" / "data" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(log)
+    assert log["runs"][0]["automationDetails"]["id"] == "emslint/ci/"
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris and all(not u.startswith(("/", "file:")) for u in uris)
+
+
+def test_pre_commit_snippet_names_the_shipped_hooks():
+    snippet = next(b for b in _blocks("yaml") if "repos:" in b)
+    ids = set(re.findall(r"- id: (\S+)", snippet))
+    shipped = set(re.findall(r"^- id: (\S+)", (ROOT / ".pre-commit-hooks.yaml").read_text(), flags=re.M))
+    assert ids == shipped == {"emslint", "emslint-project"}
+
+
+def test_settings_snippet_is_accepted(tmp_path):
+    snippet = next(b for b in _blocks("toml") if "per-path-ignores" in b)
+    (tmp_path / "emslint-rules").mkdir()
+    (tmp_path / ".emslint.toml").write_text(snippet)
+    settings = load_settings(tmp_path / ".emslint.toml")
+    assert settings.fail_on == "medium" and settings.platform_java == 7
+    assert settings.per_path_ignores[0].reason

@@ -9,9 +9,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import typer
+from emslint import profiling
 
-from emslint import __version__
+profiling.install()  # EMSLINT_PROFILE=1 only: stage timings on stderr at exit, imports included
+
+import typer  # noqa: E402
+
+from emslint import __version__  # noqa: E402
 
 app = typer.Typer(
     name="emslint",
@@ -56,8 +60,7 @@ class Build(StrEnum):
     weak = "weak"
 
 
-class Usage(Exception):
-    """A usage or configuration error: one line on stderr, exit 2."""
+from emslint.errors import Usage  # noqa: E402  (shared with runner: `python -m emslint.cli` is __main__)
 
 
 def _fail(message: str) -> None:
@@ -216,6 +219,8 @@ def main() -> None:
             raise
         sys.stderr.write(f"emslint: internal error: {type(exc).__name__}; rerun with EMSLINT_DEBUG=1 for details\n")
         raise SystemExit(2) from None
+    finally:
+        profiling.report()
 
 
 if __name__ == "__main__":

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TextIO
 
 from emslint.model import Level, Severity, TargetResult
+from emslint.profiling import stage
 
 
 def _usage(message: str) -> Exception:
-    from emslint.cli import Usage
+    from emslint.errors import Usage
 
     return Usage(message)
 
@@ -109,16 +110,19 @@ def run_check(request: CheckRequest) -> int:
 
     paths = ["."] if request.project or not request.paths else request.paths
     request.paths = paths
-    settings = _load_settings(request)
+    with stage("settings"):
+        settings = _load_settings(request)
     try:
-        all_rules = load_rules(str(settings.extra_rules) if settings.extra_rules else None)
+        with stage("rules-load"):
+            all_rules = load_rules(str(settings.extra_rules) if settings.extra_rules else None)
     except RuleFileError as exc:
         raise _usage(str(exc)) from None
     rules = select_rules(all_rules, settings)
     options = lint_options(settings, request.now, request.cipher_build)
     options.severity_overrides = severity_overrides(all_rules, settings)
 
-    targets, problems = discover(paths, include_templates=settings.include_templates)
+    with stage("discover"):
+        targets, problems = discover(paths, include_templates=settings.include_templates)
     missing = [p for p in problems if p.endswith("no such file or folder")]
     if missing and not targets:
         raise _usage(missing[0])
@@ -151,8 +155,9 @@ def run_check(request: CheckRequest) -> int:
             if stream_jsonl:
                 from emslint.report.json_report import render_jsonl_line
 
-                out.write(render_jsonl_line(result, profile=settings.profile))
-                out.flush()
+                with stage("output"):
+                    out.write(render_jsonl_line(result, profile=settings.profile))
+                    out.flush()
             else:
                 results.append(result)
         if request.write_baseline is not None:
@@ -169,7 +174,8 @@ def run_check(request: CheckRequest) -> int:
 
             stale = apply_baseline(unfiltered, baseline)[1]
         if not stream_jsonl:
-            _render(request, settings, results, all_rules, problems, stale, out)
+            with stage("output"):
+                _render(request, settings, results, all_rules, problems, stale, out)
     finally:
         if out is not sys.stdout:
             out.close()

@@ -21,8 +21,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 HERE = Path(__file__).resolve().parent
 PASSPHRASE = b"demo-only-passphrase"
-NOT_BEFORE = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
-NOT_AFTER = dt.datetime(2124, 12, 31, tzinfo=dt.timezone.utc)  # long enough not to rot
+NOT_BEFORE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+NOT_AFTER = dt.datetime(2124, 12, 31, tzinfo=dt.UTC)  # long enough not to rot
 
 
 def _name(cn: str) -> x509.Name:

@@ -110,6 +110,8 @@ def lint_target(target: Target, rules: list[Rule], options: LintOptions) -> Targ
         errors = [f"{target.display}: internal error ({type(exc).__name__}); analysis incomplete"]
     if options.settings is not None and options.settings.per_path_ignores:
         findings = _without_path_ignores(findings, rules, options.settings)
+    errors.extend(f"{s.display}: could not be read; the deployment is only partly analysed" for s in sources.files
+                  if s.result is None)
     for finding in findings:
         override = options.severity_overrides.get(finding.rule)
         if override is not None:

@@ -247,3 +247,13 @@ def test_baseline_round_trip(tmp_path):
     stale = emslint("check", "gw", "--baseline", "baseline.json", "--format", "json", cwd=tmp_path)
     assert json.loads(stale.stdout)["stale_baseline"]
     assert "stale" in stale.stderr
+
+
+def test_unreadable_config_makes_the_sarif_run_unsuccessful(tmp_path):
+    gw = deployment(tmp_path, "gw", TLS_PLATFORM)
+    (gw / "etc" / "config.json").write_bytes(json.dumps(TLS_PLATFORM).encode("utf-16"))
+    result = emslint("check", "gw", "--format", "sarif", cwd=tmp_path)
+    invocation = json.loads(result.stdout)["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert "could not be read" in invocation["toolExecutionNotifications"][0]["message"]["text"]
+    assert result.returncode == 1  # EMS002 is a finding; the tool itself did not fail

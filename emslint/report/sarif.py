@@ -200,9 +200,8 @@ def _notification(n: dict, uri: _Uri) -> dict:
 def _target_notifications(results: Iterable[TargetResult], uri: _Uri) -> list[dict]:
     notes = []
     for t in results:
-        level = "warning" if t.analysed else "error"
-        for err in t.errors:
-            notes.append(_note(level, err, t.path, uri))
+        for err in t.errors:  # a config that could not be read, or an analysis that stopped: both are errors
+            notes.append(_note("error", err, t.path, uri))
         if not t.analysed and not t.errors:
             notes.append(_note("error", f"analysis of {t.path} did not complete", t.path, uri))
     return notes

@@ -675,11 +675,11 @@ def test_unanalysed_target_without_errors_still_gets_a_notification():
     assert "edge9" in inv["toolExecutionNotifications"][0]["message"]["text"]
 
 
-def test_errors_of_an_analysed_target_are_warnings():
-    t = TargetResult("edge8", [], [], {}, None, errors=["certs/x.pem: unreadable"])
+def test_a_target_that_could_not_be_read_makes_execution_unsuccessful():
+    t = TargetResult("edge8", [], [], {}, None, errors=["edge8/etc/config.json: could not be read"])
     inv = render(results=[t])["runs"][0]["invocations"][0]
-    assert inv["executionSuccessful"] is True
-    assert inv["toolExecutionNotifications"][0]["level"] == "warning"
+    assert inv["executionSuccessful"] is False
+    assert inv["toolExecutionNotifications"][0]["level"] == "error"
 
 
 def test_execution_is_successful_with_only_warnings_and_notes():

@@ -14,7 +14,7 @@ import io
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from emslint.read.lua_reader import read_lua
@@ -333,6 +333,9 @@ def test_lua_generated_configs_equal_lua51(src: str) -> None:
     expected, error, compiled = lua51.load(src)
     result = read_lua(src)
     if error is None:
+        # Lua 5.1 merges the constants 0 and -0 of one chunk (they compare equal), so a later literal 0 can
+        # print as "-0" after an earlier -(0): a quirk of its constant table that the reader does not copy.
+        assume("-0" not in repr(expected))
         assert not _syntax_errors(result), [i.message for i in result.issues]
         assert result.unknown == {}
         assert _same(result.data["scripts"], expected), (result.data["scripts"], expected)

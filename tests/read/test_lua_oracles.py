@@ -236,10 +236,7 @@ class Program:
                 op = draw(st.sampled_from(["..", "..", "or", "and"]))
                 # a number is concatenated only as a literal: Lua 5.1's constant folding turns a computed -0
                 # into "0" or "-0" depending on the function's constant table, which no reader should model
-                if op == ".." and draw(st.booleans()):
-                    right = draw(number_literal())
-                else:
-                    right = self.expr("string", depth + 1)
+                right = draw(number_literal()) if op == ".." and draw(st.booleans()) else self.expr("string", depth + 1)
                 return f"({self.expr('string', depth + 1)} {op} {right})"
             return draw(string_literal())
         if kind == "number":

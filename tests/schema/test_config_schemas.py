@@ -214,7 +214,7 @@ MINIMAL = {
     "ws_servers": [{"host": "twx.example.com", "port": 443}],
     "appKey": "some_encrypted_application_key",
 }
-U, O, T, E, R, Q, I = (
+U, OBS, T, E, R, Q, INV = (
     "schema-unknown-key",
     "schema-obsolete-key",
     "schema-type",
@@ -306,7 +306,7 @@ CASES: list[tuple[str, str, str | None, Any, set[tuple[str, str]]]] = [
         "ems",
         None,
         {"ws_servers": [{"host": "https://twx.example.com", "port": 443}], "appKey": "k"},
-        {(I, "/ws_servers/0/host")},
+        {(INV, "/ws_servers/0/host")},
     ),
     ("ws-servers-empty", "ems", None, {"ws_servers": [], "appKey": "k"}, {(R, "/ws_servers")}),
     (
@@ -375,7 +375,7 @@ CASES: list[tuple[str, str, str | None, Any, set[tuple[str, str]]]] = [
         "ems",
         None,
         _with(MINIMAL, {"certificates": {"fingerprint_allowlist": ["ab cd", 5]}}),
-        {(I, "/certificates/fingerprint_allowlist/0"), (T, "/certificates/fingerprint_allowlist/1")},
+        {(INV, "/certificates/fingerprint_allowlist/0"), (T, "/certificates/fingerprint_allowlist/1")},
     ),
     # version-aware keys
     (
@@ -383,7 +383,7 @@ CASES: list[tuple[str, str, str | None, Any, set[tuple[str, str]]]] = [
         "ems",
         None,
         _with(MINIMAL, {"certificates": {"fingerprint_whitelist": []}}),
-        {(O, "/certificates/fingerprint_whitelist")},
+        {(OBS, "/certificates/fingerprint_whitelist")},
     ),
     (
         "fingerprint-whitelist-549",
@@ -397,7 +397,7 @@ CASES: list[tuple[str, str, str | None, Any, set[tuple[str, str]]]] = [
         "ems",
         "5.4.10",
         _with(MINIMAL, {"certificates": {"fingerprint_whitelist": []}}),
-        {(O, "/certificates/fingerprint_whitelist")},
+        {(OBS, "/certificates/fingerprint_whitelist")},
     ),
     (
         "fingerprint-whitelist-545",
@@ -418,7 +418,7 @@ CASES: list[tuple[str, str, str | None, Any, set[tuple[str, str]]]] = [
         "ems",
         None,
         _with(MINIMAL, {"http_server": {"use_default_certificate": True}}),
-        {(O, "/http_server/use_default_certificate")},
+        {(OBS, "/http_server/use_default_certificate")},
     ),
     (
         "use-default-certificate-540",
@@ -432,14 +432,14 @@ CASES: list[tuple[str, str, str | None, Any, set[tuple[str, str]]]] = [
         "ems",
         "5.4.5",
         _with(MINIMAL, {"http_server": {"use_default_certificate": False}}),
-        {(O, "/http_server/use_default_certificate")},
+        {(OBS, "/http_server/use_default_certificate")},
     ),
     (
         "legacy-duty-cycle-any",
         "ems",
         None,
         _with(MINIMAL, {"ws_connection": {"connect_period": 1, "duty_cycle": 50}}),
-        {(O, "/ws_connection/connect_period"), (O, "/ws_connection/duty_cycle")},
+        {(OBS, "/ws_connection/connect_period"), (OBS, "/ws_connection/duty_cycle")},
     ),
     (
         "legacy-duty-cycle-540",
@@ -467,7 +467,7 @@ CASES: list[tuple[str, str, str | None, Any, set[tuple[str, str]]]] = [
         "ems",
         None,
         _with(MINIMAL, {"certificates": {"cert_chain": ["/ca.pem"]}}),
-        {(O, "/certificates/cert_chain")},
+        {(OBS, "/certificates/cert_chain")},
     ),
     (
         "cert-chain-array-540",
@@ -519,7 +519,7 @@ CASES: list[tuple[str, str, str | None, Any, set[tuple[str, str]]]] = [
             (T, "/scripts/rap_port"),
             (T, "/scripts/rap_validate"),
             (R, "/scripts/script_resource_port"),
-            (I, "/scripts/rap_host"),
+            (INV, "/scripts/rap_host"),
             (E, "/scripts/log_level"),
         },
     ),
@@ -553,7 +553,7 @@ CASES: list[tuple[str, str, str | None, Any, set[tuple[str, str]]]] = [
         "lsr",
         None,
         {"scripts": {"script_resource_use_default_certificate": "false", "fingerprint_whitelist": "ab" * 32}},
-        {(O, "/scripts/script_resource_use_default_certificate"), (O, "/scripts/fingerprint_whitelist")},
+        {(OBS, "/scripts/script_resource_use_default_certificate"), (OBS, "/scripts/fingerprint_whitelist")},
     ),
     (
         "lsr-obsolete-540",
@@ -567,7 +567,7 @@ CASES: list[tuple[str, str, str | None, Any, set[tuple[str, str]]]] = [
         "lsr",
         None,
         {"scripts": {"fingerprint_allowlist": "ab" * 32 + ", " + "cd" * 32}},
-        {(I, "/scripts/fingerprint_allowlist")},
+        {(INV, "/scripts/fingerprint_allowlist")},
     ),
     (
         "lsr-unknown-values",
@@ -767,7 +767,7 @@ def test_unknown_pointers_are_not_reported() -> None:
 # * v05 (5.4.5) and v14 (5.4.9/5.4.10) minimal: clean.
 # The other JSON samples do not parse with json.loads (invalid escapes, comments): see the tolerant test.
 CORPUS_JSON = {
-    "v01-ems540-config-minimal.json": {None: {(O, "/http_server/use_default_certificate")}, "5.4.0": set()},
+    "v01-ems540-config-minimal.json": {None: {(OBS, "/http_server/use_default_certificate")}, "5.4.0": set()},
     "v05-ems545-config-minimal.json": {None: set(), "5.4.5": set()},
     "v14-ems549-5410-config-minimal.json": {None: set(), "5.4.9": set(), "5.4.10": set()},
 }
@@ -780,15 +780,15 @@ CORPUS_JSON = {
 CORPUS_TOLERANT = {
     "v02-ems540-config-complete.json": {
         None: {
-            (O, "/certificates/cert_chain"),
-            (O, "/http_server/use_default_certificate"),
-            (O, "/ws_connection/connect_period"),
-            (O, "/ws_connection/duty_cycle"),
+            (OBS, "/certificates/cert_chain"),
+            (OBS, "/http_server/use_default_certificate"),
+            (OBS, "/ws_connection/connect_period"),
+            (OBS, "/ws_connection/duty_cycle"),
         },
         "5.4.0": set(),
     },
     "v06-ems545-config-complete.json": {None: set(), "5.4.5": set()},
-    "v09-ems549-config-complete.json": {None: {(O, "/certificates/fingerprint_whitelist")}, "5.4.9": set()},
+    "v09-ems549-config-complete.json": {None: {(OBS, "/certificates/fingerprint_whitelist")}, "5.4.9": set()},
     "v11-ems5410-config-complete.json": {None: set(), "5.4.10": set()},
 }
 

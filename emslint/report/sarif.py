@@ -221,10 +221,12 @@ _DRIVE = re.compile(r"^[A-Za-z]:/")
 
 def artifact_uri(path: str, base_dir: str | None = None) -> str:
     """A display path as an RFC 3986 URI reference: relative and %-encoded whenever possible."""
+    windows = os.name == "nt" or path[1:3] == ":\\"  # C:\... is Windows; "A:/x" on POSIX is relative
     raw = path.replace("\\", "/")
-    if _is_absolute(raw):
+    if raw.startswith("/") or (windows and _DRIVE.match(raw)):
         rel = _relative_to(raw, base_dir) if base_dir is not None else None
         return _quote(rel) if rel is not None else _file_uri(raw)
+    # On POSIX "A:/x" is a relative path whose first folder is named "A:"; quote() encodes its ':'.
     p = posixpath.normpath(raw)  # also drops leading "./" and "a/./b"
     if (p == ".." or p.startswith("../")) and base_dir is not None:
         rel = _relative_to(os.path.abspath(raw).replace("\\", "/"), base_dir)

@@ -1,6 +1,7 @@
 """The `emslint` command. Heavy modules are imported inside commands, only when a run needs them."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer would eval() every annotation string of every command
+# on each start (~5 ms); evaluated once at import they cost nothing extra.
 
 import os
 import sys

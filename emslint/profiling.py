@@ -1,5 +1,9 @@
 """Where a run's time goes: ``EMSLINT_PROFILE=1`` prints stage timings to stderr at exit (bench/bench.py reads them).
 
+Stages: import, settings, rules-load, discover, read, json-parse, lua-parse, schema, facts, certificates,
+ciphers, rules, output; "workers" is a parent's wait for its worker processes; "other" is everything untimed
+(argument parsing, levels, exit).
+
 Stages nest; each reports its *exclusive* time, so the numbers add up to the run's total. Every ``import``
 statement executed after :func:`install` is a stage of its own ("import"), taken out of the stage that
 triggered it, so lazy imports show up as import time and not as work. Off (the default), :func:`stage`
@@ -69,8 +73,17 @@ def totals() -> dict[str, float]:
 
 
 def report() -> None:
+    """One line on stderr: milliseconds per stage, and the peak RSS (MiB) of this process and its workers."""
     if ENABLED:
         import json
 
-        ms = {k: round(v * 1000, 3) for k, v in totals().items()}
-        sys.stderr.write(f"emslint-profile: {json.dumps(ms)}\n")
+        line: dict[str, float] = {k: round(v * 1000, 3) for k, v in totals().items()}
+        try:
+            import resource
+
+            scale = 1 / 1024 if sys.platform != "darwin" else 1 / 1024 / 1024  # KiB on Linux, bytes on macOS
+            line["rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale, 1)
+            line["workers_rss_mib"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale, 1)
+        except ImportError:  # Windows
+            pass
+        sys.stderr.write(f"emslint-profile: {json.dumps(line)}\n")

@@ -192,10 +192,17 @@ def _with_progress(results, total: int, request: CheckRequest):
     if not _show_progress(request, total):
         yield from results
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=None) as progress:
+    results = iter(results)
+    first = next(results, None)  # the workers are forked by now: the bar's refresh thread must not be
+    if first is None:
+        return
+    with Progress(transient=True, console=Console(stderr=True)) as progress:
         task = progress.add_task("linting", total=total)
+        progress.advance(task)
+        yield first
         for result in results:
             progress.advance(task)
             yield result

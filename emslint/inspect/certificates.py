@@ -135,6 +135,31 @@ def parse_material(data: bytes) -> Material:
         return Material(format="unknown", problems=["neither PEM nor DER"])
 
 
+# Fleets share files (one CA, an image's LSR certificate): parse results and signature checks are kept by
+# content for the rest of the run. Materials are never modified after parsing. Each cache is emptied when
+# it reaches _CACHE_SIZE entries, so memory stays bounded however many deployments a process lints.
+_CACHE_SIZE = 512
+_parsed: dict[bytes, Material] = {}
+_signed: dict[tuple[Any, Any], bool] = {}
+_static_facts: dict[Any, Any] = {}
+
+
+def _remember(cache: dict, key: Any, value: Any) -> Any:
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def parse_material_cached(data: bytes) -> Material:
+    """:func:`parse_material`, once per distinct content in a process."""
+    import hashlib
+
+    digest = hashlib.sha256(data).digest()
+    found = _parsed.get(digest)
+    return found if found is not None else _remember(_parsed, digest, parse_material(data))
+
+
 def _parse_pem(data: bytes) -> Material:
     material = Material(format="pem")
     blocks = list(_PEM_BLOCK.finditer(data))
@@ -278,7 +303,7 @@ def load_material(path: Path, max_bytes: int = MAX_BYTES) -> tuple[Material | No
     data, status, detail = read_capped(path, max_bytes)
     if data is None:
         return None, status, detail
-    material = parse_material(data)
+    material = parse_material_cached(data)
     if material.empty:
         return (
             material,
@@ -391,10 +416,15 @@ def signed_by(child: Any, issuer: Any) -> bool:
     """
     if not _names_match(child, issuer):
         return False
+    key = (child, issuer)  # certificates hash and compare by their DER encoding
+    found = _signed.get(key)
+    if found is not None:
+        return found
     try:
-        return _verify_signature(child, issuer.public_key())
+        ok = _verify_signature(child, issuer.public_key())
     except Exception:  # InvalidSignature, unsupported algorithm, key/algorithm mismatch
-        return False
+        ok = False
+    return _remember(_signed, key, ok)
 
 
 _HASH_CLASSES = {
@@ -531,14 +561,37 @@ def in_validity(cert: Any, now: datetime) -> bool:
 
 def certificate_facts(cert: Any, now: datetime) -> dict:
     """Facts of one certificate (relations such as hostname and chain are added by the caller)."""
+    now = utc(now)
+    before, after = cert.not_valid_before_utc, cert.not_valid_after_utc
+    left = after - now
+    expired = now > after
+    facts = _static_certificate_facts(cert)
+    facts.update(
+        days_left=left.days,
+        expired=expired,
+        not_yet_valid=now < before,
+        expires_soon=not expired and left < EXPIRES_SOON,
+    )
+    return facts
+
+
+def _static_certificate_facts(cert: Any) -> dict:
+    """The part of :func:`certificate_facts` that does not depend on the time: a fresh dict in key order."""
+    found = _static_facts.get(cert)
+    if found is None:
+        found = _remember(_static_facts, cert, _compute_static_facts(cert))
+    facts = dict(found)
+    if facts["san"] is not None:
+        facts["san"] = list(facts["san"])
+    return facts
+
+
+def _compute_static_facts(cert: Any) -> dict:
     from cryptography import x509
 
-    now = utc(now)
     before, after = cert.not_valid_before_utc, cert.not_valid_after_utc
     kind, bits, curve = public_key_facts(cert)
     names = sans(cert)
-    left = after - now
-    expired = now > after
     self_signed = is_self_signed(cert)
     return {
         "subject_cn": subject_attr(cert, "CN"),
@@ -554,10 +607,10 @@ def certificate_facts(cert: Any, now: datetime) -> dict:
         "weak": weak_reason(cert, anchor=self_signed and can_issue(cert)),
         "not_before": iso(before),
         "not_after": iso(after),
-        "days_left": left.days,
-        "expired": expired,
-        "not_yet_valid": now < before,
-        "expires_soon": not expired and left < EXPIRES_SOON,
+        "days_left": None,
+        "expired": None,
+        "not_yet_valid": None,
+        "expires_soon": None,
         "fingerprint_sha256": fingerprint_sha256(cert),
         "san": None if names is None else [*names[0], *(str(ip) for ip in names[1])],
         "hostname": None,
@@ -576,11 +629,18 @@ def ca_list_facts(certs: list[Any], now: datetime) -> dict:
     ``non_ca``: cannot issue (see :func:`can_issue`); ``weak``: see :func:`weak_reason`.
     """
     now = utc(now)
+    key = ("ca-list", *certs)
+    counts = _static_facts.get(key)
+    if counts is None:
+        counts = _remember(_static_facts, key, (
+            sum(1 for c in certs if not can_issue(c)),
+            sum(1 for c in certs if weak_reason(c, anchor=is_self_signed(c)) is not None),
+        ))
     return {
         "count": len(certs),
-        "non_ca": sum(1 for c in certs if not can_issue(c)),
+        "non_ca": counts[0],
         "expired": sum(1 for c in certs if now > c.not_valid_after_utc),
-        "weak": sum(1 for c in certs if weak_reason(c, anchor=is_self_signed(c)) is not None),
+        "weak": counts[1],
     }
 
 

@@ -283,10 +283,9 @@ def _display(display: Callable[[Path], str], path: Path) -> str:
 
 
 def _cache_key(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path
+    # Not resolved (70 us a call): two spellings of one file are read twice, and certificates.load_material
+    # parses a content only once anyway.
+    return path
 
 
 def _wants_mode(entry: _Entry) -> bool:

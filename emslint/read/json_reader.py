@@ -62,7 +62,8 @@ _SPACES = re.compile(r"[ \t]*").match
 _NUMBER = NUMBER_RE.match
 _NEWLINE = re.compile(r"\r\n?|\n")
 # Unquoted text: up to whitespace, JSON punctuation, quotes, '=', ';' or a comment.
-_BARE = re.compile(r"""(?:[^\s,:\[\]{}"'=;/\u201c\u201d\u201e]|/(?![/*]))+""").match
+# Runs of plain characters are matched in one step: one step per character is slow on megabytes.
+_BARE = re.compile(r"""(?:[^\s,:\[\]{}"'=;/\u201c\u201d\u201e]+|/(?![/*]))+""").match
 # The strict common cases, one regex each: `"key": ` after '{', `, "key": ` and `, ` each optionally followed
 # by a plain scalar (groups: key or comma, string, integer part, fraction, exponent, literal). Keys with `~`
 # or `/` (pointer escaping), escapes, control characters, curly quotes or comments take the general path.
@@ -78,7 +79,8 @@ _NEXT_ELEM = re.compile(_WSR + "(,)" + _WSR + "(?:" + _SCALAR_RE + ")?").match
 _SIMPLE_STRING = re.compile(_STR_RE).match
 _LITERAL_VALUES = {"true": True, "false": False, "null": None}
 _IDENT = re.compile(r"[\w$][\w$.\-]*").match
-_NUMERIC = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z").match
+# No two adjacent repeats can share a digit: `\d+\.?\d*` backtracked quadratically on "000...0t".
+_NUMERIC = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z").match
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}\Z").match
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))", re.DOTALL)
 _DECODE_SPECIAL = re.compile(r"[\\\x00-\x1f]")
@@ -91,6 +93,9 @@ _FRAGMENT = re.compile(
     r"|[A-Za-z_$][\w$.\-]*)[ \t]*[:=]"
 ).match
 
+_QUOTES = frozenset("\"'\u201c\u201d\u201e")
+_REST_OF_LINE = re.compile(r"[^,}\]\r\n]*").match
+_LINE_BREAK_IN = re.compile(r"[\r\n]").search
 _CLOSER_RUN = {"}": re.compile(r"\}+").match, "]": re.compile(r"\]+").match}
 _CURLY_OPEN = "\u201c\u201d\u201e"
 _DIGIT_START = frozenset("-0123456789")
@@ -441,6 +446,7 @@ class _Reader:
                 continue
 
             if state == _AFTER:
+                value_end = i
                 i = wsm(s, i).end()
                 if i < n and s[i] in _SLOW_WS:
                     i = ws(i)
@@ -466,6 +472,18 @@ class _Reader:
                 elif c == ":" or c == "=":
                     self.issue(SYNTAX, f"unexpected '{c}' after a value", i, frame.pointer)
                     i += 1
+                elif frame.is_obj and c not in _QUOTES and not _LINE_BREAK_IN(s, value_end, i):
+                    # Unquoted text after a value on the same line is the rest of that value (an unquoted
+                    # passphrase of several words, a doubled quote), not a property name: skipped, and its
+                    # text stays out of messages and pointers.
+                    self.issue(
+                        SYNTAX,
+                        "unexpected text after a value; skipped up to the next ',' or line break (the text "
+                        "is not shown: it may be part of a secret)",
+                        i,
+                        frame.pointer,
+                    )
+                    i = _REST_OF_LINE(s, i).end()
                 else:
                     what = "members" if frame.is_obj else "array elements"
                     self.issue(SYNTAX, f"missing ',' between {what}", i, frame.pointer)
@@ -519,8 +537,11 @@ class _Reader:
                 key, j, pending = got
                 key_off = i
                 key_ptr = _child(frame.pointer, key)
-                self.flush(pending, key_ptr)
                 i = ws(j)
+                # A string followed by neither ':' nor a value is as likely a value that lost its name (a
+                # password whose key was deleted) as a name: its text stays out of messages and pointers.
+                lost = i < n and s[i] in ",}]"
+                self.flush(pending, frame.pointer if lost else key_ptr)
                 state = _VALUE
                 if i >= n:
                     state = _AFTER
@@ -535,8 +556,14 @@ class _Reader:
                         key_ptr,
                     )
                     i += 1
-                elif s[i] in ",}]":
-                    self.issue(SYNTAX, f"property {_show_key(key)} has no value", i, key_ptr)
+                elif lost:
+                    self.issue(
+                        SYNTAX,
+                        "a string without ':' and a value where a member is expected: a property name lost "
+                        "its value, or a value its name (the text is not shown: it may be a secret)",
+                        i,
+                        frame.pointer,
+                    )
                     state = _AFTER
                 else:
                     self.issue(SYNTAX, f"missing ':' after property name {_show_key(key)}", i, key_ptr)

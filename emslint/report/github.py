@@ -46,7 +46,8 @@ def render_github(results: list[TargetResult], rules: dict[str, Rule]) -> str:
     for t in results:
         level = "warning" if t.analysed else "error"
         for err in t.errors:
-            lines.append(_command(level, {"title": "emslint analysis"}, f"{t.path}: {err}"))
+            text = err if err.startswith(f"{t.path}: ") else f"{t.path}: {err}"  # not "gw: gw: internal error"
+            lines.append(_command(level, {"title": "emslint analysis"}, text))
         if not t.analysed and not t.errors:
             lines.append(
                 _command("error", {"title": "emslint analysis"}, f"analysis of {t.path} did not complete")

@@ -1,8 +1,17 @@
-"""Load the rule files (``rules/*.toml``, plus a user's extra folder) into `Rule` objects."""
+"""Load the rule files (``rules/*.toml``, plus a user's extra folder) into `Rule` objects.
+
+The TOML files are the rules. Parsing all of them costs ~100 ms, most of a one-folder run, so the shipped
+rules' parsed data is also kept as one JSON file in the user's cache folder, named by a hash of the rule
+files' names and contents: any edit gives a new name, and a cache that cannot be read or written is simply
+not used (see docs/decisions/0003-startup-and-fleet.md). ``EMSLINT_NO_CACHE=1`` turns it off;
+``EMSLINT_CACHE_DIR`` moves it.
+"""
 
 from __future__ import annotations
 
-import tomllib
+import hashlib
+import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -70,20 +79,115 @@ def rule_from_data(data: dict[str, Any], path: str = "") -> Rule:
 
 def load_rule_file(path: Path) -> Rule:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RuleFileError(f"{path}: cannot read rule file ({exc})") from None
+    return rule_from_data(_parse_toml(path, raw), str(path))
+
+
+def _parse_toml(path: Path, raw: bytes) -> dict[str, Any]:
+    import tomllib  # ~15 ms of import, only when a rule file is parsed
+
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise RuleFileError(f"{path}: cannot read rule file ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise RuleFileError(f"{path}: {exc}") from None
-    return rule_from_data(data, str(path))
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("EMSLINT_NO_CACHE"):
+        return None
+    if os.environ.get("EMSLINT_CACHE_DIR"):
+        return Path(os.environ["EMSLINT_CACHE_DIR"])
+    base = os.environ.get("LOCALAPPDATA" if os.name == "nt" else "XDG_CACHE_HOME")
+    try:
+        return (Path(base) if base else Path.home() / ".cache") / "emslint"
+    except RuntimeError:  # no home folder
+        return None
+
+
+def _trusted(path: Path) -> bool:
+    """Our own file, not writable by others: a planted cache must not switch rules off."""
+    if os.name == "nt":
+        return True
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.geteuid() and not st.st_mode & 0o022
+
+
+def _read_cache(path: Path, names: list[str]) -> list[dict[str, Any]] | None:
+    try:
+        if not _trusted(path):
+            return None
+        cached = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(cached, dict) or cached.get("names") != names or not isinstance(cached.get("rules"), list):
+        return None
+    return cached["rules"]
+
+
+def _write_cache(path: Path, names: list[str], rules: list[dict[str, Any]]) -> None:
+    try:
+        text = json.dumps({"names": names, "rules": rules}, ensure_ascii=False)
+        if json.loads(text)["rules"] != rules:
+            return  # not plain JSON data (a TOML date, say): keep parsing the TOML
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)  # atomic: parallel runs never see half a file
+        newest_first = sorted(path.parent.glob("rules-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in newest_first[8:]:  # other versions of the rules (an editable install, another checkout)
+            old.unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError):
+        return
+
+
+def _shipped_rule_data(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """(path, parsed TOML) of every rule file in ``folder``, through the cache when it is there."""
+    paths = sorted(folder.glob("*.toml"))
+    digest = hashlib.sha256(f"emslint-rules-cache 1\0{folder}\0".encode())
+    blobs: list[bytes] = []
+    for path in paths:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise RuleFileError(f"{path}: cannot read rule file ({exc})") from None
+        blobs.append(raw)
+        digest.update(f"{path.name}\0{len(raw)}\0".encode() + raw)
+    names = [p.name for p in paths]
+    cache_dir = _cache_dir()
+    cache = cache_dir / f"rules-{digest.hexdigest()[:32]}.json" if cache_dir else None
+    cached = _read_cache(cache, names) if cache else None
+    if cached is not None and len(cached) == len(paths):
+        return list(zip(paths, cached, strict=True))
+    parsed = [_parse_toml(path, raw) for path, raw in zip(paths, blobs, strict=True)]
+    if cache:
+        _write_cache(cache, names, parsed)
+    return list(zip(paths, parsed, strict=True))
+
+
+def _check_conditions(rule: Rule, path: Path) -> None:
+    """Compile a user rule's conditions now: the engine compiles on first use, which may never come."""
+    from emslint.rules.engine import precompile
+    from emslint.schema.compiler import SchemaCompileError
+
+    try:
+        precompile([rule])
+    except SchemaCompileError as exc:
+        raise RuleFileError(f"{path}: a condition cannot be used ({exc})") from None
 
 
 @lru_cache(maxsize=8)
 def load_rules(extra_dir: str | None = None) -> dict[str, Rule]:
     """All rules by id: the shipped ones, then the user's (validated against rules.schema.json)."""
     rules: dict[str, Rule] = {}
-    for path in sorted(shipped_rules_dir().glob("*.toml")):
-        rule = load_rule_file(path)
+    for path, data in _shipped_rule_data(shipped_rules_dir()):
+        rule = rule_from_data(data, str(path))
         rules[rule.id] = rule
     if extra_dir:
         from emslint.rules.validate_file import validate_rule_file
@@ -94,6 +198,7 @@ def load_rules(extra_dir: str | None = None) -> dict[str, Rule]:
         for path in sorted(folder.glob("*.toml")):
             validate_rule_file(path)
             rule = load_rule_file(path)
+            _check_conditions(rule, path)
             if rule.id in rules:
                 raise RuleFileError(f"{path}: rule id {rule.id} is already used by {rules[rule.id].path}")
             rules[rule.id] = rule

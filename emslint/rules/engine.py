@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from emslint.facts.sources import Sources
@@ -13,19 +13,207 @@ from emslint.read.result import join_pointer
 from emslint.rules.model import Match, Rule
 
 Predicate = Callable[[Any], bool]
-_compiled: dict[int, tuple[Predicate, Predicate | None, bool]] = {}
 
 
-def _compile(match: Match) -> tuple[Predicate, Predicate | None, bool]:
-    """(value condition, context condition, whether the value condition is explicitly about null)."""
-    key = id(match)
-    if key not in _compiled:
-        from emslint.schema.compiler import compile_schema
+class _Compiled:
+    """A match made ready to run. Its conditions are compiled on first use (most never run in a one-folder
+    run: ~30 ms for all of them), once per process, and inherited by forked workers (see precompile)."""
 
-        value_check = compile_schema(match.schema).is_valid
-        when_check = compile_schema(match.when).is_valid if match.when else None
-        _compiled[key] = (value_check, when_check, _mentions_null(match.schema))
-    return _compiled[key]
+    __slots__ = ("_value", "_when", "match", "null_matters", "quick", "tokens", "when_quick")
+
+    def __init__(self, match: Match) -> None:
+        self.match = match  # held, so that the id() key below is never reused while the entry lives
+        self.null_matters = _mentions_null(match.schema)  # is the condition explicitly about null?
+        self.tokens = tuple(_unescape(t) for t in match.pointer.split("/")[1:])
+        self.quick = _quick(match.schema)
+        self.when_quick = _quick(match.when) if match.when else None
+        self._value: Predicate | None = None
+        self._when: Predicate | None = None
+
+    def value_check(self, value: Any) -> bool:
+        if self._value is None:
+            from emslint.schema.compiler import compile_schema
+
+            self._value = compile_schema(self.match.schema).is_valid
+        return self._value(value)
+
+    def when_check(self, doc: Any) -> bool:
+        if not self.match.when:
+            return True
+        if self._when is None:
+            from emslint.schema.compiler import compile_schema
+
+            self._when = compile_schema(self.match.when).is_valid
+        return self._when(doc)
+
+
+_compiled: dict[int, _Compiled] = {}
+
+
+def _compile(match: Match) -> _Compiled:
+    found = _compiled.get(id(match))
+    if found is None or found.match is not match:
+        found = _compiled[id(match)] = _Compiled(match)
+    return found
+
+
+def precompile(rules: list[Rule]) -> None:
+    """Compile every condition now (before forking workers, so that they inherit the compiled closures).
+
+    Raises :class:`emslint.schema.compiler.SchemaCompileError` for a condition that does not compile.
+    """
+    for rule in rules:
+        for match in rule.matches:
+            compiled = _compile(match)
+            compiled.value_check(None)
+            compiled.when_check(None)
+
+
+# JSON type -> Python classes an instance of it can be; numbers are lenient (``True`` passes as a number)
+_TYPE_CLASSES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "boolean": (bool,),
+    "null": (type(None),),
+    "number": (int, float),
+    "integer": (int, float),
+}
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+class _Quick:
+    """Necessary conditions read off a schema's conjoined keywords: const, enum, type, required, minimum,
+    maximum (and the exclusive ones), ``not`` of exactly a const, an enum or a required list, and, for
+    members, properties (recursively). A value that fails one cannot match, so the validator (and its
+    compilation, ~0.3 ms a condition) is skipped for it: most ``/files/*`` items, for a rule about one role
+    or about certificates only. Positive value tests use Python ``in``, at least as lenient as JSON equality
+    (``1 == True``); ``not`` uses the validator's own JSON equality; the classes above are at least as lenient
+    as JSON types. So nothing that could match is ever rejected (tests/test_speed.py checks it)."""
+
+    __slots__ = ("bounds", "classes", "member_classes", "member_values", "members", "not_required", "not_values",
+                 "required", "values")
+
+    def __init__(self, schema: dict) -> None:
+        self.values: tuple[Any, ...] | None = None
+        if "const" in schema:
+            self.values = (schema["const"],)
+        elif isinstance(schema.get("enum"), list):
+            self.values = tuple(schema["enum"])
+        types = [schema["type"]] if isinstance(schema.get("type"), str) else schema.get("type")
+        self.classes: tuple[type, ...] | None = None
+        if isinstance(types, list) and types and all(t in _TYPE_CLASSES for t in types):
+            self.classes = tuple(c for t in types for c in _TYPE_CLASSES[t])
+        required = schema.get("required")
+        self.required = tuple(r for r in required if isinstance(r, str)) if isinstance(required, list) else ()
+        self.bounds = tuple(
+            (keyword, schema[keyword])
+            for keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+            if _number(schema.get(keyword))
+        )
+        negated = schema.get("not")
+        self.not_required: tuple[str, ...] | None = None
+        self.not_values: tuple[Any, ...] | None = None
+        if isinstance(negated, dict) and len(negated) == 1:
+            if isinstance(negated.get("required"), list) and all(isinstance(r, str) for r in negated["required"]):
+                self.not_required = tuple(negated["required"])
+            elif "const" in negated:
+                self.not_values = (negated["const"],)
+            elif isinstance(negated.get("enum"), list):
+                self.not_values = tuple(negated["enum"])
+        properties = schema.get("properties")
+        quicks = [
+            (key, quick)
+            for key, sub in (properties.items() if isinstance(properties, dict) else ())
+            if isinstance(sub, dict) and (quick := _Quick(sub)).useful()
+        ]
+        # the common members (a const role, a certificate that must be an object) are checked inline
+        self.member_values = tuple((k, q.values) for k, q in quicks if q.values is not None)
+        self.member_classes = tuple((k, q.classes) for k, q in quicks if q.classes is not None)
+        self.members = tuple((k, q) for k, q in quicks if q.beyond_scalar())
+
+    def beyond_scalar(self) -> bool:
+        return bool(
+            self.required
+            or self.members
+            or self.member_values
+            or self.member_classes
+            or self.bounds
+            or self.not_required is not None
+            or self.not_values is not None
+        )
+
+    def useful(self) -> bool:
+        return self.values is not None or self.classes is not None or self.beyond_scalar()
+
+    def rejects(self, value: Any) -> bool:
+        if self.values is not None and value not in self.values:
+            return True
+        if self.classes is not None and not isinstance(value, self.classes):
+            return True
+        if isinstance(value, dict):
+            for key, values in self.member_values:
+                if key in value and value[key] not in values:
+                    return True
+            for key, classes in self.member_classes:
+                if key in value and not isinstance(value[key], classes):
+                    return True
+            for key in self.required:
+                if key not in value:
+                    return True
+            if self.not_required is not None and all(key in value for key in self.not_required):
+                return True
+            for key, quick in self.members:
+                if key in value and quick.rejects(value[key]):
+                    return True
+        elif self.bounds and _number(value):
+            for keyword, bound in self.bounds:
+                if not _BOUNDS[keyword](value, bound):
+                    return True
+        if self.not_values is not None:
+            from emslint.schema.compiler import json_equal
+
+            if any(json_equal(value, v) for v in self.not_values):
+                return True
+        return False
+
+
+_BOUNDS: dict[str, Callable[[Any, Any], bool]] = {
+    "minimum": lambda x, b: x >= b,
+    "maximum": lambda x, b: x <= b,
+    "exclusiveMinimum": lambda x, b: x > b,
+    "exclusiveMaximum": lambda x, b: x < b,
+}
+
+
+def _quick(schema: Any) -> _Quick | None:
+    if not isinstance(schema, dict):
+        return None
+    quick = _Quick(schema)
+    return quick if quick.useful() else None
+
+
+def _select(value: Any, tokens: tuple[str, ...], depth: int, path: tuple, out: list) -> None:
+    """Append every (path, value) that ``tokens`` select under ``value``, in document order."""
+    if depth == len(tokens):
+        out.append((path, value))
+        return
+    token = tokens[depth]
+    if token == "*":
+        if isinstance(value, list):
+            for index, child in enumerate(value):
+                _select(child, tokens, depth + 1, (*path, index), out)
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                _select(child, tokens, depth + 1, (*path, key), out)
+    elif isinstance(value, dict):
+        if token in value:
+            _select(value[token], tokens, depth + 1, (*path, token), out)
+    elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+        _select(value[int(token)], tokens, depth + 1, (*path, int(token)), out)
 
 
 def _unescape(token: str) -> str:
@@ -63,7 +251,7 @@ def _mentions_null(schema: Any) -> bool:
     return '"null"' in text or '"const": null' in text
 
 
-def _item_context(doc: Any, path: list[str | int]) -> tuple[dict | None, str]:
+def _item_context(doc: Any, path: Sequence[str | int]) -> tuple[dict | None, str]:
     """The innermost object on `path` (the value included) with an "at" location, and the innermost "detail"."""
     best = None
     detail = ""
@@ -108,7 +296,7 @@ class Locator:
     def __init__(self, sources: Sources) -> None:
         self.sources = sources
 
-    def locate(self, doc: dict, path: list[str | int], item: dict | None) -> tuple[str, str, int, int]:
+    def locate(self, doc: dict, path: Sequence[str | int], item: dict | None) -> tuple[str, str, int, int]:
         if item is not None:
             at = item["at"]
             role = at.get("file", "ems")
@@ -136,17 +324,33 @@ class Locator:
 def evaluate(rules: list[Rule], doc: dict, sources: Sources, *, profile: str) -> list[Finding]:
     locator = Locator(sources)
     findings: list[Finding] = []
+    selections: dict[tuple[str, ...], list[tuple[tuple, Any]]] = {}  # many rules look at the same places
     for rule in rules:
         if profile not in rule.profiles:
             continue
         seen: set[tuple[str, str, int, int]] = set()
         for match in rule.matches:
-            value_check, when_check, null_matters = _compile(match)
-            if when_check is not None and not when_check(doc):
+            compiled = _compile(match)
+            selected = selections.get(compiled.tokens)
+            if selected is None:
+                selected = selections[compiled.tokens] = []
+                _select(doc, compiled.tokens, 0, (), selected)
+            quick, null_matters = compiled.quick, compiled.null_matters
+            candidates = [
+                (path, value)
+                for path, value in selected
+                if (value is not None or null_matters) and not (quick and quick.rejects(value))
+            ]
+            if not candidates or (compiled.when_quick and compiled.when_quick.rejects(doc)):
                 continue
-            for path, value in walk(doc, match.pointer):
-                if (value is None and not null_matters) or not value_check(value):
+            when_ok = None  # the context condition is checked once something matches (conditions are pure)
+            for path, value in candidates:
+                if not compiled.value_check(value):
                     continue
+                if when_ok is None:
+                    when_ok = compiled.when_check(doc)
+                if not when_ok:
+                    break
                 item, detail = _item_context(doc, path)
                 file, pointer, line, column = locator.locate(doc, path, item)
                 place = (file, pointer, line, column)

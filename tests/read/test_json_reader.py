@@ -198,16 +198,16 @@ CASES = [
     case("double comma in an object", '{"a":1,,"b":2}', (SYNTAX, 1, 8, ""), data={"a": 1, "b": 2}),
     case("doubled colon", '{"a":: 1}', (SYNTAX, 1, 6, ""), data={"a": 1}),
     case("missing colon", '{"a" 1}', (SYNTAX, 1, 6, "/a"), data={"a": 1}),
-    case("property without value", '{"a", "b": 1}', (SYNTAX, 1, 5, "/a"), data={"b": 1}),
+    # Reported at the parent: the string may be a value that lost its name (a secret), see json_reader.
+    case("property without value", '{"a", "b": 1}', (SYNTAX, 1, 5, ""), data={"b": 1}),
     case("semicolon as separator", '{"a": 1; "b": 2}', (SYNTAX, 1, 8, ""), data={"a": 1, "b": 2}),
     case("object where a key should be", '{{"a": 1}}', (SYNTAX, 1, 2, ""), data={}),
+    # Text after a value on its line is the rest of that value, not a property (it may be part of a secret).
     case(
         "doubled quotes",
         '{"host": ""localhost"", "port": 1}',
         (SYNTAX, 1, 12, ""),
-        (SYNTAX, 1, 12, "/localhost"),
-        (SYNTAX, 1, 21, "/localhost"),
-        data={"host": "", "localhost": "", "port": 1},
+        data={"host": "", "port": 1},
     ),
     case("no-break spaces from a web page", '{\xa0"a":\xa01}', (SYNTAX, 1, 2, ""), data={"a": 1}),
     case("not JSON at all", "<config/>", (SYNTAX, 1, 1, ""), data=None, fatal=True),

@@ -1,0 +1,171 @@
+"""The speed measures must not change results: rule cache, quick rejection in the engine, certificate caches,
+worker processes (docs/decisions/0003-startup-and-fleet.md). Timings live in bench/, not here."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from emslint.api import lint
+from emslint.discover import discover
+from emslint.facts.build import FactOptions, build_facts
+from emslint.facts.sources import Sources
+from emslint.lint import read_config
+from emslint.rules import catalogue, engine
+from emslint.rules.catalogue import load_rules
+from emslint.schema.compiler import compile_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture
+def fresh_rules(monkeypatch, tmp_path):
+    """load_rules with its in-process cache emptied and the disk cache in a temporary folder."""
+    monkeypatch.setenv("EMSLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("EMSLINT_NO_CACHE", raising=False)
+    load_rules.cache_clear()
+    yield tmp_path / "cache"
+    load_rules.cache_clear()
+
+
+def _parsed_without_cache(monkeypatch) -> dict:
+    monkeypatch.setenv("EMSLINT_NO_CACHE", "1")
+    load_rules.cache_clear()
+    rules = load_rules(None)
+    monkeypatch.delenv("EMSLINT_NO_CACHE")
+    load_rules.cache_clear()
+    return rules
+
+
+def test_rule_cache_gives_the_rules_the_toml_files_give(fresh_rules, monkeypatch):
+    written = load_rules(None)
+    files = list(fresh_rules.glob("rules-*.json"))
+    assert len(files) == 1
+    load_rules.cache_clear()
+    read_back = load_rules(None)
+    assert read_back == written == _parsed_without_cache(monkeypatch)
+
+
+def test_rule_cache_follows_the_rule_files(fresh_rules, monkeypatch, tmp_path):
+    folder = tmp_path / "rules"
+    shutil.copytree(catalogue.shipped_rules_dir(), folder)
+    monkeypatch.setattr(catalogue, "shipped_rules_dir", lambda: folder)
+    before = load_rules(None)
+    some = sorted(folder.glob("*.toml"))[0]
+    text = some.read_text(encoding="utf-8")
+    some.write_text(text.replace('summary = "', 'summary = "EDITED ', 1), encoding="utf-8")
+    load_rules.cache_clear()
+    after = load_rules(None)
+    changed = [r.id for r in after.values() if r.summary.startswith("EDITED ")]
+    assert len(changed) == 1 and set(after) == set(before)
+    assert len(list(fresh_rules.glob("rules-*.json"))) == 2  # a new key; the old file stays until pruned
+
+
+def test_a_cache_that_others_can_write_or_that_is_damaged_is_not_used(fresh_rules, monkeypatch):
+    truth = load_rules(None)
+    cache = next(fresh_rules.glob("rules-*.json"))
+    planted = json.loads(cache.read_text(encoding="utf-8"))
+    planted["rules"] = [{**r, "summary": "PLANTED"} for r in planted["rules"]]
+    cache.write_text(json.dumps(planted), encoding="utf-8")
+    if os.name != "nt":
+        os.chmod(cache, 0o666)
+        load_rules.cache_clear()
+        assert load_rules(None) == truth
+        os.chmod(cache, 0o644)
+    cache.write_text("{not json", encoding="utf-8")
+    load_rules.cache_clear()
+    assert load_rules(None) == truth
+
+
+def _facts_documents() -> list[dict]:
+    targets, _ = discover([str(EXAMPLES), str(FIXTURES)])
+    docs = []
+    for target in targets:
+        sources = Sources([read_config(f) for f in target.files])
+        docs.append(build_facts(target, sources, FactOptions()))
+    return docs
+
+
+@cache
+def _conditions() -> list[tuple[dict, engine._Quick, str]]:
+    found = []
+    for rule in load_rules(None).values():
+        for match in rule.matches:
+            quick = engine._quick(match.schema)
+            if quick is not None:
+                found.append((match.schema, quick, match.pointer))
+            when = engine._quick(match.when) if match.when else None
+            if when is not None:
+                found.append((match.when, when, ""))
+    return found
+
+
+def test_quick_rejection_never_rejects_what_a_condition_accepts_on_real_facts():
+    docs = _facts_documents()
+    checked = rejected = 0
+    for schema, quick, pointer in _conditions():
+        validator = compile_schema(schema)
+        for doc in docs:
+            values = [v for _, v in engine.walk(doc, pointer)] if pointer else [doc]
+            for value in values:
+                checked += 1
+                if quick.rejects(value):
+                    rejected += 1
+                    assert not validator.is_valid(value), (schema, value)
+    assert checked > 10_000 and rejected > checked // 2  # it does reject most, and only what fails
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-2, 2, allow_nan=False) | st.sampled_from(
+        ["", " ", "ok", "ssl", "none", "pem", "platform-ca", "ems-rest-server-cert", "private-key", "guid-cleartext",
+         "ca-list", "thing.lua"]
+    ),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(["role", "status", "cert", "key", "mode", "class", "kind", "code", "ok",
+                                       "encrypted", "expects", "in_use", "self_signed", "at", "count", "user",
+                                       "password", "authenticate", "ssl", "string_set", "classes", "derived",
+                                       "forward_secrecy", "virtual_dirs", "cert_chain"]), inner, max_size=6),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=_json, index=st.integers(min_value=0))
+def test_quick_rejection_is_sound_on_any_json(value, index):
+    schema, quick, _ = _conditions()[index % len(_conditions())]
+    if quick.rejects(value):
+        assert not compile_schema(schema).is_valid(value)
+
+
+def test_certificate_caches_do_not_change_results():
+    from emslint.inspect import certificates
+
+    def clear() -> None:
+        certificates._parsed.clear()
+        certificates._signed.clear()
+        certificates._static_facts.clear()
+
+    clear()
+    cold = [t.to_dict() for t in lint([str(EXAMPLES), str(FIXTURES)]).targets]
+    warm = [t.to_dict() for t in lint([str(EXAMPLES), str(FIXTURES)]).targets]
+    assert cold == warm
+
+
+@pytest.mark.slow
+def test_worker_processes_give_the_serial_results_in_order(tmp_path):
+    fleet = tmp_path / "fleet"
+    for n in range(12):
+        shutil.copytree(EXAMPLES / ("low", "medium", "high")[n % 3], fleet / f"gw-{n:02d}")
+    serial = lint([str(fleet)], jobs=1)
+    parallel = lint([str(fleet)], jobs=2)
+    assert [t.to_dict() for t in parallel.targets] == [t.to_dict() for t in serial.targets]
+    assert [t.path for t in serial.targets] == sorted(t.path for t in serial.targets)

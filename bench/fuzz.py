@@ -309,9 +309,20 @@ def save(target: str, failure: Failure) -> Path:
     return path
 
 
-def fuzz(target: str, count: int, seed: int, jobs: int, timeout: float, *, write: bool, max_crashers: int = 5) -> dict:
+def fuzz(
+    target: str,
+    count: int,
+    seed: int,
+    jobs: int,
+    timeout: float,
+    *,
+    write: bool,
+    max_crashers: int = 5,
+    only: list[int] | None = None,
+) -> dict:
     chunk = 200
-    spans = [(i, min(i + chunk, count)) for i in range(0, count, chunk)]
+    spans = [(i, min(i + chunk, count)) for i in range(0, count, chunk)] if only is None else [(i, i + 1) for i in only]
+    count = len(spans) if only is not None else count
     started = time.perf_counter()
     done = 0
     failures: list[Failure] = []
@@ -322,7 +333,7 @@ def fuzz(target: str, count: int, seed: int, jobs: int, timeout: float, *, write
             done += n
             failures.extend(found)
             slowest = max(slowest, slow)
-            if done % 10_000 < chunk:
+            if done % 10_000 < chunk and only is None:
                 rate = done / (time.perf_counter() - started)
                 print(f"  {target}: {done}/{count} inputs, {len(failures)} failures, {rate:.0f}/s", flush=True)
     wall = time.perf_counter() - started
@@ -353,10 +364,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not write crashers to tests/hardening/crashers")
     parser.add_argument("--max-crashers", type=int, default=5, help="inputs written per distinct failure (smallest)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--only", help="comma-separated input numbers to run again (with the same --seed)")
     args = parser.parse_args(argv)
     targets = ["json", "lua", "ciphers"] if args.target == "all" else [args.target]
     summaries = [
-        fuzz(t, args.count, args.seed, args.jobs, args.timeout, write=not args.no_write, max_crashers=args.max_crashers)
+        fuzz(t, args.count, args.seed, args.jobs, args.timeout, write=not args.no_write, max_crashers=args.max_crashers,
+             only=[int(x) for x in args.only.split(",")] if args.only else None)
         for t in targets
     ]
     if args.json:
@@ -368,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{s['slowest_input_s']:>9}")
             for kind, n in sorted(s["failure_kinds"].items()):
                 print(f"    {n} x {kind}")
+            if s["failures"]:
+                print(f"    failing inputs (first 10): {s['first_failures']}; replay with --only")
             for path in s["crashers"]:
                 print(f"    crasher: {path}")
     return 1 if any(s["failures"] for s in summaries) else 0

@@ -167,6 +167,9 @@ def _dp_files(target: Target) -> list[Path]:
     return sorted(set(found))
 
 
+CIPHER_STRING_MAX = 16384  # = maxLength of certificates.cipher_suite in schemas/ems-config.schema.json
+
+
 def _cipher_item(ems: dict | None, ems_raw: Any, options: FactOptions) -> dict | None:
     if not ems:
         return None
@@ -174,8 +177,8 @@ def _cipher_item(ems: dict | None, ems_raw: Any, options: FactOptions) -> dict |
     raw_certs = ems_raw.get("certificates") if isinstance(ems_raw, dict) else None
     is_set = isinstance(raw_certs, dict) and "cipher_suite" in raw_certs
     string = certificates.get("cipher_suite", "ALL") if is_set else "ALL"
-    if not isinstance(string, str):
-        return None
+    if not isinstance(string, str) or len(string) > CIPHER_STRING_MAX:
+        return None  # too long to evaluate in bounded time: the schema's maxLength reports it (EMS015)
     with stage("ciphers"):
         facts = _cipher_facts(string, options)
     facts["string_set"] = is_set
@@ -186,11 +189,15 @@ def _cipher_item(ems: dict | None, ems_raw: Any, options: FactOptions) -> dict |
     facts["ignored_summary"] = {
         "count": len(words),
         "detail": ", ".join(
-            f"'{w['word']}'" + (f" (OpenSSL 1.0.2 name: {w['suggestion']})" if w.get("suggestion") else "")
+            f"'{_shorten(w['word'])}'" + (f" (OpenSSL 1.0.2 name: {w['suggestion']})" if w.get("suggestion") else "")
             for w in words[:10]
         ) + (f" and {len(words) - 10} more" if len(words) > 10 else ""),
     }
     return facts
+
+
+def _shorten(word: str, limit: int = 60) -> str:
+    return word if len(word) <= limit else word[:limit] + "..."
 
 
 _cipher_cache: dict[tuple, str] = {}  # a fleet uses a handful of cipher strings; JSON text, so each use is a copy

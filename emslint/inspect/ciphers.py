@@ -13,6 +13,7 @@ mode (``fips=True``: a FIPS-capable build run with FIPS_mode() on, which keeps o
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -251,6 +252,8 @@ class _State:
         self._exp = table.exp_mask
         self._strong = table.strong_mask
         self._not_default = table.bits["SSL_NOT_DEFAULT"]
+        self._last: tuple[int, ...] | None = None
+        self._hit_cache: dict[tuple[int, ...], frozenset[int]] = {}
 
     def matches(self, c: _Cipher, p: _Pattern) -> bool:
         e = c.entry
@@ -272,20 +275,20 @@ class _State:
         return not (s & self._not_default and not e.strength & self._not_default)
 
     def apply(self, p: _Pattern, rule: int) -> None:
+        key = (rule, p.mkey, p.auth, p.enc, p.mac, p.ssl, p.strength)
+        if key == self._last:
+            return  # every rule is idempotent: "RC4:RC4:..." (100,000 times) costs one pass
+        self._last = key
+        hits = self._hits(key[1:], p)
         active = self.active
         if rule == _KILL:
-            keep = []
-            for c in self.order:
-                if self.matches(c, p):
-                    active.discard(c.idx)
-                else:
-                    keep.append(c)
-            self.order = keep
+            self.order = [c for c in self.order if c.idx not in hits]
+            active.difference_update(hits)
             return
         want_active = rule != _ADD  # ADD moves inactive suites, ORD and DEL move active ones
         moved, rest = [], []
         for c in self.order:
-            if (c.idx in active) == want_active and self.matches(c, p):
+            if c.idx in hits and (c.idx in active) == want_active:
                 moved.append(c)
             else:
                 rest.append(c)
@@ -297,12 +300,20 @@ class _State:
             if rule == _ADD:
                 active.update(c.idx for c in moved)
 
+    def _hits(self, key: tuple[int, ...], p: _Pattern) -> frozenset[int]:
+        """The suites of the list a pattern selects (independent of the state, so computed once)."""
+        hits = self._hit_cache.get(key)
+        if hits is None:
+            hits = self._hit_cache[key] = frozenset(c.idx for c in self.order if self.matches(c, p))
+        return hits
+
     def strength_sort(self) -> None:
         # ssl_cipher_strength_sort(): CIPHER_ORD per used strength_bits value, descending.
         rest = [c for c in self.order if c.idx not in self.active]
         act = [c for c in self.order if c.idx in self.active]
         act.sort(key=lambda c: -c.strength_bits)  # stable, like the repeated ORD moves
         self.order = rest + act
+        self._last = None
 
 
 class _Start:
@@ -382,8 +393,10 @@ def _aes_bits(b: dict[str, int]) -> int:
 # -------------------------------------------------------------------------------------------- parser
 
 
-def _is_word_char(ch: str) -> bool:
-    return "A" <= ch <= "Z" or "a" <= ch <= "z" or "0" <= ch <= "9" or ch in "-."
+# The C loops over characters; "\0" ends the string there (_END), separators are ITEM_SEP().
+_WORD = re.compile(r"[A-Za-z0-9.\-]*")
+_TO_SEPARATOR = re.compile(r"[^:;, \x00]*")
+_TO_PLUS_OR_SEPARATOR = re.compile(r"[^:;, \x00+]*")
 
 
 class _Parser:
@@ -435,15 +448,13 @@ class _Parser:
         return self.s[pos] if pos < len(self.s) else _END
 
     def _skip_to_separator(self, pos: int) -> int:
-        while self._at(pos) != _END and self._at(pos) not in _SEPARATORS:
-            pos += 1
-        return pos
+        return _TO_SEPARATOR.match(self.s, pos).end() if pos < len(self.s) else pos
 
     def _read_word(self, pos: int) -> tuple[int, str]:
-        start = pos
-        while _is_word_char(self._at(pos)):
-            pos += 1
-        return pos, self.s[start:pos]
+        if pos >= len(self.s):
+            return pos, ""
+        end = _WORD.match(self.s, pos).end()
+        return end, self.s[pos:end]
 
     def _read_term(self, pos: int, rule: int) -> tuple[int, bool, _Pattern | None, str, bool]:
         """One term ("AES", "ECDHE+AESGCM"): (new pos, found, pattern, last word, no syntax error)."""
@@ -473,10 +484,7 @@ class _Parser:
 
     def _ignored_span(self, start: int) -> str:
         # The unknown word with whatever the parser skips with it ("TLS_RSA_WITH_..." is skipped whole).
-        end = start
-        while self._at(end) not in (_END, "+") and self._at(end) not in _SEPARATORS:
-            end += 1
-        return self.s[start:end]
+        return self.s[start:_TO_PLUS_OR_SEPARATOR.match(self.s, start).end()]
 
     def _combine(self, acc: list[int], e: _Entry) -> bool:
         """AND one more alias into the term (multi-part "A+B"); False when a category becomes empty."""
@@ -601,6 +609,19 @@ def suggest_name(word: str) -> str | None:
     return close[0] if close else None
 
 
+_SUGGESTED = 10  # the words a message shows; difflib over every word of a hostile string would take minutes
+_SUGGEST_MAX_LEN = 80  # longer than any suite name (IANA names included)
+
+
+def _ignored(words: list[str]) -> list[dict[str, str | None]]:
+    """Each ignored word once, in order of appearance, with a suggestion for the first few."""
+    distinct = list(dict.fromkeys(words))
+    return [
+        {"word": w, "suggestion": suggest_name(w) if i < _SUGGESTED and len(w) <= _SUGGEST_MAX_LEN else None}
+        for i, w in enumerate(distinct)
+    ]
+
+
 def _fact_counts(suites: list[CipherSuite]) -> dict[str, Any]:
     classes = {name: sum(name in s.weak for s in suites) for name in FACT_CLASSES}
     weak_total = sum(any(name in s.weak for name in FACT_CLASSES) for s in suites)
@@ -632,7 +653,7 @@ def cipher_facts(cipher_string: str, *, build: str = "default", fips: bool = Fal
         "error": result.error,
         "count": len(result.ciphers),
         "names_sample": result.names[:5],
-        "ignored_words": [{"word": w, "suggestion": suggest_name(w)} for w in result.ignored_words],
+        "ignored_words": _ignored(result.ignored_words),
     }
     facts.update(_fact_counts(result.ciphers))
     facts["fips_dropped"] = len(dropped)

@@ -77,8 +77,9 @@ _SHORT_COMMENT = re.compile(r"[^\r\n]*")
 # more if the numeral touches one (to force an error, as Lua does).
 _NUM_HEX = re.compile(r"0[xX](?:[pP][+-]?|[0-9a-fA-F.])*[A-Za-z_]?")
 _NUM_DEC = re.compile(r"[0-9.](?:[eE][+-]?|[0-9a-fA-F.])*[A-Za-z_]?")
-_DEC_OK = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_HEX_OK = re.compile(r"0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?")
+# One way to split the digits only: "[0-9]+\.?[0-9]*" backtracked quadratically on a long run ending badly.
+_DEC_OK = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_HEX_OK = re.compile(r"0[xX](?:[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?")
 _DQ_BODY = re.compile(r'[^"\\\r\n]*(?:\\(?:\r\n|\n\r|[\s\S])[^"\\\r\n]*)*')
 _SQ_BODY = re.compile(r"[^'\\\r\n]*(?:\\(?:\r\n|\n\r|[\s\S])[^'\\\r\n]*)*")
 _ESCAPE = re.compile(r"\\(?:([0-9]{1,3})|(\r\n|\n\r|\r|\n)|([\s\S]))")
@@ -277,8 +278,8 @@ def _number(text: str, start: int, lines: _Lines, result: LexResult) -> tuple[To
     end = m.end()
     value = _number_value(raw)
     if value is None:
-        shown = raw if len(raw) <= 24 else raw[:24] + "..."
-        return _error(result, f"malformed number near '{shown}'", start, end, lines), end
+        # luac shows the text; an unquoted secret (a GUID starts like a number) would leak, so only its kind.
+        return _error(result, "malformed number near <number>", start, end, lines), end
     return Token("number", value, start, end, *lines.at(start)), end
 
 

@@ -835,8 +835,7 @@ class _Reader:
                 self._next()
                 method = self._name()
                 receiver = self._deref(ref)
-                path = f"{ref.path}:{method.value}" if ref.path else None
-                ref = self._call(path, [receiver])
+                ref = self._call(_extend(ref.path, f":{method.value}"), [receiver])
             elif kind in ("(", "string", "{"):
                 self._deref(ref)
                 ref = self._call(ref.path, [])
@@ -846,7 +845,7 @@ class _Reader:
     def _field(self, ref: _Ref, key_tok: Token) -> _Ref:
         base = self._deref(ref)
         name = key_tok.value
-        path = f"{ref.path}.{name}" if ref.path else None
+        path = _extend(ref.path, f".{name}")
         ptr = f"{ref.ptr}/{escape_pointer_token(name)}" if ref.ptr is not None else None
         kpos = (key_tok.line, key_tok.col)
         return _Ref("index", base=base, key=name.encode(), kpos=kpos, path=path, ptr=ptr)
@@ -904,7 +903,7 @@ class _Reader:
                 _set_dynamic(root, f"{path} runs code that may assign scripts values", where)
         self.multi = True
         reason = f"function call {path}" if path else "a function call"
-        return _Ref("call", value=Unknown(reason), path=f"{path}(...)" if path else None)
+        return _Ref("call", value=Unknown(reason), path=_extend(path, "(...)"))
 
     def _deref(self, ref: _Ref) -> object:
         kind = ref.kind
@@ -984,6 +983,18 @@ class _Reader:
         else:
             result.data = {"scripts": scripts}
         return result
+
+
+_PATH_SHOWN = 120
+
+
+def _extend(path: str | None, suffix: str) -> str | None:
+    """``path + suffix`` for messages, capped: a chain ``f()()()...`` of 30,000 links would be quadratic."""
+    if not path or path.endswith(" ..."):
+        return path or None
+    if len(path) + len(suffix) > _PATH_SHOWN:
+        return path + " ..."
+    return path + suffix
 
 
 class _Builder:

@@ -9,6 +9,7 @@ from typing import Any
 
 from emslint.facts.sources import Sources
 from emslint.model import Finding
+from emslint.printable import escape_unsafe
 from emslint.read.result import join_pointer
 from emslint.rules.model import Match, Rule
 
@@ -359,6 +360,7 @@ def evaluate(rules: list[Rule], doc: dict, sources: Sources, *, profile: str) ->
                 seen.add(place)
                 template = match.message or rule.message
                 message = template.replace("{property}", _dotted(pointer)).replace("{detail}", str(detail))
+                message = escape_unsafe(message)  # key names and words come from the config
                 findings.append(
                     Finding(
                         rule=rule.id,

@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -354,8 +353,6 @@ def test_text_report_escapes_control_characters_from_the_config(tmp_path: Path) 
     _assert_one_line_per_finding(result)
 
 
-@pytest.mark.xfail(strict=True, reason="rules/engine.py: {property} puts raw control characters of a key "
-                                       "into finding messages (escaped by the text report, raw in json/sarif)")
 def test_finding_messages_hold_no_control_characters(tmp_path: Path) -> None:
     from emslint.discover import discover
     from emslint.lint import LintOptions, lint_target

@@ -252,6 +252,7 @@ class _State:
         self._exp = table.exp_mask
         self._strong = table.strong_mask
         self._not_default = table.bits["SSL_NOT_DEFAULT"]
+        self.present = {c.idx for c in order}  # the suites still in the list (KILL removes them for good)
         self._last: tuple[int, ...] | None = None
         self._hit_cache: dict[tuple[int, ...], frozenset[int]] = {}
 
@@ -281,9 +282,18 @@ class _State:
         self._last = key
         hits = self._hits(key[1:], p)
         active = self.active
+        # Rules that would move nothing are skipped without a pass over the list (a hostile string
+        # alternates thousands of them); the checks are exactly "moved would be empty" of the code below.
         if rule == _KILL:
+            if hits.isdisjoint(self.present):
+                return
             self.order = [c for c in self.order if c.idx not in hits]
+            self.present.difference_update(hits)
             active.difference_update(hits)
+            return
+        if rule == _ADD and not (hits & self.present) - active:
+            return
+        if rule == _DEL and hits.isdisjoint(active):
             return
         want_active = rule != _ADD  # ADD moves inactive suites, ORD and DEL move active ones
         moved, rest = [], []

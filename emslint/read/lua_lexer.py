@@ -287,9 +287,12 @@ def _number_value(raw: str) -> float | None:
     if raw[:2] in ("0x", "0X"):
         if not _HEX_OK.fullmatch(raw):
             return None
-        if "." not in raw and "p" not in raw and "P" not in raw:
-            return float(int(raw, 16))
-        return float.fromhex(raw)
+        try:
+            if "." not in raw and "p" not in raw and "P" not in raw:
+                return float(int(raw, 16))
+            return float.fromhex(raw)
+        except OverflowError:  # strtod gives HUGE_VAL, as float("1e999") does for decimals
+            return float("inf")
     if not _DEC_OK.fullmatch(raw):
         return None
     return float(raw)

@@ -322,16 +322,29 @@ class Locator:
         return (first.display if first else ""), "", 1, 1
 
 
+_Plan = list[tuple[Rule, list[tuple[Match, _Compiled]]]]
+_plans: dict[tuple[str, tuple[int, ...]], tuple[list[Rule], _Plan]] = {}
+
+
+def _plan(rules: list[Rule], profile: str) -> _Plan:
+    """The rules of ``profile`` with their compiled matches, made once per rule list (a fleet reuses one)."""
+    key = (profile, tuple(map(id, rules)))
+    found = _plans.get(key)
+    if found is None or any(a is not b for a, b in zip(found[0], rules, strict=True)):
+        if len(_plans) >= 16:
+            _plans.clear()
+        plan = [(rule, [(m, _compile(m)) for m in rule.matches]) for rule in rules if profile in rule.profiles]
+        found = _plans[key] = (list(rules), plan)  # the list is held, so that no id() above is reused
+    return found[1]
+
+
 def evaluate(rules: list[Rule], doc: dict, sources: Sources, *, profile: str) -> list[Finding]:
     locator = Locator(sources)
     findings: list[Finding] = []
     selections: dict[tuple[str, ...], list[tuple[tuple, Any]]] = {}  # many rules look at the same places
-    for rule in rules:
-        if profile not in rule.profiles:
-            continue
+    for rule, matches in _plan(rules, profile):
         seen: set[tuple[str, str, int, int]] = set()
-        for match in rule.matches:
-            compiled = _compile(match)
+        for match, compiled in matches:
             selected = selections.get(compiled.tokens)
             if selected is None:
                 selected = selections[compiled.tokens] = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import string
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -661,18 +660,10 @@ def _ems_like(size: int) -> str:
     return json.dumps(doc, indent="\t")
 
 
-def test_speed() -> None:
-    """Generous bounds (shared CI machines); measured medians are about 0.7 ms and 0.3 s."""
-    small, big = _ems_like(5 * 1024), _ems_like(1024 * 1024)
-    timings = []
-    for _ in range(20):
-        start = time.perf_counter()
-        read_json(small)
-        timings.append(time.perf_counter() - start)
-    assert sorted(timings)[10] < 0.02
-    start = time.perf_counter()
+def test_megabyte_document_reads_exactly() -> None:
+    """Speed is measured by bench/bench.py, not here; this checks a 1 MB document comes back whole."""
+    big = _ems_like(1024 * 1024)
     result = read_json(big)
-    assert time.perf_counter() - start < 3.0
     assert result.data == json.loads(big)
 
 

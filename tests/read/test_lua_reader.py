@@ -7,10 +7,8 @@ are checked against luaparser's verdict (parses / syntax error).
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -725,7 +723,8 @@ def test_lua_import_is_light() -> None:
     assert out.stdout.strip() == ""
 
 
-def test_lua_speed_sanity() -> None:
+def test_lua_long_config_reads_every_thing() -> None:
+    """Speed is measured by bench/bench.py (stage lua-parse), not here."""
     lines = ["local base = '/opt/ems'"]
     for i in range(60):
         lines += [
@@ -739,13 +738,10 @@ def test_lua_speed_sanity() -> None:
         ]
     src = "\n".join(lines) + "\n"
     assert len(lines) > 400
-    read_lua(src)
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        read_lua(src)
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.1  # generous: the target is < 10 ms, measured in the decision record
+    data = read_lua(src).data["scripts"]
+    assert len(data) == 60
+    assert data["Thing59"] == {"file": "thing.lua", "template": "t59", "scanRate": 59, "register": True,
+                               "tags": ["a", "b"]}
 
 
 def test_lua_shipped_samples(shared_corpus: Path) -> None:

@@ -207,7 +207,7 @@ def version() -> None:
 
 
 def main() -> None:
-    """Console entry point: never a traceback for the user (set EMSLINT_DEBUG=1 to see one)."""
+    """Console entry point: never a traceback for the user (EMSLINT_DEBUG=1: one without messages)."""
     try:
         app()
     except SystemExit:
@@ -216,9 +216,15 @@ def main() -> None:
         sys.stderr.write("emslint: interrupted\n")
         raise SystemExit(130) from None
     except Exception as exc:
-        if os.environ.get("EMSLINT_DEBUG"):
-            raise
-        sys.stderr.write(f"emslint: internal error: {type(exc).__name__}; rerun with EMSLINT_DEBUG=1 for details\n")
+        from emslint import debug
+
+        debug.report(exc)  # frames only: an exception message may quote a config value
+        if not debug.enabled():
+            sys.stderr.write(
+                f"emslint: internal error: {type(exc).__name__}; rerun with EMSLINT_DEBUG=1 for details\n"
+            )
+        else:
+            sys.stderr.write(f"emslint: internal error: {type(exc).__name__}\n")
         raise SystemExit(2) from None
     finally:
         profiling.report()

@@ -100,6 +100,9 @@ def lint_target(target: Target, rules: list[Rule], options: LintOptions) -> Targ
         analysed = True
         errors: list[str] = []
     except Exception as exc:  # an internal error in one target (reading included) must not stop the others
+        from emslint import debug
+
+        debug.report(exc, target.display)
         if sources is None:
             sources = Sources([SourceFile(f.role, f.display, None, []) for f in target.files])
         try:

@@ -503,8 +503,33 @@ def test_unexpected_error_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytest
     assert run.code == 2
     assert run.err == "emslint: internal error: RuntimeError; rerun with EMSLINT_DEBUG=1 for details\n"
     assert "boom" not in run.both
-    with pytest.raises(RuntimeError):  # EMSLINT_DEBUG=1: the traceback is shown (raised out of main)
-        run_cli(["check", "gw"], cwd=tmp_path, env={"EMSLINT_DEBUG": "1"})
+    debug = run_cli(["check", "gw"], cwd=tmp_path, env={"EMSLINT_DEBUG": "1"})
+    assert debug.code == 2
+    # the frames and the type, never the message (it may quote a config value)
+    assert "Traceback (most recent call last):" in debug.err and "in broken" in debug.err
+    assert "RuntimeError: (message withheld)" in debug.err
+    assert "boom" not in debug.both
+
+
+def test_debug_trace_of_a_target_error_withholds_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EMSLINT_DEBUG=1 shows where one target's internal error happened, not the value it complained about."""
+    import emslint.lint
+
+    root = write_deployment(tmp_path / "gw", ems='{"appKey": "s3cr3t-app-key-value"}')
+
+    def broken(*args, **kwargs):
+        value = json.loads((root / "etc" / "config.json").read_text())["appKey"]  # (source lines are shown)
+        try:
+            int(value)  # ValueError: invalid literal for int() with base 10: '<the value>'
+        except ValueError as exc:
+            raise KeyError(value) from exc
+
+    monkeypatch.setattr(emslint.lint, "build_facts", broken)
+    run = run_cli(["check", "gw"], cwd=tmp_path, env={"EMSLINT_DEBUG": "1"})
+    assert run.code == 2
+    assert "EMS900" in run.out
+    assert "ValueError: (message withheld)" in run.err and "KeyError: (message withheld)" in run.err
+    assert "s3cr3t" not in run.both
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,8 @@ on it; results are plain dataclasses (`TargetResult.to_dict()` gives JSON). See 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 from emslint.discover import Target, discover
 from emslint.lint import LintOptions, lint_target
 from emslint.model import Severity, TargetResult
+from emslint.profiling import stage
 from emslint.rules.model import Rule
 
 
@@ -60,16 +62,38 @@ def lint_options(settings, now: datetime | None = None, cipher_build: str = "def
 
 
 def iter_results(
-    targets: list[Target], rules: list[Rule], options: LintOptions, jobs: int = 1
+    targets: Iterable[Target], rules: list[Rule], options: LintOptions, jobs: int = 1
 ) -> Iterator[TargetResult]:
-    """Results in target order; with jobs > 1 targets are spread over processes."""
-    if jobs <= 1 or len(targets) < 8:
-        for target in targets:
-            yield lint_target(target, rules, options)
-        return
-    from emslint.parallel import lint_in_processes
+    """Results in target order; with jobs > 1 (and 8 targets or more) targets are spread over processes.
 
-    yield from lint_in_processes(targets, rules, options, jobs)
+    ``targets`` may be an iterator (a walk still going on): it is consumed as the work proceeds.
+    """
+    if jobs > 1:
+        targets = iter(targets)
+        with stage("discover"):
+            head = list(itertools.islice(targets, 8))
+        if len(head) >= 8:
+            from emslint.parallel import lint_in_processes
+
+            yield from lint_in_processes(itertools.chain(head, targets), rules, options, jobs)
+            return
+        targets = head
+    for target in _timed(targets):
+        yield lint_target(target, rules, options)
+
+
+def _timed(targets: Iterable[Target]) -> Iterator[Target]:
+    """``targets``, the time spent producing each one counted as "discover" (a lazy walk)."""
+    if isinstance(targets, list):
+        yield from targets
+        return
+    targets = iter(targets)
+    while True:
+        with stage("discover"):
+            target = next(targets, None)
+        if target is None:
+            return
+        yield target
 
 
 def lint(

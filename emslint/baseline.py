@@ -17,7 +17,8 @@ import dataclasses
 import json
 import os
 import tempfile
-from collections import Counter
+from collections import ChainMap, Counter
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,23 +142,43 @@ def apply_baseline(results: list[TargetResult], baseline: Baseline) -> tuple[lis
     the results are left as they are; recomputing them is the caller's business.
     """
     remaining = dict(baseline.entries)
-    out = []
-    for target in results:
-        absorbed: set[int] = set()
-        # Sorted so that which of several identical findings gets absorbed does not depend on input order.
-        for i, f in sorted(enumerate(target.findings), key=lambda item: item[1].sort_key()):
-            key = baseline_key(f)
-            if remaining.get(key, 0) > 0:
-                remaining[key] -= 1
-                absorbed.add(i)
-        kept = [f for i, f in enumerate(target.findings) if i not in absorbed]
-        out.append(dataclasses.replace(target, findings=kept) if absorbed else target)
-    stale = [
+    out = [_without(target, absorb(target, remaining)) for target in results]
+    return out, stale_entries(remaining)
+
+
+def absorb(target: TargetResult, remaining: MutableMapping[Key, int]) -> set[int]:
+    """The indexes of ``target``'s findings that ``remaining`` absorbs; their counts are taken from it.
+
+    Run over the results one by one with one ``remaining = dict(baseline.entries)``, it gives what
+    :func:`apply_baseline` gives for the whole list: a run can stream its results and still report stale entries.
+    """
+    absorbed: set[int] = set()
+    # Sorted so that which of several identical findings gets absorbed does not depend on input order.
+    for i, f in sorted(enumerate(target.findings), key=lambda item: item[1].sort_key()):
+        key = baseline_key(f)
+        if remaining.get(key, 0) > 0:
+            remaining[key] -= 1
+            absorbed.add(i)
+    return absorbed
+
+
+def filter_result(target: TargetResult, baseline: Baseline) -> TargetResult:
+    """``apply_baseline([target], baseline)[0][0]``, without copying the whole baseline for each target."""
+    return _without(target, absorb(target, ChainMap({}, baseline.entries)))
+
+
+def stale_entries(remaining: Mapping[Key, int]) -> list[dict]:
+    return [
         {"rule": k[0], "file": k[1], "pointer": k[2], "value_hash": k[3], "count": n}
         for k, n in sorted(remaining.items())
         if n > 0
     ]
-    return out, stale
+
+
+def _without(target: TargetResult, absorbed: set[int]) -> TargetResult:
+    if not absorbed:
+        return target
+    return dataclasses.replace(target, findings=[f for i, f in enumerate(target.findings) if i not in absorbed])
 
 
 def _one_line(e: BaseException) -> str:

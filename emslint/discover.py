@@ -7,9 +7,13 @@ belongs to (pre-commit passes changed files). Symlinks are never followed out of
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, overload
 
 LIVE_EMS = "config.json"
 BOOTED_EMS = "config.json.booted"
@@ -169,8 +173,61 @@ def _owning_config_dir(path: Path, stop: Path) -> Path | None:
     return None
 
 
-def discover(paths: list[str], *, include_templates: bool = False) -> tuple[list[Target], list[str]]:
-    """Return the targets under `paths` and one-line problems for paths that could not be used."""
+@dataclass(slots=True)
+class Discovery:
+    """The targets of :func:`iter_discover`: a list, or an iterator when one folder is walked as it is linted.
+
+    ``problems`` are one-line messages for paths that could not be used; a walk still running may add to it,
+    so read it after the last target.
+    """
+
+    targets: list[Target] | Iterator[Target]
+    problems: list[str]
+
+
+@overload
+def discover(
+    paths: list[str], *, include_templates: bool = ..., lazy: Literal[False] = ...
+) -> tuple[list[Target], list[str]]: ...
+
+
+@overload
+def discover(
+    paths: list[str], *, include_templates: bool = ..., lazy: bool
+) -> tuple[list[Target] | Iterator[Target], list[str]]: ...
+
+
+def discover(
+    paths: list[str], *, include_templates: bool = False, lazy: bool = False
+) -> tuple[list[Target] | Iterator[Target], list[str]]:
+    """Return the targets under `paths` and one-line problems for paths that could not be used.
+
+    With ``lazy``, one folder gives an iterator (see :func:`iter_discover`) and the problems list may still grow
+    while it runs.
+    """
+    found = iter_discover(paths, include_templates=include_templates)
+    if lazy or isinstance(found.targets, list):
+        return found.targets, found.problems
+    return list(found.targets), found.problems
+
+
+def iter_discover(paths: list[str], *, include_templates: bool = False) -> Discovery:
+    """Like :func:`discover`; a single folder (the fleet case) is walked lazily, targets yielded as they are
+    found and in the same order as :func:`discover` sorts them, so linting starts before the walk ends."""
+    if len(paths) == 1:
+        arg_path = Path(paths[0])
+        try:
+            walkable = arg_path.is_dir() and not (arg_path.name in CONFIG_NAMES and not arg_path.is_symlink())
+        except OSError:
+            walkable = False
+        if walkable:
+            problems: list[str] = []
+            return Discovery(_stream(arg_path, paths[0], include_templates, problems), problems)
+    return Discovery(*_discover_all(paths, include_templates))
+
+
+def _discover_all(paths: list[str], include_templates: bool) -> tuple[list[Target], list[str]]:
+    """Every target of every path, deduplicated and sorted (the whole tree is walked first)."""
     collector = _Collector(include_templates)
     problems: list[str] = []
     for arg in paths:
@@ -195,8 +252,15 @@ def discover(paths: list[str], *, include_templates: bool = False) -> tuple[list
             problems.append(f"{arg}: {exc.strerror or exc}")
     targets = sorted(collector.targets.values(), key=lambda t: (t.display, [f.display for f in t.files]))
     for target in targets:
-        target.files.sort(key=lambda f: ("ems", "ems-booted", "lsr").index(f.role))
+        _sort_files(target)
     return targets, problems
+
+
+def _sort_files(target: Target) -> None:
+    target.files.sort(key=lambda f: _ROLE_ORDER.index(f.role))
+
+
+_ROLE_ORDER = ("ems", "ems-booted", "lsr")
 
 
 def _relative_display(path: Path) -> str:
@@ -213,3 +277,154 @@ def _walk(collector: _Collector, top: Path, arg_display: str) -> None:
         wanted += [n for n in dirnames if n in CONFIG_NAMES]  # a folder named config.json: reported
         if wanted:
             collector.add_dir(Path(dirpath), wanted, arg_display, top, top)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The lazy walk of one folder.
+#
+# It visits what os.walk(top, followlinks=False) visits (os.scandir, skipped folders left out, symlinked
+# folders not entered, unreadable folders skipped) and builds each target as _Collector does, but yields the
+# targets in the order `discover` sorts them: (display, file displays). A heap holds the finished targets and
+# the folders not yet read. A folder's key is its display, which starts every display of a target found under
+# it (a target's display is its folder's or a file's path), so a target can be yielded once it sorts before
+# every folder still to read. A deployment's files come from its folder and its etc/ folder (and so on down a
+# chain of etc/ folders), so those are read together: a target is complete when it enters the heap.
+
+
+class _Names:
+    """Displays of paths under the walked folder, from their names relative to it (``_display``, with strings)."""
+
+    def __init__(self, top: Path, arg_display: str) -> None:
+        self.top = top
+        self.arg_display = arg_display
+        self.top_display = arg_display.rstrip("/") or "."
+        bare = arg_display in ("", ".")
+        self.prefix = "" if bare else (Path(arg_display) / "_").as_posix()[:-1]
+
+    def display(self, rel: tuple[str, ...]) -> str:
+        return self.prefix + "/".join(rel) if rel else self.top_display
+
+
+def _stream(top: Path, arg_display: str, include_templates: bool, problems: list[str]) -> Iterator[Target]:
+    names = _Names(top, arg_display)
+    heap: list[tuple] = []
+    order = itertools.count()
+    try:
+        _read_chain(os.fspath(top), (), names, include_templates, heap, order)
+        while heap:
+            _, _, _, item = heapq.heappop(heap)
+            if isinstance(item, Target):
+                _sort_files(item)
+                yield item
+            else:
+                _read_chain(item[0], item[1], names, include_templates, heap, order)
+    except OSError as exc:  # as discover() does: the targets found so far stay, the path gets a problem
+        problems.append(f"{arg_display}: {exc.strerror or exc}")
+
+
+def _read_chain(
+    folder: str, rel: tuple[str, ...], names: _Names, include_templates: bool, heap: list, order: Iterator[int]
+) -> None:
+    """Read ``folder`` and its chain of etc/ folders; push their targets and their other sub-folders."""
+    targets: dict[tuple[Path, str], Target] = {}
+    current: str | None = folder
+    while current is not None:
+        listing = _scan(current)
+        if listing is None:  # unreadable: os.walk skips it and everything under it
+            break
+        subdirs, wanted = listing
+        if wanted:
+            _add_folder(Path(current), rel, wanted, names, include_templates, targets)
+        following = None
+        for name in subdirs:
+            if name == "etc":
+                following = name
+                continue
+            child = (*rel, name)
+            heapq.heappush(heap, (names.display(child), (), next(order), (os.path.join(current, name), child)))
+        if following is None:
+            break
+        current, rel = os.path.join(current, following), (*rel, following)
+    for target in targets.values():
+        heapq.heappush(heap, (target.display, tuple(f.display for f in target.files), next(order), target))
+
+
+_WANTED = frozenset(CONFIG_NAMES + EMS_TEMPLATES + LSR_TEMPLATES)
+
+
+def _scan(folder: str) -> tuple[list[str], list[tuple[str, bool]]] | None:
+    """(sub-folders to enter, sorted; (config name, is a symlink) of the entries that matter), or None when
+    the folder cannot be listed: what os.walk would yield for it."""
+    subdirs: list[str] = []
+    wanted: list[tuple[str, bool]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if name in SKIPPED_DIRS:
+                        continue
+                    link = _is_link(entry)
+                    if name in CONFIG_NAMES:  # a folder named config.json: reported
+                        wanted.append((name, link))
+                    if not link:
+                        subdirs.append(name)
+                elif name in _WANTED:
+                    wanted.append((name, _is_link(entry)))
+    except OSError:
+        return None
+    subdirs.sort()
+    return subdirs, wanted
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
+
+
+def _add_folder(
+    config_dir: Path,
+    rel: tuple[str, ...],
+    wanted: list[tuple[str, bool]],
+    names: _Names,
+    include_templates: bool,
+    targets: dict[tuple[Path, str], Target],
+) -> None:
+    """``_Collector.add_dir`` for one folder of the walk, into ``targets`` (keyed by folder and template)."""
+    in_etc = config_dir.name == "etc"
+    root = config_dir.parent if in_etc else config_dir
+    root_display = str(root) if in_etc and not rel else names.display(rel[:-1] if in_etc else rel)
+    live: list[ConfigFile] = []
+    for name, link in sorted(wanted):
+        role = _role_for(name, include_templates, explicit=False)
+        if role is None:
+            continue
+        path = config_dir / name
+        # Reported, not skipped: a config that is silently left out would look clean.
+        refused = OUTSIDE_LINK if link and _leads_outside(path, names.top) else ""
+        cfg = ConfigFile(role[0], path, names.display((*rel, name)), template=role[1], refused=refused)
+        if cfg.template:
+            target = _new_target(targets, root, name, root_display, names.top)
+            target.display = cfg.display
+            if target.file(cfg.role) is None:
+                target.files.append(cfg)
+        else:
+            live.append(cfg)
+    if live:
+        target = _new_target(targets, root, "", root_display, names.top)
+        for cfg in live:
+            if target.file(cfg.role) is None:
+                target.files.append(cfg)
+
+
+def _new_target(targets: dict[tuple[Path, str], Target], root: Path, variant: str, display: str, top: Path) -> Target:
+    key = (root, variant)
+    if key not in targets:
+        targets[key] = Target(root, display, top)
+    return targets[key]

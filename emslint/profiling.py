@@ -15,11 +15,13 @@ from __future__ import annotations
 import builtins
 import os
 import sys
+import threading
 import time
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 ENABLED = bool(os.environ.get("EMSLINT_PROFILE"))
+_MAIN = threading.main_thread().ident
 _NULL = nullcontext()
 _totals: dict[str, float] = {}
 _stack: list[list[Any]] = []  # [name, start, time spent in nested stages]
@@ -44,7 +46,8 @@ class _Stage:
 
 
 def stage(name: str) -> AbstractContextManager[Any]:
-    return _Stage(name) if ENABLED else _NULL
+    # Only the main thread is timed: the stages share one stack (a worker pool's feeder thread walks the tree).
+    return _Stage(name) if ENABLED and threading.get_ident() == _MAIN else _NULL
 
 
 def install() -> None:
@@ -56,6 +59,8 @@ def install() -> None:
     original = builtins.__import__
 
     def timed_import(name: str, *args: Any, **kwargs: Any) -> Any:
+        if threading.get_ident() != _MAIN:
+            return original(name, *args, **kwargs)
         with _Stage("import"):
             return original(name, *args, **kwargs)
 

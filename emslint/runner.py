@@ -8,10 +8,15 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from emslint.model import Level, Severity, TargetResult
 from emslint.profiling import stage
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from emslint.discover import Target
 
 
 def _usage(message: str) -> Exception:
@@ -100,12 +105,18 @@ def _default_jobs() -> int:
 def _show_progress(request: CheckRequest, count: int) -> bool:
     if request.progress is not None:
         return request.progress
-    return count >= 20 and sys.stderr.isatty() and not os.environ.get("CI")
+    return count >= 20 and _may_show_progress(request)
+
+
+def _may_show_progress(request: CheckRequest) -> bool:
+    """Whether a bar could be drawn at all; it needs the number of targets, so discovery cannot stream then."""
+    if request.progress is not None:
+        return request.progress
+    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 def run_check(request: CheckRequest) -> int:
     from emslint.api import iter_results, lint_options, select_rules, severity_overrides
-    from emslint.discover import discover
     from emslint.rules.catalogue import RuleFileError, load_rules
 
     paths = ["."] if request.project or not request.paths else request.paths
@@ -121,71 +132,142 @@ def run_check(request: CheckRequest) -> int:
     options = lint_options(settings, request.now, request.cipher_build)
     options.severity_overrides = severity_overrides(all_rules, settings)
 
-    with stage("discover"):
-        targets, problems = discover(paths, include_templates=settings.include_templates)
-    missing = [p for p in problems if p.endswith("no such file or folder")]
-    if missing and not targets:
-        raise _usage(missing[0])
-
-    baseline = None
-    if request.baseline is not None:
-        from emslint.baseline import BaselineError, load_baseline
-
-        try:
-            baseline = load_baseline(request.baseline)
-        except BaselineError as exc:
-            raise _usage(str(exc)) from None
-
+    targets, problems = _discover(request, settings)
+    baseline = _load_baseline(request)
     jobs = settings.jobs or request.jobs or _default_jobs()
-    stream_jsonl = request.output_format == "jsonl" and request.write_baseline is None
     out = _open_output(request.output)
     try:
-        results: list[TargetResult] = []
-        failed = False
-        not_analysed = False
-        unfiltered: list[TargetResult] = []
-        for result in _with_progress(iter_results(targets, rules, options, jobs), len(targets), request):
-            if baseline is not None:
-                from emslint.baseline import apply_baseline
-
-                unfiltered.append(result)
-                result = apply_baseline([result], baseline)[0][0]
-            failed = failed or _fails([result], settings.fail_on, settings.require_level)
-            not_analysed = not_analysed or not result.analysed
-            if stream_jsonl:
-                from emslint.report.json_report import render_jsonl_line
-
-                with stage("output"):
-                    out.write(render_jsonl_line(result, profile=settings.profile))
-                    out.flush()
-            else:
-                results.append(result)
+        total = len(targets) if isinstance(targets, list) else 0
+        # A bar redraws the terminal: the text report then waits for the last result, as it did before.
+        report = _Report(request, settings, all_rules, out, stream_text=not _show_progress(request, total))
+        tally = _Tally(settings, baseline)
+        for result in _with_progress(iter_results(targets, rules, options, jobs), total, request):
+            result = tally.add(result)
+            report.add(result)
         if request.write_baseline is not None:
             from emslint.baseline import write_baseline
 
-            write_baseline(results, request.write_baseline)
-            sys.stderr.write(
-                f"emslint: wrote {sum(len(r.findings) for r in results)} finding(s) to {request.write_baseline}\n"
-            )
+            write_baseline(report.results, request.write_baseline)
+            sys.stderr.write(f"emslint: wrote {sum(len(r.findings) for r in report.results)} finding(s) "
+                             f"to {request.write_baseline}\n")
             return 0
-        stale = None
-        if baseline is not None:
-            from emslint.baseline import apply_baseline
-
-            stale = apply_baseline(unfiltered, baseline)[1]
-        if not stream_jsonl:
-            with stage("output"):
-                _render(request, settings, results, all_rules, problems, stale, out)
+        report.finish(problems, tally.stale())
     finally:
         if out is not sys.stdout:
             out.close()
-    if not targets and not problems:
+    if not tally.count and not problems:
         sys.stderr.write("emslint: no EMS or LSR configuration found\n")
-    if not_analysed or problems:  # a target, or a path given on the command line, was not fully analysed
+    if tally.not_analysed or problems:  # a target, or a path given on the command line, was not fully analysed
         return 2
-    if failed and not request.exit_zero:
+    if tally.failed and not request.exit_zero:
         return 1
     return 0
+
+
+def _discover(request: CheckRequest, settings) -> tuple[Iterable[Target], list[str]]:
+    """The targets, as an iterator when one folder is walked while it is linted, else a list; and the
+    problems list (a streamed walk may still add to it: read it after the last result)."""
+    from emslint.discover import discover
+
+    with stage("discover"):
+        targets, problems = discover(request.paths, include_templates=settings.include_templates, lazy=True)
+        missing = [p for p in problems if p.endswith("no such file or folder")]
+        if (missing or _may_show_progress(request)) and not isinstance(targets, list):
+            targets = list(targets)
+    if missing and not targets:
+        raise _usage(missing[0])
+    return targets, problems
+
+
+def _load_baseline(request: CheckRequest):
+    if request.baseline is None:
+        return None
+    from emslint.baseline import BaselineError, load_baseline
+
+    try:
+        return load_baseline(request.baseline)
+    except BaselineError as exc:
+        raise _usage(str(exc)) from None
+
+
+class _Tally:
+    """What the exit code and the stale-baseline notice need, counted result by result (no result is kept)."""
+
+    def __init__(self, settings, baseline) -> None:
+        self.fail_on = settings.fail_on
+        self.require_level = settings.require_level
+        self.baseline = baseline
+        self.remaining = dict(baseline.entries) if baseline is not None else None
+        self.count = 0
+        self.failed = False
+        self.not_analysed = False
+
+    def add(self, result: TargetResult) -> TargetResult:
+        """Count ``result``; returns it with the baselined findings removed."""
+        self.count += 1
+        if self.baseline is not None:
+            from emslint.baseline import absorb, filter_result
+
+            absorb(result, self.remaining)  # stale entries are judged on the unfiltered results
+            result = filter_result(result, self.baseline)
+        self.failed = self.failed or _fails([result], self.fail_on, self.require_level)
+        self.not_analysed = self.not_analysed or not result.analysed
+        return result
+
+    def stale(self) -> list[dict] | None:
+        if self.remaining is None:
+            return None
+        from emslint.baseline import stale_entries
+
+        return stale_entries(self.remaining)
+
+
+class _Report:
+    """Writes the report: jsonl and text as each result arrives, the other formats (and a baseline) at the end."""
+
+    def __init__(self, request: CheckRequest, settings, all_rules, out: TextIO, *, stream_text: bool) -> None:
+        self.request, self.settings, self.all_rules, self.out = request, settings, all_rules, out
+        self.results: list[TargetResult] = []
+        fmt = request.output_format if request.write_baseline is None else None
+        self.jsonl = fmt == "jsonl"
+        self.text = None
+        if fmt == "text":
+            from emslint.report.text import TextReport
+
+            color = request.color
+            if color is None and out is not sys.stdout:
+                color = False
+            with stage("output"):
+                self.text = TextReport(out, color=color)
+                self.text.begin()
+        self.stream_text = stream_text
+
+    def add(self, result: TargetResult) -> None:
+        if self.jsonl:
+            from emslint.report.json_report import render_jsonl_line
+
+            with stage("output"):
+                self.out.write(render_jsonl_line(result, profile=self.settings.profile))
+                self.out.flush()
+        elif self.text is not None and self.stream_text:
+            with stage("output"):
+                self.text.target(result)
+        else:
+            self.results.append(result)
+
+    def finish(self, problems: list[str], stale: list[dict] | None) -> None:
+        if self.jsonl:
+            return
+        with stage("output"):
+            if self.text is not None:
+                for result in self.results:  # held back while a progress bar was drawn
+                    self.text.target(result)
+                self.text.end(problems)
+            else:
+                _render(self.request, self.settings, self.results, self.all_rules, problems, stale, self.out)
+        if stale:
+            sys.stderr.write(f"emslint: {len(stale)} baseline entr{'y is' if len(stale) == 1 else 'ies are'} stale "
+                             "(fixed); rewrite the baseline with --write-baseline\n")
 
 
 def _with_progress(results, total: int, request: CheckRequest):
@@ -218,6 +300,7 @@ def _open_output(path: Path | None) -> TextIO:
 
 
 def _render(request, settings, results, all_rules, problems, stale, out) -> None:
+    """json, sarif and github: the whole report at once (text and jsonl are written as results arrive)."""
     fmt = request.output_format
     if fmt == "json":
         from emslint.report.json_report import render_json
@@ -238,16 +321,6 @@ def _render(request, settings, results, all_rules, problems, stale, out) -> None
         from emslint.report.github import render_github
 
         out.write(render_github(results, all_rules))
-    else:
-        from emslint.report.text import render_text
-
-        color = request.color
-        if color is None and out is not sys.stdout:
-            color = False
-        render_text(results, out, problems=problems, color=color)
-    if stale:
-        sys.stderr.write(f"emslint: {len(stale)} baseline entr{'y is' if len(stale) == 1 else 'ies are'} stale "
-                         "(fixed); rewrite the baseline with --write-baseline\n")
 
 
 def run_rules(output_format: str, config: Path | None) -> int:

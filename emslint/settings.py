@@ -12,16 +12,20 @@ Every key may be written with ``_`` or ``-`` (``fail_on`` / ``fail-on``, ``per-p
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import fnmatch
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emslint.rules.model import Rule
+
+if TYPE_CHECKING:
+    import tomllib
+
+# tomllib and difflib are imported where they are used: a run without a settings file needs neither
+# (docs/decisions/0003-startup-and-fleet.md).
 
 PROFILES = ("production", "development")
 FAIL_ON = ("critical", "high", "medium", "low", "info", "never")
@@ -103,6 +107,8 @@ def find_settings_file(start: Path) -> Path | None:
 
 
 def _has_tool_emslint(pyproject: Path) -> bool:
+    import tomllib
+
     try:
         text = pyproject.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -131,6 +137,8 @@ def load_settings(path: Path | None) -> Settings:
         raise SettingsError(f"{shown}: settings file is not UTF-8") from None
     except OSError as e:
         raise SettingsError(f"{shown}: cannot read settings file: {e.strerror or e}") from None
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -667,6 +675,8 @@ def _syntax_error(shown: str, text: str, e: tomllib.TOMLDecodeError) -> Settings
 
 
 def _did_you_mean(word: str, choices: tuple[str, ...], spelling: dict[str, str] | None = None) -> str:
+    import difflib
+
     close = difflib.get_close_matches(
         word.replace("-", "_"), [c.replace("-", "_") for c in choices], n=1, cutoff=0.6
     )

@@ -15,9 +15,12 @@ from hypothesis import strategies as st
 from emslint.baseline import (
     Baseline,
     BaselineError,
+    absorb,
     apply_baseline,
     baseline_key,
+    filter_result,
     load_baseline,
+    stale_entries,
     write_baseline,
 )
 from emslint.model import Finding, Severity, TargetResult
@@ -268,3 +271,30 @@ def test_properties_of_apply(tmp_path_factory, old, new):
     # lines never matter
     shifted = [dataclasses.replace(f, line=f.line + 7) for f in new]
     assert len(findings_of(apply_baseline([target(*shifted)], baseline)[0])) == len(kept)
+
+
+_small = st.sampled_from(["a", "b"])
+
+
+@given(
+    st.lists(st.lists(st.tuples(_small, _small, st.integers(1, 3)), max_size=5), max_size=5),
+    st.dictionaries(st.tuples(_small, _small), st.integers(1, 3), max_size=4),
+)
+def test_streamed_baseline_equals_the_whole_list(targets, entries):
+    """The runner filters each result as it arrives and counts stale entries as it goes (no result kept):
+    the same findings and the same stale entries as apply_baseline over the whole list."""
+    results = [
+        target(*(finding(rule=f"EMS40{r == 'a'}", file=f"{fl}/etc/config.lua", line=n) for r, fl, n in items))
+        for items in targets
+    ]
+    baseline = Baseline({(f"EMS40{r == 'a'}", f"{fl}/etc/config.lua", "/scripts/rap_appkey", "a1b2c3d4e5f6"): n
+                         for (r, fl), n in entries.items()})
+    before = dict(baseline.entries)
+    remaining = dict(baseline.entries)
+    streamed = []
+    for result in results:
+        absorb(result, remaining)
+        streamed.append(filter_result(result, baseline))
+    assert [apply_baseline([r], baseline)[0][0] for r in results] == streamed
+    assert apply_baseline(results, baseline)[1] == stale_entries(remaining)
+    assert baseline.entries == before  # filtering does not use up the baseline itself

@@ -169,3 +169,34 @@ def test_worker_processes_give_the_serial_results_in_order(tmp_path):
     parallel = lint([str(fleet)], jobs=2)
     assert [t.to_dict() for t in parallel.targets] == [t.to_dict() for t in serial.targets]
     assert [t.path for t in serial.targets] == sorted(t.path for t in serial.targets)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX symlinks")
+def test_display_realpath_memo_is_realpath(tmp_path, monkeypatch):
+    """facts.build._Display resolves a folder once per target and joins the file name: the same string as
+    os.path.realpath for plain files, links (to files, folders, out and back), '..', missing files, loops."""
+    from emslint.discover import Target
+    from emslint.facts.build import _Display
+
+    gw = tmp_path / "fleet" / "gw"
+    (gw / "etc" / "certs").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (gw / "etc" / "certs" / "ca.pem").write_text("x")
+    (tmp_path / "elsewhere" / "ems.pem").write_text("x")
+    (gw / "etc" / "certs" / "out.pem").symlink_to(tmp_path / "elsewhere" / "ems.pem")
+    (gw / "etc" / "certs" / "rel.pem").symlink_to("ca.pem")
+    (gw / "linked").symlink_to(gw / "etc" / "certs", target_is_directory=True)
+    (gw / "outdir").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (gw / "loop").symlink_to(gw / "loop2")
+    (gw / "loop2").symlink_to(gw / "loop")
+    (tmp_path / "alias").symlink_to(tmp_path / "fleet", target_is_directory=True)
+    names = ["etc/certs/ca.pem", "etc/certs/out.pem", "etc/certs/rel.pem", "linked/ca.pem", "linked/out.pem",
+             "outdir/ems.pem", "outdir/../fleet/gw/etc/certs/ca.pem", "etc/certs/../certs/ca.pem", "etc/certs/..",
+             "etc/certs/missing.pem", "missing/x.pem", "loop", "loop/x.pem", "etc/certs", "."]
+    monkeypatch.chdir(tmp_path)
+    for base in (gw, tmp_path / "alias" / "gw", Path("fleet/gw"), Path("alias/gw")):
+        display = _Display(Target(base, str(base), base))
+        for name in names:
+            path = os.path.join(base, name) if name != "." else str(base)
+            assert display._realpath(path) == os.path.realpath(path), path
+        assert display.real_folders  # the memo was used

@@ -64,6 +64,7 @@ class _Display:
         self.root = target.root.resolve()
         self.display = target.display
         self.seen: dict[Path, str] = {}
+        self.real_folders: dict[str, str] = {}  # a target's files sit in one or two folders
         root = str(self.root)
         self.prefix = root if root.endswith(os.sep) else root + os.sep
 
@@ -75,7 +76,7 @@ class _Display:
     def _compute(self, path: Path) -> str:
         try:
             if os.name == "posix":  # Path.resolve() and relative_to(), with strings: 5x faster
-                real = os.path.realpath(path)
+                real = self._realpath(os.fspath(path))
                 if real == str(self.root):
                     rest = "."
                 elif real.startswith(self.prefix):
@@ -89,6 +90,17 @@ class _Display:
         if self.display in ("", "."):
             return rest
         return f"{self.display.rstrip('/')}/{rest}"
+
+    def _realpath(self, path: str) -> str:
+        """``os.path.realpath(path)``, the folder's part resolved once per target: realpath resolves a path
+        component by component, so a last component that is not a link just joins its folder's real path."""
+        folder, name = os.path.split(path)
+        if not folder or name in ("", ".", "..") or os.path.islink(path):
+            return os.path.realpath(path)
+        real = self.real_folders.get(folder)
+        if real is None:
+            real = self.real_folders[folder] = os.path.realpath(folder)
+        return os.path.join(real, name)
 
 
 def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | None, options: FactOptions) -> list:

@@ -145,25 +145,34 @@ def _symlink_escape(candidate: Path, scan_root: Path) -> Path | None:
     """The first symlink on ``candidate``'s way whose target lies outside ``scan_root``.
 
     Symlinks among the ancestors of ``scan_root`` itself (``/tmp -> /private/tmp``) are part of the root and
-    ignored. ``resolve()`` walks every other link.
+    ignored. ``resolve()`` walks every other link. With strings: one ``lstat`` per component below the root,
+    and the root's real path is computed only once a link is met (most configs have none).
     """
-    root_lexical = Path(os.path.abspath(scan_root))
-    root_real = Path(os.path.realpath(scan_root))
+    text = str(candidate)
+    if not os.path.isabs(text):
+        cwd = os.getcwd()
+        text = cwd if text == "." else os.path.join(cwd, text)
+    root = os.path.abspath(scan_root)
     # Not normalised: "certs/../x" must still look at "certs", which may be a link.
-    lexical = candidate if candidate.is_absolute() else Path.cwd() / candidate
-    prefix = Path(lexical.anchor)
-    for part in lexical.parts[1:]:
-        prefix = prefix / part
-        if _is_within(root_lexical, prefix) or not os.path.islink(prefix):
+    prefix = "//" if text.startswith("//") and not text.startswith("///") else "/"  # the anchor, as pathlib has it
+    root_real: str | None = None
+    for part in text.split("/"):
+        if not part:
             continue
-        target = prefix.resolve(strict=False)
+        prefix = prefix + part if prefix.endswith("/") else f"{prefix}/{part}"
+        if _is_within(root, prefix) or not os.path.islink(prefix):
+            continue
+        if root_real is None:
+            root_real = os.path.realpath(scan_root)
+        target = str(Path(prefix).resolve(strict=False))  # a loop raises RuntimeError, as before
         if not _is_within(target, root_real):
-            return prefix
+            return Path(prefix)
     return None
 
 
-def _is_within(path: Path, root: Path) -> bool:
-    return path == root or path.is_relative_to(root)
+def _is_within(path: str, root: str) -> bool:
+    """``Path(path).is_relative_to(root)`` for normalised absolute paths, with strings."""
+    return path == root or path.startswith(root if root.endswith("/") else root + "/")
 
 
 def _kind(mode: int) -> str:

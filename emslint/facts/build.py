@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +180,13 @@ def _dp_files(target: Target) -> list[Path]:
     return sorted(set(found))
 
 
-CIPHER_STRING_MAX = 16384  # = maxLength of certificates.cipher_suite in schemas/ems-config.schema.json
+@cache
+def _cipher_string_max() -> float:
+    """The schema's maxLength of certificates.cipher_suite: the longest list evaluated."""
+    from emslint.schema.defaults import schema_members
+
+    node = next(m.target for m in schema_members("ems") if m.pattern == "/certificates/cipher_suite")
+    return node.get("maxLength", float("inf"))
 
 
 def _cipher_item(ems: dict | None, ems_raw: Any, options: FactOptions) -> dict | None:
@@ -189,7 +196,7 @@ def _cipher_item(ems: dict | None, ems_raw: Any, options: FactOptions) -> dict |
     raw_certs = ems_raw.get("certificates") if isinstance(ems_raw, dict) else None
     is_set = isinstance(raw_certs, dict) and "cipher_suite" in raw_certs
     string = certificates.get("cipher_suite", "ALL") if is_set else "ALL"
-    if not isinstance(string, str) or len(string) > CIPHER_STRING_MAX:
+    if not isinstance(string, str) or len(string) > _cipher_string_max():
         return None  # too long to evaluate in bounded time: the schema's maxLength reports it (EMS015)
     with stage("ciphers"):
         facts = _cipher_facts(string, options)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from emslint.model import LINKS, Finding, Severity, TargetResult
+from emslint.printable import escape_unsafe
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -27,16 +28,9 @@ LEVEL_STYLE = {"low": "bold red", "medium": "yellow", "high": "bold green", None
 _SEVERITIES_DOWN = sorted(Severity, reverse=True)
 
 
-# Control characters, and the invisible ones that reorder or hide text (bidi overrides, zero-width), would let
-# a key or path in a config forge report lines or disguise a finding on a terminal: shown as escapes instead.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-
-
-def _visible(text: str) -> str:
-    """``text`` with every unsafe character written as a ``\\uXXXX`` escape."""
-    if text.isascii() and text.isprintable():  # the usual case: no substitution to run
-        return text
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+# Control characters and the invisible ones (bidi overrides, zero-width) would let a key or path in a config
+# forge report lines or disguise a finding on a terminal: shown as escapes instead.
+_visible = escape_unsafe
 
 
 def _safe(text: str) -> str:

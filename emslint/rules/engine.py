@@ -330,7 +330,7 @@ def _plan(rules: list[Rule], profile: str) -> _Plan:
     """The rules of ``profile`` with their compiled matches, made once per rule list (a fleet reuses one)."""
     key = (profile, tuple(map(id, rules)))
     found = _plans.get(key)
-    if found is None or any(a is not b for a, b in zip(found[0], rules, strict=True)):
+    if found is None:
         if len(_plans) >= 16:
             _plans.clear()
         plan = [(rule, [(m, _compile(m)) for m in rule.matches]) for rule in rules if profile in rule.profiles]

@@ -6,10 +6,11 @@ describing certificates and keys to generate at run time (see tests/pki_fixtures
     {"rule": "EMS101",                       # per-rule fixtures: only this rule's findings are compared
      "options": {"now": "2026-06-01", "platform_java": 7, "profile": "development", "ems_version": "5.4.10"},
      "expect": [{"rule": "EMS101", "file": "etc/config.json", "line": 3, "pointer": "/ws_connection/encryption",
-                 "severity": "critical"}],
+                 "severity": "critical", "message": "ws_connection.encryption is \"none\": ..."}],
      "level": "low", "links": {"platform": "low", "ems-rest": "low", "lsr-rest": null}}   # optional
 
-Without "rule", every finding is compared (scenario fixtures).
+Without "rule", every finding is compared (scenario fixtures). Messages are compared whole, so a wording
+change shows up as a fixture change.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from emslint.model import TargetResult
 from emslint.rules.catalogue import load_rules
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-KEYS = ("rule", "file", "line", "pointer", "severity")
+KEYS = ("rule", "file", "line", "pointer", "severity", "message")
 
 
 def fixture_dirs(kind: str) -> list[Path]:

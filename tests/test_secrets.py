@@ -226,7 +226,6 @@ def test_items_of_a_config_json():
         "name": "user",
         "link": "ems-rest",
         "class": "known-default",
-        "value_hash": items["/http_server/user"]["value_hash"],
     }
     assert items["/http_server/password"]["class"] == "known-default"
     assert items["/http_server/passphrase"]["class"] == "legacy-aes"

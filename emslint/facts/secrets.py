@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import math
 import re
 from collections import Counter
@@ -65,10 +64,6 @@ def link_for(pointer: str) -> str | None:
         if pointer.startswith(prefix):
             return link
     return None
-
-
-def value_hash(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def is_placeholder(text: str) -> bool:
@@ -175,7 +170,6 @@ def secret_items(role: str, data: Any, annotations: dict[str, dict], unknown: di
                     "name": name,
                     "link": note.get("link") or link_for(pointer),
                     "class": cls,
-                    "value_hash": value_hash(role, pointer, cls),
                 }
             )
     if role.startswith("ems") and isinstance(data, dict):
@@ -198,7 +192,6 @@ def _misspelt_appkey(role: str, data: dict) -> list[dict]:
                     "name": key,
                     "link": "platform",
                     "class": cls,
-                    "value_hash": value_hash(role, pointer, cls),
                 }
             )
     return items
@@ -223,5 +216,4 @@ def _appkeys_in_urls(role: str, data: Any, pointer: str) -> Iterator[dict]:
                 "name": pointer.rpartition("/")[2],
                 "link": "platform",
                 "class": "appkey-in-url",
-                "value_hash": value_hash(role, pointer, "appkey-in-url"),
             }

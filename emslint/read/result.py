@@ -42,3 +42,16 @@ def escape_pointer_token(token: str | int) -> str:
 
 def join_pointer(parent: str, token: str | int) -> str:
     return f"{parent}/{escape_pointer_token(token)}"
+
+
+def position_of(result: ReadResult, pointer: str, *, key: bool = False) -> tuple[int, int]:
+    """Line and column of ``pointer`` (of its key with ``key``), else of its nearest present parent; (1, 1) for
+    the whole file. Absent keys are reported where their parent is."""
+    if key and pointer in result.key_positions:
+        return result.key_positions[pointer]
+    current = pointer
+    while current:
+        if current in result.positions:
+            return result.positions[current]
+        current = current.rpartition("/")[0]
+    return result.positions.get("", (1, 1))

@@ -491,14 +491,14 @@ def test_real_process_on_a_hostile_fleet(hostile_fleet: Path) -> None:
 
 def test_unexpected_error_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An internal error outside any target (here: discovery) is one line on stderr and exit 2."""
-    import emslint.discover
+    import emslint.pipeline
 
     write_deployment(tmp_path / "gw", ems="{}")
 
     def broken(*args, **kwargs):
         raise RuntimeError("bo" + "om: this text must not be shown")  # split: the debug trace shows source lines
 
-    monkeypatch.setattr(emslint.discover, "discover", broken)
+    monkeypatch.setattr(emslint.pipeline, "discover", broken)
     run = run_cli(["check", "gw"], cwd=tmp_path)
     assert run.code == 2
     assert run.err == "emslint: internal error: RuntimeError; rerun with EMSLINT_DEBUG=1 for details\n"
@@ -513,7 +513,7 @@ def test_unexpected_error_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytest
 
 def test_debug_trace_of_a_target_error_withholds_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """EMSLINT_DEBUG=1 shows where one target's internal error happened, not the value it complained about."""
-    import emslint.lint
+    import emslint.pipeline
 
     root = write_deployment(tmp_path / "gw", ems='{"appKey": "s3cr3t-app-key-value"}')
 
@@ -524,7 +524,7 @@ def test_debug_trace_of_a_target_error_withholds_messages(tmp_path: Path, monkey
         except ValueError as exc:
             raise KeyError(value) from exc
 
-    monkeypatch.setattr(emslint.lint, "build_facts", broken)
+    monkeypatch.setattr(emslint.pipeline, "assemble", broken)
     run = run_cli(["check", "gw"], cwd=tmp_path, env={"EMSLINT_DEBUG": "1"})
     assert run.code == 2
     assert "EMS900" in run.out

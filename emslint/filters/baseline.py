@@ -1,32 +1,36 @@
 """Baselines: accept today's findings, fail on new ones.
 
-An entry is keyed by (rule, file, pointer, value_hash) and stores a *count*:
+An entry is keyed by (rule, file, pointer, identity) and stores a *count*. ``identity`` says what the finding is
+about beyond its place (a referenced file, a cipher word), never a value read from a config: the baseline does
+not depend on secret values at all (change only a secret and the file is byte-identical), and a change to an
+unrelated key of the same object does not bring a finding back.
 
 * only ``count`` findings per key are absorbed, so a new identical finding still fails (bandit #1467);
 * the file is part of the key, so another file's finding is never absorbed (checkov #7647);
 * the line is not, so moving lines does not resurrect old findings;
 * entries that absorbed fewer findings than their count are reported as stale.
 
-The file is JSON, sorted, one entry per line, so that diffs stay small and two writes are identical.
-``value_hash`` is computed upstream from the offending value; the value itself is never stored.
+The file is JSON, sorted, one entry per line, so that diffs stay small and two writes are identical. A version 1
+file (keyed by a hash of the offending value) is still read: its hashes are dropped and its counts merged.
+Baselined findings stay in the result, marked ``baseline``: they still decide the levels.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import tempfile
-from collections import ChainMap, Counter
+from collections import Counter
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emslint.model import Finding, TargetResult
+from emslint.model import Finding, Suppression, TargetResult
 
 FORMAT_KEY = "emslint-baseline"
-FORMAT_VERSION = 1
-_ENTRY_KEYS = ("rule", "file", "pointer", "value_hash", "count")
+FORMAT_VERSION = 2
+_ENTRY_KEYS = ("rule", "file", "pointer", "identity", "count")
+_V1_ENTRY_KEYS = ("rule", "file", "pointer", "value_hash", "count")
 
 Key = tuple[str, str, str, str]
 
@@ -52,12 +56,12 @@ def normalise_file(file: str) -> str:
 
 
 def baseline_key(f: Finding) -> Key:
-    return (f.rule, normalise_file(f.file), f.pointer, f.value_hash)
+    return (f.rule, normalise_file(f.file), f.pointer, f.identity)
 
 
 def write_baseline(results: list[TargetResult], path: Path) -> None:
     path = Path(path)
-    counts = Counter(baseline_key(f) for t in results for f in t.findings)
+    counts = Counter(baseline_key(f) for t in results for f in t.all_findings() if _recordable(f))
     text = _dumps(counts)
     # Write next to the target and rename, so an interrupted run never leaves half a baseline.
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
@@ -70,17 +74,16 @@ def write_baseline(results: list[TargetResult], path: Path) -> None:
         raise
 
 
+def _recordable(f: Finding) -> bool:
+    """A finding the baseline records: shown, or hidden only by the baseline (re-recording keeps it)."""
+    return f.suppressed is None or f.suppressed.kind == "baseline"
+
+
 def _dumps(counts: Counter[Key] | dict[Key, int]) -> str:
     rows = []
     for key in sorted(counts):
-        rule, file, pointer, value_hash = key
-        entry = {
-            "rule": rule,
-            "file": file,
-            "pointer": pointer,
-            "value_hash": value_hash,
-            "count": counts[key],
-        }
+        rule, file, pointer, identity = key
+        entry = {"rule": rule, "file": file, "pointer": pointer, "identity": identity, "count": counts[key]}
         rows.append("  " + json.dumps(entry, ensure_ascii=False))
     body = ",\n".join(rows)
     entries = f"[\n{body}\n ]" if rows else "[]"
@@ -99,7 +102,8 @@ def load_baseline(path: Path) -> Baseline:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise BaselineError(f"{path}:{e.lineno}: invalid JSON in baseline: {e.msg}") from None
-    if not isinstance(data, dict) or data.get(FORMAT_KEY) != FORMAT_VERSION:
+    version = data.get(FORMAT_KEY) if isinstance(data, dict) else None
+    if version not in (1, FORMAT_VERSION):
         raise BaselineError(f'{path}: not an emslint baseline (expected "{FORMAT_KEY}": {FORMAT_VERSION})')
     extra = sorted(set(data) - {FORMAT_KEY, "entries"})
     if extra:
@@ -107,78 +111,70 @@ def load_baseline(path: Path) -> Baseline:
     raw_entries = data.get("entries")
     if not isinstance(raw_entries, list):
         raise BaselineError(f'{path}: "entries" must be a list')
+    keys = _ENTRY_KEYS if version == FORMAT_VERSION else _V1_ENTRY_KEYS
     entries: dict[Key, int] = {}
     for i, entry in enumerate(raw_entries):
         where = f"{path}: entry {i + 1}"
         if not isinstance(entry, dict):
             raise BaselineError(f"{where}: must be an object")
-        if set(entry) != set(_ENTRY_KEYS):
-            missing = [k for k in _ENTRY_KEYS if k not in entry]
-            detail = (
-                f"missing {missing[0]!r}"
-                if missing
-                else f"unknown key {sorted(set(entry) - set(_ENTRY_KEYS))[0]!r}"
-            )
+        if set(entry) != set(keys):
+            missing = [k for k in keys if k not in entry]
+            detail = f"missing {missing[0]!r}" if missing else f"unknown key {sorted(set(entry) - set(keys))[0]!r}"
             raise BaselineError(f"{where}: {detail}")
-        for k in _ENTRY_KEYS[:4]:
+        for k in keys[:4]:
             if not isinstance(entry[k], str):
                 raise BaselineError(f"{where}: {k!r} must be a string")
         count = entry["count"]
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise BaselineError(f"{where}: 'count' must be an integer >= 1")
-        key = (entry["rule"], normalise_file(entry["file"]), entry["pointer"], entry["value_hash"])
-        if key in entries:
+        identity = entry["identity"] if version == FORMAT_VERSION else ""  # v1: a value hash, dropped
+        key = (entry["rule"], normalise_file(entry["file"]), entry["pointer"], identity)
+        if key in entries and version == FORMAT_VERSION:
             # Likely a bad merge; summing would silently absorb more findings than were ever accepted.
             raise BaselineError(f"{where}: duplicate of an earlier entry ({key[0]} {key[1]} {key[2]!r})")
-        entries[key] = count
+        entries[key] = entries.get(key, 0) + count
     return Baseline(entries=entries, path=path)
 
 
-def apply_baseline(results: list[TargetResult], baseline: Baseline) -> tuple[list[TargetResult], list[dict]]:
-    """Remove baselined findings. Returns (filtered results, stale entries).
+def apply_baseline(results: list[TargetResult], baseline: Baseline) -> list[dict]:
+    """Mark baselined findings in ``results``; return the stale entries.
 
     A stale entry is a dict like an entry of the file, whose ``count`` is the number of findings the
-    entry allowed but did not meet (the whole count when the finding was fixed). Levels and links of
-    the results are left as they are; recomputing them is the caller's business.
+    entry allowed but did not meet (the whole count when the finding was fixed).
     """
     remaining = dict(baseline.entries)
-    out = [_without(target, absorb(target, remaining)) for target in results]
-    return out, stale_entries(remaining)
+    for target in results:
+        absorb(target, remaining)
+    return stale_entries(remaining)
 
 
-def absorb(target: TargetResult, remaining: MutableMapping[Key, int]) -> set[int]:
-    """The indexes of ``target``'s findings that ``remaining`` absorbs; their counts are taken from it.
+def absorb(target: TargetResult, remaining: MutableMapping[Key, int]) -> int:
+    """Move ``target``'s findings that ``remaining`` absorbs to its suppressed ones (taking their counts).
 
-    Run over the results one by one with one ``remaining = dict(baseline.entries)``, it gives what
-    :func:`apply_baseline` gives for the whole list: a run can stream its results and still report stale entries.
+    Run over the results one by one with one ``remaining = dict(baseline.entries)``: a run can stream its
+    results and still report stale entries. Findings another filter already hid are not absorbed.
     """
-    absorbed: set[int] = set()
+    absorbed: list[Finding] = []
     # Sorted so that which of several identical findings gets absorbed does not depend on input order.
-    for i, f in sorted(enumerate(target.findings), key=lambda item: item[1].sort_key()):
+    for f in sorted(target.findings, key=Finding.sort_key):
         key = baseline_key(f)
         if remaining.get(key, 0) > 0:
             remaining[key] -= 1
-            absorbed.add(i)
-    return absorbed
-
-
-def filter_result(target: TargetResult, baseline: Baseline) -> TargetResult:
-    """``apply_baseline([target], baseline)[0][0]``, without copying the whole baseline for each target."""
-    return _without(target, absorb(target, ChainMap({}, baseline.entries)))
+            f.suppressed = Suppression("baseline", "recorded in the baseline", "")
+            absorbed.append(f)
+    if absorbed:
+        ids = {id(f) for f in absorbed}
+        target.findings = [f for f in target.findings if id(f) not in ids]
+        target.suppressed.extend(absorbed)
+    return len(absorbed)
 
 
 def stale_entries(remaining: Mapping[Key, int]) -> list[dict]:
     return [
-        {"rule": k[0], "file": k[1], "pointer": k[2], "value_hash": k[3], "count": n}
+        {"rule": k[0], "file": k[1], "pointer": k[2], "identity": k[3], "count": n}
         for k, n in sorted(remaining.items())
         if n > 0
     ]
-
-
-def _without(target: TargetResult, absorbed: set[int]) -> TargetResult:
-    if not absorbed:
-        return target
-    return dataclasses.replace(target, findings=[f for i, f in enumerate(target.findings) if i not in absorbed])
 
 
 def _one_line(e: BaseException) -> str:

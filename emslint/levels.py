@@ -7,6 +7,8 @@ suppressions, severity overrides and baselines change what is shown and what fai
   configures its links (:data:`emslint.model.FILE_LINKS`) even when it cannot be read.
 * A finding caps the link it is about; a finding about no single link (a whole-file problem) affects every link
   its file configures, or every present link when its file is not a config (an internal error).
+* A file the product cannot load (a finding that caps ``unreadable``) makes its links unknown, and nothing else
+  found in that file caps a level: emslint read on, the product would not have.
 * A link is LOW when any finding caps it at LOW; otherwise ``unknown`` when any finding makes it unknown (it could
   not be judged, so it must not be called MEDIUM or HIGH); otherwise the lowest cap, HIGH when nothing caps it.
 * The deployment is the lowest of its present links by the same rule: LOW if any link is LOW, else ``unknown``
@@ -27,10 +29,12 @@ def present_links(roles: Iterable[str]) -> set[str]:
     return {link for role in roles for link in FILE_LINKS.get(role, ())}
 
 
-def assign_links(findings: Iterable[Finding], file_roles: Mapping[str, str], present: set[str]) -> None:
-    """Set each finding's ``links``: the links whose level it affects (empty when it caps nothing)."""
+def assign_links(findings: list[Finding], file_roles: Mapping[str, str], present: set[str]) -> None:
+    """Set each finding's ``links``: the links whose level it affects (empty when it caps nothing). A finding in a
+    file the product cannot load caps nothing: that file's links are unknown."""
+    unreadable = {f.file for f in findings if f.caps is Cap.UNREADABLE}
     for finding in findings:
-        if finding.caps is None:
+        if finding.caps is None or (finding.file in unreadable and finding.caps.level is not None):
             finding.links = ()
         elif finding.link is not None:
             finding.links = (finding.link,) if finding.link in present else ()
@@ -53,7 +57,7 @@ def _link_verdict(findings: list[Finding]) -> Verdict:
     levels = [f.caps.level for f in findings if f.caps is not None and f.caps.level is not None]
     at_most = min(levels, default=Level.HIGH)
     capped_by = _ids(f for f in findings if f.caps is not None and f.caps.level == at_most)
-    unknown_by = _ids(f for f in findings if f.caps is Cap.UNKNOWN)
+    unknown_by = _ids(f for f in findings if f.caps in (Cap.UNKNOWN, Cap.UNREADABLE))
     if at_most == Level.LOW or not unknown_by:
         return Verdict(_STATE[at_most], at_most, capped_by, ())
     return Verdict("unknown", at_most, capped_by, unknown_by)

@@ -46,14 +46,16 @@ class Level(IntEnum):
 class Cap(StrEnum):
     """What a finding does to its link's level while it stands (a rule's ``caps``).
 
-    ``low`` and ``medium`` cap the level; ``unknown`` means the link cannot be judged (a file the product could
-    not read as it reads it, a value the static reader cannot know): no level at all unless another finding
-    already caps it at LOW.
+    ``low`` and ``medium`` cap the level; ``unknown`` means the link cannot be judged (a value the product may read
+    otherwise than emslint, a value the static reader cannot know): no level at all unless another finding already
+    caps it at LOW. ``unreadable`` says the product cannot load the file at all: its links are unknown, and no other
+    finding in that file counts for a level (what emslint read of it is not what the product runs with).
     """
 
     LOW = "low"
     MEDIUM = "medium"
     UNKNOWN = "unknown"
+    UNREADABLE = "unreadable"
 
     @property
     def label(self) -> str:
@@ -61,7 +63,7 @@ class Cap(StrEnum):
 
     @property
     def level(self) -> Level | None:
-        return None if self is Cap.UNKNOWN else Level.parse(self.value)
+        return None if self in (Cap.UNKNOWN, Cap.UNREADABLE) else Level.parse(self.value)
 
 
 LINKS: tuple[str, ...] = ("platform", "ems-rest", "lsr-rest")

@@ -1,6 +1,7 @@
 """Run emslint on a fixture folder and compare findings as sets (missing and unexpected both fail).
 
-A fixture folder holds a microserver (`etc/config.json`, `etc/config.lua`, ...), optionally a `pki.json`
+A fixture folder holds a microserver (`etc/config.json`, `etc/config.lua`, ...), optionally a `.emslint.toml`
+and a `pki.json`
 describing certificates and keys to generate at run time (see tests/pki_fixtures.py), and `expected.json`:
 
     {"rule": "EMS101",                       # per-rule fixtures: only this rule's findings are compared
@@ -24,7 +25,7 @@ from pathlib import Path
 from emslint.discover import discover
 from emslint.model import TargetResult
 from emslint.pipeline import Job, lint_job
-from emslint.settings import Settings, merge
+from emslint.settings import SettingsResolver
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KEYS = ("rule", "file", "line", "pointer", "severity", "message")
@@ -53,23 +54,19 @@ def prepare(case: Path, workdir: Path) -> Path:
     return target
 
 
-def fixture_settings(options: dict) -> Settings:
-    """The settings a fixture's ``options`` describe (the keys are setting names; ``now`` and test switches aside)."""
-    values = {k: v for k, v in options.items() if k not in ("now", "inject_internal_error")}
-    return merge(Settings(), values, origin="fixture")
-
-
 def run_fixture(folder: Path, options: dict) -> TargetResult:
     now = options.get("now")
     when = datetime.fromisoformat(now).replace(tzinfo=UTC) if now else datetime(2026, 6, 1, tzinfo=UTC)
-    settings = fixture_settings(options)
+    values = {k: v for k, v in options.items() if k not in ("now", "inject_internal_error")}
     cwd = Path.cwd()
     os.chdir(folder)
     try:
-        targets, problems = discover(["."], include_templates=settings.include_templates)
+        # A fixture may hold a .emslint.toml of its own; options are given as command-line values would be.
+        resolver = SettingsResolver(values, origin="fixture", cwd=folder)
+        targets, problems = discover(["."], include_templates=resolver.run.include_templates)
         assert not problems, problems
         assert len(targets) == 1, [t.display for t in targets]
-        job = Job(targets[0], settings)
+        job = Job(targets[0], resolver.for_target(targets[0].root))
         if options.get("inject_internal_error"):
             return _lint_with_internal_error(job, when)
         return lint_job(job, when)

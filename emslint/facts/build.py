@@ -293,7 +293,8 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
             continue
         kind = "lsr" if source.role == "lsr" else "ems"
         source_unknown = source.result.unknown if source.result else {}
-        secrets.extend(secret_items(source.role, data, annotations(kind), source_unknown))
+        shadowed = source.result.shadowed if source.result else []
+        secrets.extend(secret_items(source.role, data, annotations(kind), source_unknown, shadowed))
 
     return {
         "target": {

@@ -10,6 +10,7 @@ from functools import cache
 
 from emslint.discover import ConfigFile
 from emslint.profiling import stage
+from emslint.read.cjson_view import apply_cjson_model
 from emslint.read.json_reader import read_json
 from emslint.read.lua_reader import read_lua
 from emslint.read.result import ReadIssue, ReadResult, position_of
@@ -31,7 +32,7 @@ def read_config(config: ConfigFile, *, ems_version: str | None = None, inline_su
     if isinstance(raw, SourceError):
         return SourceFile(config.role, config.display, None, [ReadIssue("file-unreadable", raw.message, 1, 1)])
     with stage("read"):
-        decoded = decode_text(raw.data)
+        decoded = decode_text(raw.data, c_string=config.role != "lsr")
     issues = list(decoded.issues)
     if not decoded.ok:
         return SourceFile(config.role, config.display, None, issues)
@@ -44,6 +45,7 @@ def read_config(config: ConfigFile, *, ems_version: str | None = None, inline_su
     else:
         with stage("json-parse"):
             result = read_json(decoded.text)
+            apply_cjson_model(result)
     if kind == "ems" and isinstance(result.data, dict) and result.data and not _has_ems_group(result.data):
         issue = ReadIssue("not-an-ems-config", "", 1, 1)
         return SourceFile(config.role, config.display, None, [issue], decoded.text, foreign=True)

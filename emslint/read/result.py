@@ -22,6 +22,17 @@ class ReadIssue:
 
 
 @dataclass(slots=True)
+class Shadowed:
+    """A value written in the file that the product never reads (a repeated key: the EMS reads the first). It is
+    still text on disk: secret checks look at it. ``pointer`` is where the value would be read."""
+
+    pointer: str
+    value: Any
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
 class ReadResult:
     data: Any = None  # plain Python value (dict/list/str/int/float/bool/None); None if nothing usable
     # RFC 6901 pointer -> (line, column) of the value, both 1-based, columns in code points.
@@ -34,6 +45,8 @@ class ReadResult:
     # Comments as (line, text without the comment marker); Lua only (inline suppressions).
     comments: list[tuple[int, str]] = field(default_factory=list)
     fatal: bool = False  # the file could not be read into anything usable
+    # Values in the file that are never read (repeated keys); secrets checks still see them.
+    shadowed: list[Shadowed] = field(default_factory=list)
 
 
 def escape_pointer_token(token: str | int) -> str:

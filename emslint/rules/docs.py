@@ -86,6 +86,8 @@ def _meta_line(rule: Rule, *, markdown: bool) -> str:
     effect = ""
     if rule.caps is Cap.UNKNOWN:
         effect = f"the level is {em('unknown')} while this stands (it cannot be judged)"
+    elif rule.caps is Cap.UNREADABLE:
+        effect = f"the level is {em('unknown')} while this stands, and nothing else found in the file counts"
     elif rule.caps:
         effect = f"capped at level {em(rule.caps.label)} while this stands"
     if rule.link:

@@ -202,9 +202,15 @@ def test_encodings_are_findings(tmp_path: Path) -> None:
     assert_analysed(results)
     by_path = {r.path.rsplit("/", 1)[-1]: r for r in results}
     assert set(by_path) == set(cases)
-    for name in ("nul", "utf16-bom", "utf16-be-no-bom", "utf32", "invalid-utf8"):
-        assert "EMS002" in _rule_ids([by_path[name]]), name  # encoding-error
+    for name in ("utf16-bom", "utf16-be-no-bom", "utf32"):
+        assert "EMS002" in _rule_ids([by_path[name]]), name  # encoding-error: nothing could be read
+    assert {"EMS018", "EMS003", "EMS002"} <= _rule_ids([by_path["nul"]])  # JSON cut at the NUL; Lua unusable
+    assert "EMS017" in _rule_ids([by_path["invalid-utf8"]])  # read with replacement characters
     assert {"EMS011", "EMS012"} <= _rule_ids([by_path["bom"]])  # BOM in config.json / config.lua
+    for name in ("nul", "utf16-bom", "utf16-be-no-bom", "utf32", "bom", "double-bom", "empty", "whitespace"):
+        # never a level for what could not be read (an empty config.lua is Lua: the LSR runs on its defaults)
+        assert by_path[name].links["platform"].state == "unknown", name
+        assert by_path[name].verdict.state in ("unknown", "low"), name
 
 
 def test_garbage_and_truncated_deployments_are_findings(tmp_path: Path) -> None:

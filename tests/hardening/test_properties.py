@@ -27,7 +27,7 @@ EXAMPLES = ROOT / "examples"
 
 JSON_CODES = {
     "json-syntax-error", "json-comment", "json-invalid-escape", "json-control-escape", "json-duplicate-key",
-    "json-too-deep", "json-empty", "encoding-bom",
+    "json-too-deep", "json-empty", "encoding-bom", "json-conflicting-key", "json-trailing-content",
 }
 LUA_CODES = {
     "lua-syntax-error", "lua-invalid-escape", "lua-control-escape", "lua-not-static", "lua-or-expression",
@@ -188,9 +188,13 @@ def test_read_lua_survives_edits_of_real_configs(path: Path, data: st.DataObject
 def test_decode_text_never_fails(data: bytes) -> None:
     from emslint.read.source import decode_text
 
-    decoded = decode_text(data)
-    assert decoded.ok or decoded.text == ""
-    assert all(i.code in ("encoding-error", "encoding-bom") for i in decoded.issues)
+    codes = ("encoding-error", "encoding-invalid-utf8", "encoding-bom", "nul-truncated")
+    for c_string in (False, True):
+        decoded = decode_text(data, c_string=c_string)
+        assert decoded.ok or decoded.text == ""
+        assert all(i.code in codes for i in decoded.issues)
+        if c_string:
+            assert "\x00" not in decoded.text  # the EMS reads a C string: nothing past a NUL
 
 
 # ------------------------------------------------------------------------------------------------ ciphers

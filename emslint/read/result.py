@@ -34,6 +34,8 @@ class ReadResult:
     # Comments as (line, text without the comment marker); Lua only (inline suppressions).
     comments: list[tuple[int, str]] = field(default_factory=list)
     fatal: bool = False  # the file could not be read into anything usable
+    # HOCON only: pointer -> name of the included file that defined the value (positions are in that file).
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 def escape_pointer_token(token: str | int) -> str:

@@ -124,6 +124,13 @@ class Parser:
                 return
             self.p += 1
 
+    def at_line_start(self) -> bool:
+        """Only whitespace since the last newline (a recovery stopped at the start of a line)."""
+        i = self.p - 1
+        while i >= 0 and self.toks[i].kind == lx.WS:
+            i -= 1
+        return i >= 0 and self.toks[i].kind == lx.NEWLINE
+
     def separator(self, closer: int, path: tuple[str, ...]) -> None:
         """After a field or element: a comma, newlines, or both; else report and skip the rest."""
         t = self.skip_ws()
@@ -209,7 +216,7 @@ class Parser:
                 self.parse_field(obj, prefix)
                 if self.p == before:  # nothing consumed: skip the token so that we always progress
                     self.p += 1
-            if toks[self.p].kind not in (lx.RBRACE, lx.EOF):
+            if toks[self.p].kind not in (lx.RBRACE, lx.EOF) and not self.at_line_start():
                 self.separator(lx.RBRACE, prefix)
 
     def parse_array(self, path: tuple[str, ...]) -> Arr:
@@ -257,8 +264,9 @@ class Parser:
         key = self.parse_key()
         if key is None:
             return
-        path, offsets = key
+        path, offsets, shown = key
         full = (*prefix, *path)
+        before = self.p
         t = self.skip_ws_nl()
         sep = t.kind
         if sep == lx.LBRACE:
@@ -273,11 +281,16 @@ class Parser:
                 self.skip_rest()
                 return
         else:
-            self.error(
-                f"the key {show_path(full)} must be followed by ':', '=' or '{{', not {lx.NAMES[sep]}",
-                t.start,
-                full,
-            )
+            # Name the key only up to its first space: after a typo ('key - "value"') the rest is a value;
+            # and a quoted string alone on a line may be a value too, so it is not named at all.
+            if shown:
+                named = (*prefix, *shown)
+                what = f"the key {show_path(named)}"
+            else:
+                named, what = prefix, "a quoted string where a key is expected"
+            self.error(f"{what} is not followed by ':', '=' or '{{' (found {lx.NAMES[sep]})", offsets[0], named)
+            if any(tok.kind == lx.NEWLINE for tok in self.toks[before : self.p]):
+                return  # the next line is read as it is (a key alone on its line)
             self.skip_rest()
             return
         assert value is not None
@@ -294,7 +307,7 @@ class Parser:
     ) -> None:
         """``a.b.c = v`` is ``a { b { c = v } }`` merged into ``obj``."""
         for i in range(len(path) - 1, 0, -1):
-            wrapper = Obj(value.off, self.src)
+            wrapper = Obj(offsets[i - 1], self.src)  # an object made by a path key is where its key is
             wrapper.fields[path[i]] = value
             wrapper.keys[path[i]] = (offsets[i], self.src)
             wrapper.height = 1 + height(value)
@@ -323,8 +336,9 @@ class Parser:
                 path,
             )
 
-    def parse_key(self) -> tuple[tuple[str, ...], list[int]] | None:
-        """A path expression: quoted parts are taken whole, '.' outside quotes separates elements."""
+    def parse_key(self) -> tuple[tuple[str, ...], list[int], tuple[str, ...]] | None:
+        """A path expression: quoted parts are taken whole, '.' outside quotes separates elements.
+        Returns (path, offset of each element, the path of the part before the first space)."""
         toks = self.toks
         start = self.p
         t = toks[self.p]
@@ -349,7 +363,11 @@ class Parser:
             )
             self.skip_rest()
             return None
-        return parsed
+        first_ws = next((i for i, tok in enumerate(parts) if tok.kind == lx.WS), len(parts))
+        if any(tok.kind == lx.QUOTED for tok in parts[:first_ws]):
+            return parsed[0], parsed[1], ()
+        head = split_path(parts[:first_ws]) if first_ws < len(parts) else parsed
+        return parsed[0], parsed[1], (head or parsed)[0]
 
     # -------------------------------------------------------------------------------------- values
 

@@ -219,10 +219,7 @@ class _Reader:
         finally:
             self.chain.pop()
             self.callbacks.pop()
-        if not isinstance(root, Obj):
-            self.report(
-                "hocon-syntax-error", f"included file {shown} has an array at its root; an object is needed", *here
-            )
+        if not isinstance(root, Obj):  # its parser reported the array root
             return None
         if prefix:
             _relativize(root, prefix)

@@ -39,7 +39,7 @@ from emslint.read.hocon_parser import is_cannot, join, show_path
 
 MAX_RESOLVE_DEPTH = 100
 MAX_STEPS = 1_000_000
-MAX_EXPANSION = 4_000_000
+MAX_EXPANSION = 1_000_000
 
 Report = Callable[[str, str, int, int, tuple[str, ...]], None]  # code, message, offset, src, key path
 
@@ -192,6 +192,9 @@ class Resolver:
     # ---------------------------------------------------------------------------------------- kinds
 
     def _object(self, obj: Obj) -> Result:
+        # A copy is made only when a child changed; each parsed object is resolved once, so copies cost no
+        # more than the parsed text. Growth comes from concatenations (budgeted) and from shared values
+        # (capped when converted to plain data).
         fields: dict[str, Node] = {}
         changed = False
         for key, value in obj.fields.items():
@@ -205,8 +208,6 @@ class Resolver:
             changed = changed or got is not value
         if not changed:
             return obj
-        if not self.spend(obj, len(fields)):
-            return self.cap(obj, "size", f"substitutions expand to more than {MAX_EXPANSION} characters and values")
         out = Obj(obj.off, obj.src)
         out.fields = fields
         out.keys = {k: obj.keys[k] for k in fields}
@@ -228,8 +229,6 @@ class Resolver:
             changed = changed or got is not value
         if not changed:
             return arr
-        if not self.spend(arr, len(items)):
-            return self.cap(arr, "size", f"substitutions expand to more than {MAX_EXPANSION} characters and values")
         out = Arr(arr.off, arr.src, items)
         self.alive.append(out)
         return self._checked(out)

@@ -22,6 +22,10 @@ generated (each is pinned by an example test in test_hocon_reader.py instead):
   strings here are never empty.
 * ``null`` values: a substitution of a key set to ``null`` drops the field (#208), and ``null`` between
   two objects does not stop the merge (#268). No ``null`` is generated.
+* A key set to a value and later to an object (``a = 1`` then ``a.b = 2`` or ``a { b = 2 }``) raises
+  ``ConfigWrongTypeException: Cannot concatenate the list``; the spec says the later object replaces the
+  value. Observed with pyhocon 0.3.63, no issue found. Such documents are generated (they test merging) and
+  counted as ``pyhocon_failed``: for them only our positions are checked.
 * Integers beyond a 64-bit long stay integers; Typesafe config reads them as strings.
 """
 
@@ -111,12 +115,13 @@ def documents(draw: st.DrawFn) -> str:
     for i in range(draw(st.integers(0, 4))):
         form = draw(st.sampled_from(["${%s}", "${?%s}", '${%s}" tail"', "${?%s} word", "[${%s}]"]))
         concat = form not in ("${%s}", "${?%s}", "[${%s}]")
-        target = draw(st.sampled_from(["w1", "w2"] if concat else [*KEYS, "w1", "missing.key"]))
+        target = draw(st.sampled_from(["w1", "w2"] if concat else [*KEYS, "w1"]))
         extra.append(f"s{i} = {form % target}")
+    if draw(st.booleans()):
+        extra.append("s9 = ${?missing.key}")
     if draw(st.booleans()):  # a self-reference to an earlier value of the same key
         first, second = draw(st.sampled_from([("1", "2"), ("[1]", "[2]"), ("w", "z"), ("{x: 1}", "{y: 2}")]))
-        extra.append(f"self = {first}")
-        extra.append(f"self = ${{self}} {second}")
+        extra.append(f"self = {first}\nself = ${{self}} {second}")
     order = draw(st.permutations([body, *extra]))
     text = "\n".join(order)
     if draw(st.booleans()):
@@ -156,8 +161,9 @@ def test_reader_agrees_with_pyhocon(text: str) -> None:
         return
     if _compare(text):
         STATS["compared"] += 1
-    else:
+    else:  # pyhocon refused it (e.g. a value replaced by an object through a path key): ours must not crash
         STATS["pyhocon_failed"] += 1
+        check_positions(text, read_hocon(text))
 
 
 def test_oracle_comparisons_were_made() -> None:

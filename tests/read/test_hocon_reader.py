@@ -62,6 +62,7 @@ def codes(text: str, **kwargs: object) -> list[str]:
             {"bar": {"a": 4, "b": 3}, "foo": {"c": 3, "d": 4}},
         ),
         ("foo : ${does-not-exist}\nfoo : 42", {"foo": 42}),
+        ("a = 1\na.b = 2\nc = 1\nc { d = 2 }", {"a": {"b": 2}, "c": {"d": 2}}),
         ("a += 1\na += 2", {"a": [1, 2]}),
         ("a = [0]\na += 1", {"a": [0, 1]}),
         ("x { y += a }\nx { y += b }", {"x": {"y": ["a", "b"]}}),

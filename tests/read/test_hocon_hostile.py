@@ -6,6 +6,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from emslint.read import hocon_resolve
 from emslint.read.hocon_reader import MAX_INCLUDE_DEPTH, MAX_ISSUES, IncludeResult, read_hocon
 
@@ -158,3 +161,16 @@ def test_callback_errors_do_not_crash() -> None:
     result = read_hocon('include "x.conf"\na = 1', include=broken)
     assert result.data == {"a": 1}
     assert codes(result) == {"hocon-include-refused"}
+
+
+HOCON_CHARS = '{}[]:=+,$?"\\#/.- \n\tab1e0.ntruefalsel\x00\u00a0'
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=HOCON_CHARS, max_size=80) | st.text(max_size=40))
+def test_any_text_reads_without_exceptions(text: str) -> None:
+    result = read_hocon(text, include=lambda name: IncludeResult(text=text[:20], name=name))
+    assert isinstance(result.issues, list)
+    assert result.fatal == (result.data is None)
+    for issue in result.issues:
+        assert issue.line >= 1 and issue.column >= 1

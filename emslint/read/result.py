@@ -47,6 +47,8 @@ class ReadResult:
     fatal: bool = False  # the file could not be read into anything usable
     # Values in the file that are never read (repeated keys); secrets checks still see them.
     shadowed: list[Shadowed] = field(default_factory=list)
+    # HOCON only: pointer -> name of the included file that defined the value (positions are in that file).
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 def escape_pointer_token(token: str | int) -> str:

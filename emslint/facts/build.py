@@ -25,6 +25,7 @@ class FactOptions:
     platform_java: int | None = None
     fips_build: bool | None = None
     cipher_build: str = "default"
+    allowed_roots: tuple[Path, ...] | None = None  # folders referenced files may be read from (None: scan root)
 
 
 def _scripts(source: SourceFile | None) -> Any:
@@ -149,7 +150,8 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
     def resolve(text: str):
         if text not in resolved:
             resolved[text] = resolve_config_path(
-                text, microserver_root=target.root, config_dir=config_dir, scan_root=target.scan_root
+                text, microserver_root=target.root, config_dir=config_dir, scan_root=target.scan_root,
+                allowed_roots=options.allowed_roots,
             )
         return resolved[text]
 

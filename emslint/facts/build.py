@@ -48,6 +48,8 @@ def _lsr_defaults(ems_version: str | None) -> dict:
 
 
 def _issue_items(sources: Sources) -> list[dict]:
+    from emslint.facts.mask import redact_issue
+
     items = []
     for source in sources.files:
         for issue in source.issues:
@@ -55,7 +57,7 @@ def _issue_items(sources: Sources) -> list[dict]:
                 {
                     "at": {"file": source.role, "pointer": issue.pointer, "line": issue.line, "column": issue.column},
                     "code": issue.code,
-                    "detail": issue.message,
+                    "detail": redact_issue("lsr" if source.role == "lsr" else "ems", issue),
                 }
             )
     return items

@@ -2,7 +2,9 @@
 
 One plain-JSON item per referenced file (and one per fingerprint allowlist), in a fixed order (config.json
 first, then config.lua). Every item has the same keys (``null`` when not applicable), see
-:data:`ITEM_KEYS`; ``cert``, ``ca``, ``key`` and ``mode`` have fixed keys too.
+:data:`ITEM_KEYS`; ``cert``, ``ca``, ``key`` and ``mode`` have fixed keys too. ``limit`` is
+``{"kind": "pkcs12-kdf" | "chain-search", "detail": ...}`` when a work bound was hit on the file (SECURITY.md,
+"Bounded work"), else ``null``.
 
 Roles (reference §g):
 

@@ -49,3 +49,27 @@ def test_render_is_riches_on_any_markup(markup):
 def test_render_is_riches_on_report_lines(path, message):
     _same(f"[bold]{_safe(path)}[/]  level [bold red]LOW[/]")
     _same(f"    12:5  [yellow]medium  [/] [bold]EMS101[/] name: {_safe(message)}")
+
+
+def test_escaping_a_key_of_backslashes_is_linear():
+    """The reported case: a 200 KB key of backslashes took 67 s in the text report. The markup patterns are
+    run by the step-counting model of re (tests/hardening/regex_model.py) on the report's own lines: doubling
+    the backslashes at most doubles the steps (rich's patterns, without the look-behind, quadruple)."""
+    from emslint.model import LINKS, Finding, Severity, TargetResult
+    from emslint.report.text import _ESCAPE, _TAG, target_lines
+    from tests.hardening.regex_model import Model
+
+    def lines(n: int) -> list[str]:
+        key = "\\" * n
+        finding = Finding("EMS013", "schema-unknown-key", Severity.LOW, f'unknown key "{key}" in scripts',
+                          "gw/etc/config.lua", 3, 1, "/scripts/x")
+        result = TargetResult("gw", ["gw/etc/config.lua"], [finding], dict.fromkeys(LINKS), None)
+        return target_lines(result, styled=True)
+
+    for pattern in (_TAG, _ESCAPE.__self__):
+        model = Model(pattern)
+        steps = [sum(model.search(line)[1] for line in lines(n)) for n in (500, 1000, 2000)]
+        assert steps[2] <= 2.3 * steps[1] and steps[1] <= 2.3 * steps[0], steps
+        rich_like = Model(pattern.pattern.replace("(?<!\\\\)", ""))
+        before = [rich_like.search("\\" * n + "x")[1] for n in (250, 500)]
+        assert before[1] > 3.5 * before[0]  # the model sees the old quadratic pattern for what it was

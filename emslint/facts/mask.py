@@ -67,12 +67,12 @@ def _is_user_name(name: Any) -> bool:
 def is_secret_pointer(kind: str, pointer: str) -> bool:
     """Is the value at ``pointer`` of an ``ems`` or ``lsr`` document (``/scripts/...``) a secret, or inside
     one: a schema secret path, or a token with a secret-like name?"""
-    from emslint.schema.defaults import annotations
+    from emslint.schema.defaults import annotations as schema_notes
 
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
     if any(is_secret_name(t) for t in tokens):
         return True
-    for pattern, note in annotations(kind).items():
+    for pattern, note in schema_notes(kind).items():  # type: ignore[operator]  # (mypy takes it for __future__.annotations)
         if note.get("secret") and _covers(pattern.split("/")[1:], tokens):
             return True
     return False

@@ -398,9 +398,9 @@ def _run_cipher(cipher: str, key: bytes, iv: bytes, data: bytes) -> bytes | None
             if len(iv) != 8 or not data or len(data) % 8:
                 return None
             return _unpad(rc2.decrypt_cbc(key, iv, data), 8)
+        algorithm: TripleDES | algorithms.AES
         if cipher in ("3des", "des"):
-            algorithm = TripleDES(key * 3 if cipher == "des" else key)
-            block = 8
+            algorithm, block = TripleDES(key * 3 if cipher == "des" else key), 8
         elif cipher == "aes":
             algorithm, block = algorithms.AES(key), 16
         else:

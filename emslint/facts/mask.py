@@ -25,6 +25,7 @@ details in every format. Both are built from untrusted configs, so both are clea
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from emslint.read.result import ReadIssue
@@ -52,6 +53,7 @@ def _words(name: str) -> list[str]:
     return [w.lower() for w in _WORDS.findall(name)]
 
 
+@lru_cache(maxsize=4096)
 def is_secret_name(name: Any) -> bool:
     """Does a key name say its value is a secret? ``rap_password``, ``Pass``, ``proxyAuth``, ``api-key``:
     yes; ``authenticate``, ``passive``, ``private_key`` (a path), ``ping``: no."""
@@ -64,18 +66,22 @@ def _is_user_name(name: Any) -> bool:
     return any(w in _USER_WORDS for w in _words(str(name)))
 
 
+@lru_cache(maxsize=4096)
 def is_secret_pointer(kind: str, pointer: str) -> bool:
     """Is the value at ``pointer`` of an ``ems`` or ``lsr`` document (``/scripts/...``) a secret, or inside
     one: a schema secret path, or a token with a secret-like name?"""
-    from emslint.schema.defaults import annotations as schema_notes
-
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
     if any(is_secret_name(t) for t in tokens):
         return True
-    for pattern, note in schema_notes(kind).items():  # type: ignore[operator]  # (mypy takes it for __future__.annotations)
-        if note.get("secret") and _covers(pattern.split("/")[1:], tokens):
-            return True
-    return False
+    return any(_covers(pattern, tokens) for pattern in _secret_patterns(kind))
+
+
+@lru_cache(maxsize=4)
+def _secret_patterns(kind: str) -> tuple[list[str], ...]:
+    from emslint.schema.defaults import annotations as schema_notes
+
+    notes = schema_notes(kind)  # type: ignore[operator]  # (mypy takes the name for __future__.annotations)
+    return tuple(pattern.split("/")[1:] for pattern, note in notes.items() if note.get("secret"))
 
 
 def _covers(pattern: list[str], tokens: list[str]) -> bool:

@@ -397,3 +397,23 @@ def test_any_text_gives_a_status(tmp_path_factory, text):
     result = resolve_config_path(text, microserver_root=root, config_dir=root, scan_root=root)
     assert result.status in STATUSES
     assert "\n" not in result.detail
+
+
+@posix_only
+@pytest.mark.parametrize(
+    "spelling", ["/etc/shadow", "../../../../../../etc/shadow", "etc/../../../../../../../etc/shadow"]
+)
+def test_a_key_file_outside_the_root_gets_no_facts(tmp_path, looked_at, spelling):
+    """The reported case: as root, /etc/shadow named as certificates.key_file got key type/size facts and its
+    mode. Now the item only says where the path leads; nothing of the file is looked at."""
+    from tests.inspect.pki import inspect, item
+
+    (tmp_path / "etc").mkdir()
+    ems = {"ws_connection": {"encryption": "ssl"}, "certificates": {"key_file": spelling, "client_cert": spelling}}
+    items = inspect(tmp_path, ems, None)
+    for role in ("platform-client-key", "platform-client-cert"):
+        it = item(items, role)
+        assert (it["status"], it["path"], it["mode"], it["key"], it["cert"], it["format"]) == (
+            "outside-root", None, None, None, None, None)
+        assert spelling in it["detail"]
+    assert not [p for p in looked_at if "shadow" in p]

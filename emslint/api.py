@@ -58,6 +58,7 @@ def lint_options(settings, now: datetime | None = None, cipher_build: str = "def
         ems_version=settings.ems_version,
         platform_java=settings.platform_java,
         cipher_build=cipher_build,
+        openssl=settings.openssl,
     )
 
 

@@ -97,6 +97,7 @@ def check(
     ems_version: Annotated[str | None, typer.Option(help="EMS release, e.g. 5.4.10 (obsolete keys, FIPS support).")] = None,
     platform_java: Annotated[int | None, typer.Option(help="Java major version of the ThingWorx platform (7 enables the kEDH checks).")] = None,
     build: Annotated[Build, typer.Option(help="OpenSSL build of the EMS: default, or weak (enable-weak-ssl-ciphers).")] = Build.default,
+    openssl: Annotated[str | None, typer.Option(help="OpenSSL of the EMS: 1.0.2, 1.1.1 or 3.1 [default: from --ems-version].")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="Settings file (pyproject.toml or .emslint.toml).")] = None,
     select: Annotated[list[str] | None, typer.Option(help="Only these rules (ids, names, prefixes, groups).")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules (ids, names, prefixes, groups).")] = None,
@@ -123,6 +124,7 @@ def check(
         ems_version=ems_version,
         platform_java=platform_java,
         cipher_build=build.value,
+        openssl=openssl,
         config=config,
         select=select,
         ignore=ignore,
@@ -146,16 +148,20 @@ def check(
 @app.command()
 def ciphers(
     cipher_string: Annotated[str, typer.Argument(help="An OpenSSL cipher list, e.g. 'ALL:!aNULL:!eNULL'.")],
-    build: Annotated[Build, typer.Option(help="default, or weak (enable-weak-ssl-ciphers enable-ssl2).")] = Build.default,
-    fips: Annotated[bool, typer.Option("--fips", help="FIPS mode (FIPS Object Module 2.0).")] = False,
+    ems_version: Annotated[str | None, typer.Option(help="EMS release, e.g. 5.4.10: picks the OpenSSL model (<= 5.4.10: 1.0.2, 5.4.11/12: 1.1.1, >= 5.5.0: 3.1).")] = None,
+    openssl: Annotated[str | None, typer.Option(help="OpenSSL model: 1.0.2, 1.1.1 or 3.1 (wins over --ems-version).")] = None,
+    build: Annotated[Build, typer.Option(help="default, or weak (enable-weak-ssl-ciphers; 1.0.2 also enable-ssl2).")] = Build.default,
+    legacy_provider: Annotated[bool, typer.Option("--legacy-provider", help="OpenSSL 3.x with the legacy provider loaded (SEED, IDEA, RC4).")] = False,
+    fips: Annotated[bool, typer.Option("--fips", help="FIPS mode as the C SDK does it (OpenSSL 1.0.2 only): its fixed FIPS list replaces the string.")] = False,
+    profile: Annotated[str | None, typer.Option(help="Compare with mozilla-intermediate or mozilla-modern (Mozilla Server Side TLS 5.7).")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
-    """Show the suites the EMS's OpenSSL 1.0.2 would offer for a cipher string, and why weak ones are weak."""
-    if output_format not in ("text", "json"):
-        _fail("--format must be text or json")
-    from emslint.cli_ciphers import run_ciphers
+    """Show the suites the EMS's OpenSSL (1.0.2, 1.1.1 or 3.1) offers for a cipher string, and why weak ones are weak."""
+    from emslint.cli_ciphers import CipherOptions, run_ciphers
 
-    raise typer.Exit(run_ciphers(cipher_string, build=build.value, fips=fips, fmt=output_format, stream=sys.stdout))
+    options = CipherOptions(ems_version=ems_version, openssl=openssl, build=build.value,
+                            legacy_provider=legacy_provider, fips=fips, profile=profile, fmt=output_format)
+    raise typer.Exit(run_ciphers(cipher_string, options, sys.stdout, errors=sys.stderr))
 
 
 @app.command("rules")

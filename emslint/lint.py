@@ -27,6 +27,7 @@ class LintOptions:
     platform_java: int | None = None
     fips_build: bool | None = None
     cipher_build: str = "default"
+    openssl: str | None = None
     severity_overrides: dict[str, Severity] = field(default_factory=dict)  # rule id -> severity
     settings: Any = None  # emslint.settings.Settings: per-path ignores are applied per target
 
@@ -38,6 +39,7 @@ class LintOptions:
             platform_java=self.platform_java,
             fips_build=self.fips_build,
             cipher_build=self.cipher_build,
+            openssl=self.openssl,
         )
 
 

@@ -37,6 +37,7 @@ class CheckRequest:
     ems_version: str | None = None
     platform_java: int | None = None
     cipher_build: str = "default"
+    openssl: str | None = None
     config: Path | None = None
     select: list[str] | None = None
     ignore: list[str] | None = None
@@ -71,6 +72,7 @@ def _load_settings(request: CheckRequest):
             "include_templates": request.include_templates,
             "ems_version": request.ems_version,
             "platform_java": request.platform_java,
+            "openssl": request.openssl,
             "jobs": request.jobs,
         }
         if request.select:

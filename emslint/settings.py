@@ -59,6 +59,7 @@ class Settings:
     severity: dict[str, str] = field(default_factory=dict)  # rule id or name -> severity
     platform_java: int | None = None
     ems_version: str | None = None
+    openssl: str | None = None  # "1.0.2" | "1.1.1" | "3.1": the EMS's OpenSSL, overriding what ems_version implies
     extra_rules: Path | None = None  # absolute once loaded (relative to the settings file)
     include_templates: bool = False
     jobs: int | None = None
@@ -75,6 +76,7 @@ _KEYS = (
     "severity",
     "platform_java",
     "ems_version",
+    "openssl",
     "extra_rules",
     "include_templates",
     "jobs",
@@ -352,6 +354,15 @@ def _ems_version(v: Any) -> str:
     return v
 
 
+def _openssl(v: Any) -> str:
+    from emslint.inspect.openssl_models import MODELS, parse_model_name
+
+    name = parse_model_name(v) if isinstance(v, str) else None
+    if name is None:
+        raise _Invalid(f"openssl must be one of {', '.join(repr(m) for m in MODELS)}; got {_show(v)}")
+    return name
+
+
 def _severity_table(v: Any) -> dict[str, str]:
     if not isinstance(v, dict):
         raise _Invalid(f"severity must be a table of rule id or name -> severity; got {_show(v)}")
@@ -429,6 +440,7 @@ _VALIDATORS = {
     "severity": _severity_table,
     "platform_java": _int("platform_java", 7, "(7, or 8 and above)"),
     "ems_version": _ems_version,
+    "openssl": _openssl,
     "extra_rules": _path_string,
     "include_templates": _bool("include_templates"),
     "jobs": _int("jobs", 1, ">= 1"),

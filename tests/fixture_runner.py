@@ -61,6 +61,7 @@ def run_fixture(folder: Path, options: dict) -> TargetResult:
         ems_version=options.get("ems_version"),
         platform_java=options.get("platform_java"),
         cipher_build=options.get("build", "default"),
+        openssl=options.get("openssl"),
     )
     cwd = Path.cwd()
     os.chdir(folder)

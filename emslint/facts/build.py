@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from emslint.discover import Target
+from emslint.facts.ciphers import cipher_item, openssl_facts
 from emslint.facts.derive import derive
 from emslint.facts.normalize import effective_ems, effective_lsr
 from emslint.facts.secrets import secret_items
@@ -25,6 +25,7 @@ class FactOptions:
     platform_java: int | None = None
     fips_build: bool | None = None
     cipher_build: str = "default"
+    openssl: str | None = None  # "1.0.2" | "1.1.1" | "3.1": overrides the model ems_version implies
 
 
 def _scripts(source: SourceFile | None) -> Any:
@@ -180,69 +181,6 @@ def _dp_files(target: Target) -> list[Path]:
     return sorted(set(found))
 
 
-@cache
-def _cipher_string_max() -> float:
-    """The schema's maxLength of certificates.cipher_suite: the longest list evaluated."""
-    from emslint.schema.defaults import schema_members
-
-    node = next(m.target for m in schema_members("ems") if m.pattern == "/certificates/cipher_suite")
-    return node.get("maxLength", float("inf"))
-
-
-def _cipher_item(ems: dict | None, ems_raw: Any, options: FactOptions) -> dict | None:
-    if not ems:
-        return None
-    certificates = ems.get("certificates") if isinstance(ems.get("certificates"), dict) else {}
-    raw_certs = ems_raw.get("certificates") if isinstance(ems_raw, dict) else None
-    is_set = isinstance(raw_certs, dict) and "cipher_suite" in raw_certs
-    string = certificates.get("cipher_suite", "ALL") if is_set else "ALL"
-    if not isinstance(string, str) or len(string) > _cipher_string_max():
-        return None  # too long to evaluate in bounded time: the schema's maxLength reports it (EMS015)
-    with stage("ciphers"):
-        facts = _cipher_facts(string, options)
-    facts["string_set"] = is_set
-    facts["at"] = {"file": "ems", "pointer": "/certificates/cipher_suite"}
-    facts["link"] = "platform"
-    facts["detail"] = _cipher_detail(facts)
-    words = facts.get("ignored_words") or []
-    facts["ignored_summary"] = {
-        "count": len(words),
-        "detail": ", ".join(
-            f"'{_shorten(w['word'])}'" + (f" (OpenSSL 1.0.2 name: {w['suggestion']})" if w.get("suggestion") else "")
-            for w in words[:10]
-        ) + (f" and {len(words) - 10} more" if len(words) > 10 else ""),
-    }
-    return facts
-
-
-def _shorten(word: str, limit: int = 60) -> str:
-    return word if len(word) <= limit else word[:limit] + "..."
-
-
-_cipher_cache: dict[tuple, str] = {}  # a fleet uses a handful of cipher strings; JSON text, so each use is a copy
-
-
-def _cipher_facts(string: str, options: FactOptions) -> dict:
-    import json
-
-    key = (string, options.cipher_build, options.platform_java)
-    text = _cipher_cache.get(key)
-    if text is None:
-        from emslint.inspect.ciphers import cipher_facts
-
-        facts = cipher_facts(string, build=options.cipher_build, fips=False, platform_java=options.platform_java)
-        if len(_cipher_cache) >= 256:
-            _cipher_cache.clear()
-        text = _cipher_cache[key] = json.dumps(facts)
-    return json.loads(text)
-
-
-def _cipher_detail(facts: dict) -> str:
-    classes = {k: v for k, v in (facts.get("classes") or {}).items() if v}
-    parts = [f"{count} {name}" for name, count in sorted(classes.items())]
-    return ", ".join(parts)
-
-
 def build_facts(target: Target, sources: Sources, options: FactOptions) -> dict:
     from emslint.schema.defaults import annotations, defaults
 
@@ -271,6 +209,7 @@ def build_facts(target: Target, sources: Sources, options: FactOptions) -> dict:
             "ems_version": options.ems_version,
             "platform_java": options.platform_java,
             "fips_build": options.fips_build,
+            "openssl": openssl_facts(options),
             "template": any(f.template for f in target.files),
         },
         "ems": ems,
@@ -280,6 +219,6 @@ def build_facts(target: Target, sources: Sources, options: FactOptions) -> dict:
         "derived": derive(ems, lsr),
         "secrets": secrets,
         "files": _file_items(target, sources, ems, lsr, options),
-        "ciphers": _cipher_item(ems, ems_raw, options),
+        "ciphers": cipher_item(ems, ems_raw, options),
         "issues": _issue_items(sources),
     }

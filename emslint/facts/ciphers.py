@@ -1,0 +1,182 @@
+"""The facts document's "ciphers" item and "target.openssl": certificates.cipher_suite as the EMS's OpenSSL reads it.
+
+Which OpenSSL: :func:`emslint.inspect.openssl_models.select_model` (``ems_version``, or the ``openssl``
+option). Which list (C SDK behaviour, inferred from the SDK source, C SDK 2.2.1 ``tls/twOpenSSL.h``):
+
+* FIPS mode on (``fips.enabled``, OpenSSL 1.0.2): the SDK replaces the configured list with
+  ``TLSv1.2+FIPS:kRSA+FIPS:!eNULL:!aNULL``, evaluated in FIPS mode; ``cipher_suite`` is not used;
+* no ``cipher_suite``: the SDK's default, PTC's hardened sample list (PTC's help says ``ALL``; both are
+  reported by EMS507);
+* otherwise the configured list.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any, Protocol
+
+from emslint.profiling import stage
+
+__all__ = ["cipher_item", "openssl_facts"]
+
+
+class _Options(Protocol):  # emslint.facts.build.FactOptions (not imported: it imports this module)
+    ems_version: str | None
+    openssl: str | None
+    cipher_build: str
+    platform_java: int | None
+
+
+def _choice(options: _Options):
+    from emslint.inspect.openssl_models import select_model
+
+    try:
+        return select_model(options.ems_version, getattr(options, "openssl", None))
+    except ValueError:  # an unvalidated override from a library caller: the version decides
+        return select_model(options.ems_version, None)
+
+
+def openssl_facts(options: _Options) -> dict[str, Any]:
+    """``target.openssl``: the OpenSSL model of the deployment and why (also for LSR-only deployments)."""
+    return _choice(options).as_facts()
+
+
+@cache
+def _cipher_string_max() -> float:
+    """The schema's maxLength of certificates.cipher_suite: the longest list evaluated."""
+    from emslint.schema.defaults import schema_members
+
+    node = next(m.target for m in schema_members("ems") if m.pattern == "/certificates/cipher_suite")
+    return node.get("maxLength", float("inf"))
+
+
+def cipher_item(ems: dict | None, ems_raw: Any, options: _Options) -> dict | None:
+    """The "ciphers" item of the facts document, or None without config.json (or for a list too long to
+    evaluate in bounded time: the schema's maxLength reports it, EMS015)."""
+    from emslint.inspect.cipher_verdicts import SDK_DEFAULT_CIPHER_STRING, SDK_FIPS_CIPHER_STRING
+
+    if not ems:
+        return None
+    certificates = ems.get("certificates") if isinstance(ems.get("certificates"), dict) else {}
+    raw_certs = ems_raw.get("certificates") if isinstance(ems_raw, dict) else None
+    is_set = isinstance(raw_certs, dict) and "cipher_suite" in raw_certs
+    configured = certificates.get("cipher_suite") if is_set else None
+    if is_set and (not isinstance(configured, str) or len(configured) > _cipher_string_max()):
+        return None
+    choice = _choice(options)
+    fips = ems.get("fips") if isinstance(ems.get("fips"), dict) else {}
+    fips_mode = fips.get("enabled") is True and choice.model.fips_mode
+    if fips_mode:
+        string = SDK_FIPS_CIPHER_STRING
+    elif is_set:
+        string = str(configured)
+    else:
+        string = SDK_DEFAULT_CIPHER_STRING
+    with stage("ciphers"):
+        facts = _cipher_facts(string, choice.model.name, options.cipher_build, fips_mode)
+    label = choice.model.label + (" (assumed)" if choice.assumed else "")
+    facts.update(
+        {
+            "model": choice.model.name,
+            "model_reason": choice.reason,
+            "string_set": is_set,
+            "string_used": is_set and not fips_mode,
+            "fips_mode": fips_mode,
+            "at": {"file": "ems", "pointer": "/certificates/cipher_suite"},
+            "link": "platform",
+            "detail": _classes_detail(facts, label),
+        }
+    )
+    facts["rejected"] = {"detail": _rejected_detail(facts, label, string)} if not facts["ok"] else None
+    facts["ignored_summary"] = _ignored_summary(facts, label)
+    facts["seclevel"] = _seclevel(facts, choice.model, label)
+    facts["default"] = None if is_set else {"detail": _default_detail(choice.model.name, options.cipher_build, label)}
+    facts["fips"] = {"detail": _fips_detail(facts)} if fips_mode else None
+    facts["tls13_note"] = (
+        {"detail": f"; {label} also offers {facts['tls13']} TLS 1.3 suites, but ThingWorx Platform 9.4.x does "
+                   "not support TLS 1.3"}
+        if facts["tls13"] else None
+    )
+    return facts
+
+
+_cipher_cache: dict[tuple, str] = {}  # a fleet uses a handful of cipher strings; JSON text, so each use is a copy
+
+
+def _cipher_facts(string: str, model: str, build: str, fips: bool) -> dict:
+    key = (string, model, build, fips)
+    text = _cipher_cache.get(key)
+    if text is None:
+        from emslint.inspect.cipher_verdicts import cipher_facts
+
+        facts = cipher_facts(string, openssl=model, build=build, fips=fips)
+        if len(_cipher_cache) >= 256:
+            _cipher_cache.clear()
+        text = _cipher_cache[key] = json.dumps(facts)
+    return json.loads(text)
+
+
+def _shorten(word: str, limit: int = 60) -> str:
+    return word if len(word) <= limit else word[:limit] + "..."
+
+
+def _classes_detail(facts: dict, label: str) -> str:
+    classes = {k: v for k, v in (facts.get("classes") or {}).items() if v}
+    parts = ", ".join(f"{count} {name}" for name, count in sorted(classes.items()))
+    level = facts.get("security_level")
+    where = label if level is None else f"{label} at security level {level}"
+    return f"{parts} under {where}" if parts else f"none under {where}"
+
+
+def _rejected_detail(facts: dict, label: str, string: str) -> str:
+    reason = facts.get("error_reason") or "rejected"
+    hint = ""
+    if reason == "invalid command" and "@SECLEVEL" in string and label.startswith("OpenSSL 1.0.2"):
+        hint = ": @SECLEVEL exists only from OpenSSL 1.1.0 on"
+    elif reason == "no cipher match" and any((w.get("note") or "").startswith("a TLS 1.3 suite")
+                                             for w in facts.get("ignored_words") or []):
+        hint = (": TLS 1.3 names are not cipher-list words, and the list must select at least one TLS 1.2 suite "
+                "(OpenSSL offers its TLS 1.3 suites anyway)")
+    return f"{label} ({reason}{hint})"
+
+
+def _ignored_summary(facts: dict, label: str) -> dict:
+    words = facts.get("ignored_words") or []
+
+    def explain(w: dict) -> str:
+        if w.get("suggestion"):
+            return f"'{_shorten(w['word'])}' ({label.split(' (')[0]} name: {w['suggestion']})"
+        if w.get("note"):
+            return f"'{_shorten(w['word'])}' ({w['note']})"
+        return f"'{_shorten(w['word'])}'"
+
+    detail = ", ".join(explain(w) for w in words[:10]) + (f" and {len(words) - 10} more" if len(words) > 10 else "")
+    return {"count": len(words), "detail": f"{label}: {detail}" if words else ""}
+
+
+def _seclevel(facts: dict, model, label: str) -> dict | None:
+    if not model.security_levels or not facts.get("security_level_set"):
+        return None
+    level = facts.get("security_level")
+    effect = {
+        0: "anonymous, NULL, MD5 and RC4 suites listed become usable"
+           + (", and TLS 1.0/1.1 with SHA-1 signatures are allowed again" if model.tls10_needs_level0 else "")
+           + ", and the platform's certificate key size is no longer checked",
+    }.get(level, f"only suites of {(0, 80, 112, 128, 192, 256)[level]} bits and more stay usable")
+    return {"level": level, "detail": f"{label}: @SECLEVEL={level}: {effect}"}
+
+
+def _default_detail(model: str, build: str, label: str) -> str:
+    all_facts = _cipher_facts("ALL", model, build, False)
+    classes = {k: v for k, v in (all_facts.get("classes") or {}).items() if v}
+    parts = ", ".join(f"{count} {name}" for name, count in sorted(classes.items()))
+    return f"under {label}: {parts}" if parts else f"under {label}: no weak suite usable"
+
+
+def _fips_detail(facts: dict) -> str:
+    total = facts.get("count", 0)
+    no_fs = total - facts.get("forward_secrecy", 0)
+    triple = (facts.get("classes") or {}).get("3DES", 0)
+    return (f"{total} suites, {facts.get('forward_secrecy', 0)} with forward secrecy first; {no_fs} static-RSA/DH "
+            f"suites without it{' and ' + str(triple) + ' 3DES' if triple else ''} come last")

@@ -104,8 +104,10 @@ def test_profile_exit_code():
     assert "  beyond the profile: nothing\n" in out
     code, out, _ = _run("ECDHE-RSA-AES128-GCM-SHA256", openssl="3.1", profile="mozilla-intermediate", fmt="json")
     doc = json.loads(out)["profile"]
-    assert code == 1 and not doc["compliant"] and doc["beyond_profile"] == []
+    assert code == 0 and doc["compliant"] and doc["beyond_profile"] == []  # a subset is within the profile
     assert "ECDHE-ECDSA-AES128-GCM-SHA256" in doc["missing_from_list"]
+    code, out, _ = _run("ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA", openssl="3.1", profile="mozilla-intermediate")
+    assert code == 1 and "outside the profile" in out and "  beyond the profile: AES128-SHA\n" in out
 
 
 @pytest.mark.parametrize(

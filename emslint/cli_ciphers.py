@@ -62,7 +62,8 @@ def run_ciphers(cipher_string: str, options: CipherOptions, stream: TextIO, erro
     string = SDK_FIPS_CIPHER_STRING if options.fips else cipher_string
     result = evaluate(string, options.build, options.fips, openssl=model.name,
                       legacy_provider=options.legacy_provider)
-    words = ignored_word_facts(result.ignored_words, model.name, options.build, options.legacy_provider)
+    words = ignored_word_facts(result.ignored_words, model.name, options.build, options.legacy_provider,
+                               result.ignored_in_exclusions)
     notes = _notes(options, model.name)
     comparison = None
     if options.profile is not None:
@@ -190,6 +191,7 @@ def _write_text(result, choice, options, words, notes, comparison, stream: TextI
     for w in words:
         tail = f" (did you mean {w['suggestion']}?)" if w["suggestion"] else ""
         tail += f" ({w['note']})" if w["note"] else ""
+        tail += "; harmless: it only excludes what does not exist here" if w["harmless"] else ""
         stream.write(f"ignored: {w['word']!r} is not known to {model.label}{tail}\n")
     for note in notes:
         stream.write(f"note: {note}\n")

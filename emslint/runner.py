@@ -264,7 +264,9 @@ class _Report:
             if self.text is not None:
                 for result in self.results:  # held back while a progress bar was drawn
                     self.text.target(result)
-                self.text.end(problems)
+                from emslint.facts.ciphers import model_line
+
+                self.text.end(problems, [model_line(self.settings.ems_version, self.settings.openssl)])
             else:
                 _render(self.request, self.settings, self.results, self.all_rules, problems, stale, self.out)
         if stale:

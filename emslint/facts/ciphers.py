@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from emslint.profiling import stage
 
-__all__ = ["cipher_item", "openssl_facts"]
+__all__ = ["cipher_item", "model_line", "openssl_facts"]
 
 
 class _Options(Protocol):  # emslint.facts.build.FactOptions (not imported: it imports this module)
@@ -40,6 +40,17 @@ def _choice(options: _Options):
 def openssl_facts(options: _Options) -> dict[str, Any]:
     """``target.openssl``: the OpenSSL model of the deployment and why (also for LSR-only deployments)."""
     return _choice(options).as_facts()
+
+
+def model_line(ems_version: str | None, openssl: str | None) -> str:
+    """The report line naming the OpenSSL model cipher verdicts use, and why."""
+    from emslint.inspect.openssl_models import select_model
+
+    try:
+        choice = select_model(ems_version, openssl)
+    except ValueError:
+        choice = select_model(ems_version, None)
+    return f"cipher lists read as {choice.model.label}: {choice.reason}"
 
 
 @cache
@@ -75,7 +86,7 @@ def cipher_item(ems: dict | None, ems_raw: Any, options: _Options) -> dict | Non
         string = SDK_DEFAULT_CIPHER_STRING
     with stage("ciphers"):
         facts = _cipher_facts(string, choice.model.name, options.cipher_build, fips_mode)
-    label = choice.model.label + (" (assumed)" if choice.assumed else "")
+    label = choice.model.label
     facts.update(
         {
             "model": choice.model.name,
@@ -91,8 +102,10 @@ def cipher_item(ems: dict | None, ems_raw: Any, options: _Options) -> dict | Non
     facts["rejected"] = {"detail": _rejected_detail(facts, label, string)} if not facts["ok"] else None
     facts["ignored_summary"] = _ignored_summary(facts, label)
     facts["seclevel"] = _seclevel(facts, choice.model, label)
-    facts["default"] = None if is_set else {"detail": _default_detail(choice.model.name, options.cipher_build, label)}
+    facts["default"] = (None if is_set or fips_mode
+                        else {"detail": _default_detail(choice.model.name, options.cipher_build, label)})
     facts["fips"] = {"detail": _fips_detail(facts)} if fips_mode else None
+    facts["unusable"] = {"detail": _unusable_detail(facts, label)} if facts["nothing_usable"] else None
     facts["tls13_note"] = (
         {"detail": f"; {label} also offers {facts['tls13']} TLS 1.3 suites, but ThingWorx Platform 9.4.x does "
                    "not support TLS 1.3"}
@@ -126,27 +139,36 @@ def _classes_detail(facts: dict, label: str) -> str:
     parts = ", ".join(f"{count} {name}" for name, count in sorted(classes.items()))
     level = facts.get("security_level")
     where = label if level is None else f"{label} at security level {level}"
-    return f"{parts} under {where}" if parts else f"none under {where}"
+    return f"{where}: {parts or 'none'}"
 
 
 def _rejected_detail(facts: dict, label: str, string: str) -> str:
     reason = facts.get("error_reason") or "rejected"
     hint = ""
-    if reason == "invalid command" and "@SECLEVEL" in string and label.startswith("OpenSSL 1.0.2"):
-        hint = ": @SECLEVEL exists only from OpenSSL 1.1.0 on"
-    elif reason == "no cipher match" and any((w.get("note") or "").startswith("a TLS 1.3 suite")
-                                             for w in facts.get("ignored_words") or []):
-        hint = (": TLS 1.3 names are not cipher-list words, and the list must select at least one TLS 1.2 suite "
-                "(OpenSSL offers its TLS 1.3 suites anyway)")
+    if reason == "invalid command" and "@SECLEVEL" in string:
+        hint = (": @SECLEVEL exists only from OpenSSL 1.1.0 on" if label == "OpenSSL 1.0.2q"
+                else ": @SECLEVEL takes a level from 0 to 5")
+    elif reason == "no cipher match":
+        words = [w for w in facts.get("ignored_words") or [] if w.get("note")]
+        if any(w["note"].startswith("a TLS 1.3 suite") for w in words):
+            hint = (": TLS 1.3 names are not cipher-list words, and the list must select at least one TLS 1.2 "
+                    "suite; OpenSSL offers its TLS 1.3 suites anyway")
+        elif any(w["note"].startswith("TLS 1.3 name") for w in words):
+            hint = ": OpenSSL 1.0.2 has no TLS 1.3; use TLS 1.2 names such as ECDHE-RSA-AES256-GCM-SHA384"
+        elif words:
+            hint = f": '{_shorten(words[0]['word'])}' {words[0]['note']}"
     return f"{label} ({reason}{hint})"
 
 
 def _ignored_summary(facts: dict, label: str) -> dict:
-    words = facts.get("ignored_words") or []
+    """EMS502's count and detail: the ignored words of a configured list, harmless exclusions left out."""
+    words = [w for w in facts.get("ignored_words") or [] if not w.get("harmless")]
+    if not facts.get("string_used"):
+        words = []  # the SDK's own list (unset, or FIPS mode): nothing the author wrote
 
     def explain(w: dict) -> str:
         if w.get("suggestion"):
-            return f"'{_shorten(w['word'])}' ({label.split(' (')[0]} name: {w['suggestion']})"
+            return f"'{_shorten(w['word'])}' (did you mean {w['suggestion']}?)"
         if w.get("note"):
             return f"'{_shorten(w['word'])}' ({w['note']})"
         return f"'{_shorten(w['word'])}'"
@@ -159,12 +181,15 @@ def _seclevel(facts: dict, model, label: str) -> dict | None:
     if not model.security_levels or not facts.get("security_level_set"):
         return None
     level = facts.get("security_level")
-    effect = {
-        0: "anonymous, NULL, MD5 and RC4 suites listed become usable"
-           + (", and TLS 1.0/1.1 with SHA-1 signatures are allowed again" if model.tls10_needs_level0 else "")
-           + ", and the platform's certificate key size is no longer checked",
-    }.get(level, f"only suites of {(0, 80, 112, 128, 192, 256)[level]} bits and more stay usable")
-    return {"level": level, "detail": f"{label}: @SECLEVEL={level}: {effect}"}
+    if level == 0:
+        effects = ["anonymous, NULL, MD5 and RC4 suites it lists become usable"]
+        if model.tls10_needs_level0:
+            effects.append("TLS 1.0/1.1 and SHA-1 signatures return")
+        effects.append("platform keys below 1024 bits are accepted")
+        effect = ", ".join(effects[:-1]) + " and " + effects[-1]
+    else:
+        effect = f"only suites of {(0, 80, 112, 128, 192, 256)[level]} bits and more stay usable"
+    return {"level": level, "detail": f"@SECLEVEL={level} on {label}: {effect}"}
 
 
 def _default_detail(model: str, build: str, label: str) -> str:
@@ -174,9 +199,16 @@ def _default_detail(model: str, build: str, label: str) -> str:
     return f"under {label}: {parts}" if parts else f"under {label}: no weak suite usable"
 
 
+def _unusable_detail(facts: dict, label: str) -> str:
+    listed = facts.get("listed", 0)
+    level = facts.get("security_level")
+    return (f"{label} at security level {level} lets the EMS offer none of the {listed} TLS 1.2 suites it lists "
+            "(the level, or PSK/SRP suites the EMS cannot use)")
+
+
 def _fips_detail(facts: dict) -> str:
     total = facts.get("count", 0)
-    no_fs = total - facts.get("forward_secrecy", 0)
+    fs = facts.get("forward_secrecy", 0)
     triple = (facts.get("classes") or {}).get("3DES", 0)
-    return (f"{total} suites, {facts.get('forward_secrecy', 0)} with forward secrecy first; {no_fs} static-RSA/DH "
-            f"suites without it{' and ' + str(triple) + ' 3DES' if triple else ''} come last")
+    return (f"{total} suites: {fs} with forward secrecy first, then {total - fs} static-RSA/DH suites without it"
+            + (", DES-CBC3-SHA (3DES) last" if triple else ""))

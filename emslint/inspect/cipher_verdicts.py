@@ -108,8 +108,8 @@ def cipher_facts(cipher_string: str, *, openssl: str = "1.0.2", build: str = "de
                  legacy_provider: bool = False) -> dict[str, Any]:
     """The facts document's "ciphers" counts (without "at", "model", "string_set") for one evaluated string.
 
-    Counts are over the offered TLS <= 1.2 suites (see the module docstring); ``tls13`` counts the TLS 1.3
-    suites offered besides them.
+    Counts are over the offered TLS <= 1.2 suites (see the module docstring); ``listed`` counts the TLS <= 1.2
+    suites listed (offered or not) and ``tls13`` the TLS 1.3 suites offered besides them.
     """
     model = get_model(openssl)
     result = evaluate(cipher_string, build, fips, openssl=model.name, legacy_provider=legacy_provider)
@@ -120,10 +120,11 @@ def cipher_facts(cipher_string: str, *, openssl: str = "1.0.2", build: str = "de
         "error": result.error,
         "error_reason": result.error_reason,
         "count": len(tls12),
-        "listed": len(result.ciphers),
+        "listed": len(_tls12(result.ciphers)),  # the TLS <= 1.2 part of `openssl ciphers -v`
         "tls13": len(suites) - len(tls12),
         "names_sample": [s.name for s in tls12[:5]],
-        "ignored_words": ignored_word_facts(result.ignored_words, model.name, build, legacy_provider),
+        "ignored_words": ignored_word_facts(result.ignored_words, model.name, build, legacy_provider,
+                                           result.ignored_in_exclusions),
         "security_level": result.security_level,
         "security_level_set": result.security_level_set,
         "protocol_floor": protocol_floor(result),

@@ -133,13 +133,24 @@ def _unavailable_note(word: str, openssl: str, build: str, legacy_provider: bool
     return "not available in this build"
 
 
+# Notes that make an exclusion ("!EXP", "-DES-CBC3-SHA") of the word harmless: what it would exclude does not
+# exist in this version, build or provider set, so the list still means what it says.
+_ABSENT = ("an OpenSSL 1.0.2 word", "an OpenSSL 1.1.0+ algorithm", "not in this build", "needs the legacy provider",
+           "needs a GOST engine", "not available in this build")
+
+
 def ignored_word_facts(words: list[str], openssl: str = "1.0.2", build: str = "default",
-                       legacy_provider: bool = False) -> list[dict[str, Any]]:
-    """Each ignored word once, in order of appearance, with a suggestion and a note for the first few."""
+                       legacy_provider: bool = False, excluded: list[str] | None = None) -> list[dict[str, Any]]:
+    """Each ignored word once, in order of appearance, with a suggestion and a note for the first few.
+
+    ``harmless`` is True for a word only used to exclude (``excluded``) whose suites this OpenSSL, build and
+    provider set do not have anyway: ``!EXP`` in PTC's list on OpenSSL 1.1.1 excludes what does not exist."""
     out = []
+    only_excluded = set(excluded or ())
     for i, w in enumerate(dict.fromkeys(words)):
         hint = WordHint(None, None)
         if i < _SUGGESTED and len(w) <= _SUGGEST_MAX_LEN:
             hint = explain_word(w, openssl, build, legacy_provider)
-        out.append({"word": w, "suggestion": hint.suggestion, "note": hint.note})
+        harmless = w in only_excluded and hint.note is not None and hint.note.startswith(_ABSENT)
+        out.append({"word": w, "suggestion": hint.suggestion, "note": hint.note, "harmless": harmless})
     return out

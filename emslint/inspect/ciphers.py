@@ -133,6 +133,13 @@ class CipherResult:
     security_level: int | None = None
     model: str = "1.0.2"
     security_level_set: bool = False  # an "@SECLEVEL=n" took effect
+    ignored_in_exclusions: list[str] = field(default_factory=list)  # ignored words only seen after ! - +
+
+    @property
+    def words_added(self) -> list[str]:
+        """The ignored words that were meant to add suites (at least once without ! - +)."""
+        excluded = set(self.ignored_in_exclusions)
+        return [w for w in self.ignored_words if w not in excluded]
 
     @property
     def names(self) -> list[str]:
@@ -349,6 +356,7 @@ class _Parser:
         self.masks = tuple(m for m in table.strength_masks if m)
         self.last_error: str | None = None
         self.ignored: list[str] = []
+        self.ignored_added: set[str] = set()  # ignored words of ADD terms (the rest only excluded or moved)
         self.security_level = table.model.default_security_level
         self.security_level_set = False
         self.s = ""
@@ -427,7 +435,10 @@ class _Parser:
                 pos += 1
             entry = self.lookup.get(word)
             if entry is None:
-                self.ignored.append(self._ignored_span(start))
+                span = self._ignored_span(start)
+                self.ignored.append(span)
+                if rule == _ADD:
+                    self.ignored_added.add(span)
                 return pos, False, None, word, True
             if not self._combine(acc, entry):
                 return pos, False, None, word, True  # e.g. "kRSA+kEDH": empty, silently skipped
@@ -553,22 +564,24 @@ def evaluate(cipher_string: str, build: str = "default", fips: bool = False, *, 
     if ok and rule_str:
         ok = parser.run(rule_str)
     level = parser.security_level
+    excluded = list(dict.fromkeys(w for w in parser.ignored if w not in parser.ignored_added))
     if not ok:
-        return _rejected(model, parser.last_error or model.err_invalid_char, parser.ignored, level)
+        return _rejected(model, parser.last_error or model.err_invalid_char, parser.ignored, level, excluded)
     chosen = [c for c in state.order if c.idx in state.active]
     if not chosen:  # 1.1.1+: cipher_list_tls12_num() == 0, whatever the TLS 1.3 suites
-        return _rejected(model, model.err_no_match, parser.ignored, level)
+        return _rejected(model, model.err_no_match, parser.ignored, level, excluded)
     listed = [*table.tls13_default, *chosen]
     supported = None
     if model.security_levels:
         supported = [c.suite for c in _supported(table, listed, level if level is not None else 1)]
     return CipherResult(True, None, [c.suite for c in listed], parser.ignored, None, supported, level, model.name,
-                        parser.security_level_set)
+                        parser.security_level_set, excluded)
 
 
-def _rejected(model: OpenSSLModel, error: str, ignored: list[str], level: int | None) -> CipherResult:
+def _rejected(model: OpenSSLModel, error: str, ignored: list[str], level: int | None,
+              excluded: list[str]) -> CipherResult:
     reason = "no cipher match" if error == model.err_no_match else "invalid command"
-    return CipherResult(False, error, [], ignored, reason, None, level, model.name)
+    return CipherResult(False, error, [], ignored, reason, None, level, model.name, False, excluded)
 
 
 def weakness_classes(suite: CipherSuite | str, openssl: str = "1.0.2") -> tuple[str, ...]:

@@ -190,12 +190,13 @@ class TextReport:
             self.counts[finding.severity] += 1
         self._write(target_lines(result, styled=self._console is not None, show_info=self.show_info))
 
-    def end(self, problems: Iterable[str] = ()) -> None:
-        """The problems (paths that could not be used) and the summary line."""
+    def end(self, problems: Iterable[str] = (), notes: Iterable[str] = ()) -> None:
+        """The problems (paths that could not be used), notes (e.g. the OpenSSL model) and the summary line."""
         if self._console is not None:
-            lines = [f"[red]error:[/] {_safe(p)}" for p in problems]
+            lines = [f"[red]error:[/] {_safe(p)}" for p in problems] + [_safe(n) for n in notes]
         else:
             lines = [_plain_line(f"[red]error:[/] {_plain_safe(p)}") for p in problems]
+            lines += [_plain_safe(n) for n in notes]
         parts = [f"{self.counts[s]} {s.label}" for s in _SEVERITIES_DOWN if self.counts[s]]
         total = sum(self.counts.values())
         lines.append(f"{self.targets} deployment(s), {total} finding(s)" + (f": {', '.join(parts)}" if parts else ""))

@@ -595,12 +595,14 @@ def _load(path: Path) -> tuple[str, bytes]:
 
 
 def _replay(kind: str, data: bytes) -> None:
-    from emslint.inspect.ciphers import cipher_facts, evaluate
+    from emslint.inspect.cipher_verdicts import cipher_facts
+    from emslint.inspect.ciphers import evaluate
 
     if kind == "cipher":
         text = data.decode("utf-8", "replace")
-        evaluate(text)
-        cipher_facts(text)
+        for openssl in ("1.0.2", "1.1.1", "3.1"):
+            evaluate(text, openssl=openssl)
+            cipher_facts(text, openssl=openssl)
     else:
         _read_bytes(data, _read_json if kind == "json" else _read_lua)
 

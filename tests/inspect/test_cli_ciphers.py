@@ -23,7 +23,7 @@ def test_json_102():
     doc = json.loads(out)
     assert set(doc) == {"ok", "error", "error_reason", "model", "ciphers", "protocol_floor", "ignored_words", "notes"}
     assert (doc["ok"], doc["error"], doc["protocol_floor"]) == (True, None, "TLS 1.0")
-    assert doc["ignored_words"] == [{"word": "NOPE", "suggestion": None, "note": None}]
+    assert doc["ignored_words"] == [{"word": "NOPE", "suggestion": None, "note": None, "harmless": False}]
     assert doc["model"] == {"openssl": "1.0.2", "release": "1.0.2q", "build": "default", "legacy_provider": False,
                             "fips": False, "security_level": None,
                             "reason": "EMS version unknown: OpenSSL 1.0.2 assumed (EMS 5.4.10 and older); give "

@@ -4,7 +4,8 @@ A fixture folder holds a microserver (`etc/config.json`, `etc/config.lua`, ...),
 describing certificates and keys to generate at run time (see tests/pki_fixtures.py), and `expected.json`:
 
     {"rule": "EMS101",                       # per-rule fixtures: only this rule's findings are compared
-     "options": {"now": "2026-06-01", "platform_java": 7, "profile": "development", "ems_version": "5.4.10"},
+     "options": {"now": "2026-06-01", "platform_java": 7, "profile": "development", "ems_version": "5.4.10",
+                 "openssl": "3.1", "build": "weak"},
      "expect": [{"rule": "EMS101", "file": "etc/config.json", "line": 3, "pointer": "/ws_connection/encryption",
                  "severity": "critical", "message": "ws_connection.encryption is \"none\": ..."}],
      "level": "low", "links": {"platform": "low", "ems-rest": "low", "lsr-rest": null}}   # optional

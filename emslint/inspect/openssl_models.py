@@ -195,7 +195,7 @@ def _from_version(ems_version: str) -> tuple[OpenSSLModel, str] | None:
         return None
     shown = ems_version.strip()
     if version < (5, 4, 11):
-        return _OPENSSL_102, f"EMS {shown} <= 5.4.10: {_UNCERTAIN_102}"
+        return _OPENSSL_102, f"EMS {shown}: {_UNCERTAIN_102}"
     if version < (5, 5, 0):
         return _OPENSSL_111, f"EMS {shown}: C SDK 3.0.0 with OpenSSL 1.1.1q (PTC release notes of 5.4.11/5.4.12)"
-    return _OPENSSL_31, f"EMS {shown} >= 5.5.0: C SDK 3.1.0 with OpenSSL 3.1.2 (PTC release notes of 5.5.0)"
+    return _OPENSSL_31, f"EMS {shown}: C SDK 3.1.0 with OpenSSL 3.1.2 (PTC release notes of 5.5.0 and later)"

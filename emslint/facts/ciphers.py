@@ -69,14 +69,14 @@ def cipher_item(ems: dict | None, ems_raw: Any, options: _Options) -> dict | Non
 
     if not ems:
         return None
-    certificates = ems.get("certificates") if isinstance(ems.get("certificates"), dict) else {}
+    certificates: dict = ems["certificates"] if isinstance(ems.get("certificates"), dict) else {}
     raw_certs = ems_raw.get("certificates") if isinstance(ems_raw, dict) else None
     is_set = isinstance(raw_certs, dict) and "cipher_suite" in raw_certs
     configured = certificates.get("cipher_suite") if is_set else None
     if is_set and (not isinstance(configured, str) or len(configured) > _cipher_string_max()):
         return None
     choice = _choice(options)
-    fips = ems.get("fips") if isinstance(ems.get("fips"), dict) else {}
+    fips: dict = ems["fips"] if isinstance(ems.get("fips"), dict) else {}
     fips_mode = fips.get("enabled") is True and choice.model.fips_mode
     if fips_mode:
         string = SDK_FIPS_CIPHER_STRING
@@ -180,7 +180,7 @@ def _ignored_summary(facts: dict, label: str) -> dict:
 def _seclevel(facts: dict, model, label: str) -> dict | None:
     if not model.security_levels or not facts.get("security_level_set"):
         return None
-    level = facts.get("security_level")
+    level = int(facts.get("security_level") or 0)
     if level == 0:
         effects = ["anonymous, NULL, MD5 and RC4 suites it lists become usable"]
         if model.tls10_needs_level0:
@@ -210,5 +210,5 @@ def _fips_detail(facts: dict) -> str:
     total = facts.get("count", 0)
     fs = facts.get("forward_secrecy", 0)
     triple = (facts.get("classes") or {}).get("3DES", 0)
-    return (f"{total} suites: {fs} with forward secrecy first, then {total - fs} static-RSA/DH suites without it"
-            + (", DES-CBC3-SHA (3DES) last" if triple else ""))
+    return (f"{total} suites by key strength, ECDHE first in each group; {total - fs} of them static-RSA/DH "
+            "without forward secrecy" + (", DES-CBC3-SHA (3DES) last" if triple else ""))

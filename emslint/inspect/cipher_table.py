@@ -103,7 +103,7 @@ class Table:
             self.defines = {k: frozenset(v["OPENSSL_NO"]) for k, v in raw["builds"].items()}
         self.not_default = self.bits["SSL_NOT_DEFAULT"]
         self.default_list: str = raw["default_cipher_list"]
-        ciphers = []
+        ciphers: list[Cipher] = []
         for row in raw["ciphers"]:
             cipher = self._cipher(len(ciphers), row)
             if cipher is not None:

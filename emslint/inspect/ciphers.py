@@ -78,7 +78,8 @@ _GOST_DISABLED = (
 _LEGACY_PROVIDER_ENC = ("SSL_DES", "SSL_RC4", "SSL_RC2", "SSL_IDEA", "SSL_SEED")
 
 # ssl_create_cipher_list(): the preference order set up before the string is read (pattern, rule).
-_PREFERENCE_102: tuple[tuple[dict[str, tuple[str, ...]], int] | str, ...] = (
+_Step = tuple[dict[str, tuple[str, ...]], int] | str
+_PREFERENCE_102: tuple[_Step, ...] = (
     ({"mkey": ("SSL_kEECDH",)}, _ADD),
     ({"mkey": ("SSL_kEECDH",)}, _DEL),
     ({"enc": ("SSL_AES128", "SSL_AES256", "SSL_AES128GCM", "SSL_AES256GCM")}, _ADD),
@@ -93,7 +94,7 @@ _PREFERENCE_102: tuple[tuple[dict[str, tuple[str, ...]], int] | str, ...] = (
     _STRENGTH,
     ({}, _DEL),
 )
-_PREFERENCE_111 = (
+_PREFERENCE_111: tuple[_Step, ...] = (
     ({"mkey": ("SSL_kECDHE",), "auth": ("SSL_aECDSA",)}, _ADD),
     ({"mkey": ("SSL_kECDHE",)}, _ADD),
     ({"mkey": ("SSL_kECDHE",)}, _DEL),
@@ -319,7 +320,7 @@ def _make_start(table: Table, build: str, fips: bool, legacy_provider: bool) -> 
     state = _State(collected(table, build, fips, legacy_provider), set(), table)
     steps = _PREFERENCE_102 if table.model.name == "1.0.2" else _PREFERENCE_111
     for step in steps:
-        if step == _STRENGTH:
+        if isinstance(step, str):  # _STRENGTH
             state.strength_sort()
         else:
             spec, rule = step

@@ -66,7 +66,7 @@ def compare(result: CipherResult, profile: str) -> ProfileComparison:
     versions = [v.replace("TLSv", "TLS ") for v in config["tls_versions"]]
     floor = protocol_floor(result)
     top = "TLS 1.3" if tls13 else "TLS 1.2"
-    offered_versions = [v for v in _FLOORS if floor is not None and floor <= v <= top]
+    offered_versions = [] if floor is None else list(_FLOORS[_FLOORS.index(floor):_FLOORS.index(top) + 1])
     extra = [v for v in offered_versions if v not in versions]
     out.protocols = (f"protocols: offers {', '.join(offered_versions) or 'none'}; the profile has "
                      f"{', '.join(versions)}" + (f" ({', '.join(extra)} beyond it)" if extra else ""))

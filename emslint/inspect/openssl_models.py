@@ -173,7 +173,7 @@ def select_model(ems_version: str | None, override: str | None = None) -> ModelC
     if override is not None:
         model = get_model(override)
         reason = f"openssl = {model.name} was set explicitly"
-        if from_version is not None and from_version[0] is not model:
+        if ems_version and from_version is not None and from_version[0] is not model:
             reason += f" (EMS {ems_version.strip()} would mean OpenSSL {from_version[0].name})"
         return ModelChoice(model, reason, assumed=False)
     if from_version is not None:

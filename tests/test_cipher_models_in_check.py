@@ -58,7 +58,7 @@ def test_unset_list_never_caps_the_platform_link(tmp_path):
         ("ALL:!aNULL:@SECLEVEL=2", None, [("EMS501", "high")]),  # 1.0.2: no @SECLEVEL
         ("ALL:!aNULL:@SECLEVEL=2", "5.4.11", []),
         ("ALL:@SECLEVEL=0", "5.5.0", [("EMS503", "critical"), ("EMS517", "medium")]),
-        ("ALL:@SECLEVEL=0:RC4-MD5", "5.4.11", [("EMS503", "critical"), ("EMS517", "medium")]),  # no RC4 by default
+        ("ALL:@SECLEVEL=0:RC4-MD5", "5.4.11", [("EMS502", "low"), ("EMS503", "critical"), ("EMS517", "medium")]),
         ("HIGH:aNULL", None, [("EMS503", "critical"), ("EMS505", "medium")]),  # ADH-RC4-MD5 among them
         ("HIGH:aNULL", "5.4.11", []),  # listed, never offered at security level 1
         ("TLS_AES_256_GCM_SHA384", "5.5.0", [("EMS501", "high")]),

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from emslint.read.json_reader import (
     COMMENT,
+    CONFLICT,
     CONTROL_ESCAPE,
     DUPLICATE,
-    CONFLICT,
     EMPTY,
     INVALID_ESCAPE,
     MAX_ISSUES,

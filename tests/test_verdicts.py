@@ -73,7 +73,8 @@ def test_a_config_json_the_ems_cannot_load_gives_no_level(tmp_path: Path, conten
     assert target["links"] == {"platform": "unknown", "ems-rest": "unknown", "lsr-rest": "high"}
     assert target["level"] == "unknown"
     assert result.returncode == 1
-    assert "emslint: failed: deployment gw is UNKNOWN, not the required HIGH: could not be judged (EMS0" in result.stderr
+    reason = "emslint: failed: deployment gw is UNKNOWN, not the required HIGH: could not be judged (EMS0"
+    assert reason in result.stderr
 
 
 def test_the_text_report_says_unknown_and_why(tmp_path: Path) -> None:

@@ -23,7 +23,8 @@ from emslint.filters.gate import Gate
 from emslint.model import TargetResult
 from emslint.pipeline import Plan, plan, results
 from emslint.report.writer import Output, RunInfo
-from emslint.rules.catalogue import RuleFileError, rule_set
+from emslint.rules.catalogue import rule_set
+from emslint.rules.model import RuleFileError
 from emslint.settings import SettingsError, SettingsResolver
 from emslint.settings.model import Settings
 

@@ -126,6 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     facts.add_argument("paths", nargs="*", metavar="PATH")
     facts.add_argument("--now", help="pretend it is this ISO date")
 
+    new_rule = commands.add_parser("new-rule", help="scaffold a rule file and its failing and passing fixtures")
+    new_rule.add_argument("rule_id", metavar="ID", help="e.g. EMS123")
+    new_rule.add_argument("name", help="kebab-case name of the bad pattern, e.g. platform-encryption-none")
+    new_rule.add_argument("--rules-dir", type=Path, default=Path("rules"), help="where rule files live [rules]")
+    new_rule.add_argument("--fixtures-dir", type=Path, default=Path("tests/fixtures/rules"),
+                          help="where rule fixtures live [tests/fixtures/rules]")
+
     commands.add_parser("version", help="print the version")
     return parser
 
@@ -197,13 +204,19 @@ def _facts(args: argparse.Namespace) -> int:
     return run_facts(list(args.paths), _parse_now(args.now))
 
 
+def _new_rule(args: argparse.Namespace) -> int:
+    from emslint.commands import run_new_rule
+
+    return run_new_rule(args.rule_id, args.name, args.rules_dir, args.fixtures_dir)
+
+
 def _version(args: argparse.Namespace) -> int:
     sys.stdout.write(f"emslint {__version__}\n")
     return 0
 
 
 COMMANDS = {"check": _check, "ciphers": _ciphers, "rules": _rules, "rule": _rule, "facts": _facts,
-            "version": _version}
+            "new-rule": _new_rule, "version": _version}
 
 
 def run(argv: Sequence[str] | None = None) -> int:

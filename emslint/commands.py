@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -13,8 +14,9 @@ from emslint.errors import Usage
 from emslint.facts.build import build_facts
 from emslint.facts.mask import mask_facts
 from emslint.pipeline import read_target
-from emslint.rules.catalogue import RuleFileError, load_rules
+from emslint.rules.catalogue import load_rules
 from emslint.rules.docs import rule_help_markdown, rule_help_text
+from emslint.rules.model import RuleFileError
 from emslint.settings import Settings, SettingsError, load_settings
 
 
@@ -83,4 +85,36 @@ def run_facts(paths: list[str], now: datetime | None) -> int:
         mask_facts(doc)
         documents.append({"target": target.display, "facts": doc})
     sys.stdout.write(json.dumps(documents, indent=2, default=str) + "\n")
+    return 0
+
+
+_RULE_ID = re.compile(r"^[A-Z]{2,8}[0-9]{3,4}$")
+_RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_FIXTURE_CONFIG = '{"ws_servers": [{"host": "twx.example.com", "port": 443}], "ws_connection": {"encryption": "%s"}}\n'
+
+
+def run_new_rule(rule_id: str, name: str, rules_dir: Path, fixtures_dir: Path) -> int:
+    """Scaffold a rule: ``<rules_dir>/<ID>-<name>.toml`` from the template and a failing and a passing fixture
+    under ``<fixtures_dir>/<ID>/`` (docs/architecture.md, "How to add a rule"). Never overwrites anything."""
+    if not _RULE_ID.match(rule_id):
+        raise Usage(f"rule id {rule_id!r} must look like EMS123 (letters, then 3 or 4 digits)")
+    if not _RULE_NAME.match(name):
+        raise Usage(f"rule name {name!r} must be kebab-case, e.g. platform-encryption-none")
+    rule_file = rules_dir / f"{rule_id}-{name}.toml"
+    fixtures = fixtures_dir / rule_id
+    taken = sorted(str(p) for p in (*rules_dir.glob(f"{rule_id}-*.toml"), fixtures) if p.exists())
+    if taken:
+        raise Usage(f"{rule_id} is taken: {', '.join(taken)}")
+    template = (Path(__file__).parent / "templates" / "rule.toml").read_text(encoding="utf-8")
+    rules_dir.mkdir(parents=True, exist_ok=True)
+    rule_file.write_text(template.format(id=rule_id, name=name), encoding="utf-8")
+    for case, value, expect in (("fail-example", "none", "TODO: run the fixture and pin the finding"),
+                                ("pass-example", "ssl", None)):
+        etc = fixtures / case / "etc"
+        etc.mkdir(parents=True)
+        (etc / "config.json").write_text(_FIXTURE_CONFIG % value, encoding="utf-8")
+        expected = {"rule": rule_id, "expect": [] if expect is None else [{"rule": rule_id, "note": expect}]}
+        (fixtures / case / "expected.json").write_text(json.dumps(expected, indent=1) + "\n", encoding="utf-8")
+    sys.stdout.write(f"wrote {rule_file}\nwrote {fixtures}/fail-example and {fixtures}/pass-example\n"
+                     f"next: edit the rule, then python -m tests.fixture_runner {rule_id} to pin its messages\n")
     return 0

@@ -5,28 +5,31 @@ from __future__ import annotations
 import gc
 import itertools
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import Any
 
 from emslint.model import TargetResult
-from emslint.pipeline import Job, lint_job
 from emslint.profiling import stage
 from emslint.rules.catalogue import rule_set
 from emslint.rules.engine import precompile
 
+Worker = Callable[[Any, datetime | None], TargetResult]  # emslint.pipeline.lint_job (passed in: no import cycle)
+_lint: Worker | None = None
 _now: datetime | None = None
 
 
-def _init(now: datetime | None) -> None:
-    global _now
-    _now = now
+def _init(lint: Worker, now: datetime | None) -> None:
+    global _lint, _now
+    _lint, _now = lint, now
 
 
-def _work(job: Job) -> TargetResult:
-    return lint_job(job, _now)
+def _work(job: Any) -> TargetResult:
+    assert _lint is not None
+    return _lint(job, _now)
 
 
-def lint_in_processes(jobs: Iterable[Job], now: datetime | None, workers: int) -> Iterator[TargetResult]:
+def lint_in_processes(jobs: Iterable[Any], lint: Worker, now: datetime | None, workers: int) -> Iterator[TargetResult]:
     """Results in job order. The pool is started before the first result is yielded, so that no thread of the
     caller's (a progress bar's) exists when the workers are forked.
 
@@ -43,7 +46,7 @@ def lint_in_processes(jobs: Iterable[Job], now: datetime | None, workers: int) -
         if job is not None:
             # The parent lints the first deployment itself: that imports and compiles everything a run needs
             # (cryptography, schemas, rule conditions, cipher tables) once, and the forked workers inherit it.
-            first.append(lint_job(job, now))
+            first.append(lint(job, now))
             precompile(rule_set(job.settings).all)
     # Chunks of up to 32 jobs, about 8 per worker: known once workers * 8 * 32 jobs are in hand.
     with stage("discover"):
@@ -51,7 +54,7 @@ def lint_in_processes(jobs: Iterable[Job], now: datetime | None, workers: int) -
     chunk = max(1, min(_MAX_CHUNK, len(head) // (workers * 8) or 1))
     gc.freeze()  # what the workers inherit stays out of their garbage collections (and in shared pages)
     try:
-        pool = context.Pool(processes=workers, initializer=_init, initargs=(now,))
+        pool = context.Pool(processes=workers, initializer=_init, initargs=(lint, now))
     finally:
         gc.unfreeze()
     with pool:

@@ -168,7 +168,7 @@ def results(jobs: Iterable[Job], *, now: datetime | None = None, workers: int = 
         if len(head) >= 8:
             from emslint.parallel import lint_in_processes  # only fleets pay for multiprocessing's import
 
-            yield from lint_in_processes(itertools.chain(head, jobs), now, workers)
+            yield from lint_in_processes(itertools.chain(head, jobs), lint_job, now, workers)
             return
         jobs = head
     for job in _timed(jobs):

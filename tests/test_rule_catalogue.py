@@ -64,3 +64,22 @@ def test_rules_command_lists_exactly_the_rule_files():
                          capture_output=True, text=True, check=True).stdout
     listed = {row["id"] for row in json.loads(out)}
     assert listed == {p.stem.split("-", 1)[0] for p in RULE_FILES}
+
+
+def test_new_rule_scaffolds_a_valid_rule_and_two_fixtures(tmp_path):
+    from emslint.rules.validate_file import validate_rule_file
+
+    run = subprocess.run([sys.executable, "-m", "emslint", "new-rule", "EMS999", "demo-pattern",
+                          "--rules-dir", "r", "--fixtures-dir", "f"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    rule_file = tmp_path / "r" / "EMS999-demo-pattern.toml"
+    validate_rule_file(rule_file)  # the template is a valid rule file as it stands
+    assert tomllib.loads(rule_file.read_text())["id"] == "EMS999"
+    assert (tmp_path / "f" / "EMS999" / "fail-example" / "etc" / "config.json").is_file()
+    assert json.loads((tmp_path / "f" / "EMS999" / "pass-example" / "expected.json").read_text())["expect"] == []
+    again = subprocess.run([sys.executable, "-m", "emslint", "new-rule", "EMS999", "other",
+                            "--rules-dir", "r", "--fixtures-dir", "f"], cwd=tmp_path, capture_output=True, text=True)
+    assert again.returncode == 2 and "EMS999 is taken" in again.stderr
+    bad = subprocess.run([sys.executable, "-m", "emslint", "new-rule", "E1", "x"], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "must look like EMS123" in bad.stderr

@@ -107,7 +107,7 @@ def mask_facts(doc: dict) -> None:
 
 
 def _mask_at(doc: dict, section: str, pointer: str) -> None:
-    from emslint.rules.engine import walk
+    from emslint.pointers import walk
 
     for path, _ in walk(doc, f"/{section}{pointer}"):
         node: Any = doc

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from emslint.pointers import escape_token, join
+
 
 @dataclass(slots=True)
 class ReadIssue:
@@ -51,12 +53,8 @@ class ReadResult:
     origins: dict[str, str] = field(default_factory=dict)
 
 
-def escape_pointer_token(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def join_pointer(parent: str, token: str | int) -> str:
-    return f"{parent}/{escape_pointer_token(token)}"
+escape_pointer_token = escape_token
+join_pointer = join
 
 
 def position_of(result: ReadResult, pointer: str, *, key: bool = False) -> tuple[int, int]:

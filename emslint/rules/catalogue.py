@@ -24,14 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from emslint.model import Cap, Severity
-from emslint.rules.model import Example, Match, Rule
+from emslint.rules.model import Example, Match, Rule, RuleFileError
 from emslint.rules.selectors import unknown_selector_message
 from emslint.settings.files import SettingsError
 from emslint.settings.model import Settings
-
-
-class RuleFileError(Exception):
-    """A rule file that cannot be used; the message is one line naming the file."""
 
 
 def shipped_rules_dir() -> Path:

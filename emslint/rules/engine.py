@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from emslint.model import Finding
+from emslint.pointers import join as join_pointer
+from emslint.pointers import select, split
 from emslint.printable import escape_unsafe
-from emslint.read.result import join_pointer
 from emslint.read.sources import SourceFile, Sources
 from emslint.rules.model import Match, Rule
 
@@ -24,7 +25,7 @@ class _Compiled:
     def __init__(self, match: Match) -> None:
         self.match = match  # held, so that the id() key below is never reused while the entry lives
         self.null_matters = _mentions_null(match.schema)  # is the condition explicitly about null?
-        self.tokens = tuple(_unescape(t) for t in match.pointer.split("/")[1:])
+        self.tokens = tuple(split(match.pointer))
         self.quick = _quick(match.schema)
         self.when_quick = _quick(match.when) if match.when else None
         self._value: Predicate | None = None
@@ -196,55 +197,6 @@ def _quick(schema: Any) -> _Quick | None:
     return quick if quick.useful() else None
 
 
-def _select(value: Any, tokens: tuple[str, ...], depth: int, path: tuple, out: list) -> None:
-    """Append every (path, value) that ``tokens`` select under ``value``, in document order."""
-    if depth == len(tokens):
-        out.append((path, value))
-        return
-    token = tokens[depth]
-    if token == "*":
-        if isinstance(value, list):
-            for index, child in enumerate(value):
-                _select(child, tokens, depth + 1, (*path, index), out)
-        elif isinstance(value, dict):
-            for key, child in value.items():
-                _select(child, tokens, depth + 1, (*path, key), out)
-    elif isinstance(value, dict):
-        if token in value:
-            _select(value[token], tokens, depth + 1, (*path, token), out)
-    elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-        _select(value[int(token)], tokens, depth + 1, (*path, int(token)), out)
-
-
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def walk(doc: Any, pattern: str) -> Iterator[tuple[list[str | int], Any]]:
-    """Every (concrete path, value) that `pattern` ("/files/*/cert") selects; absent keys select nothing."""
-    tokens = [_unescape(t) for t in pattern.split("/")[1:]]
-    stack: list[tuple[list[str | int], Any, int]] = [([], doc, 0)]
-    while stack:
-        path, value, depth = stack.pop()
-        if depth == len(tokens):
-            yield path, value
-            continue
-        token = tokens[depth]
-        if token == "*":
-            if isinstance(value, list):
-                children = list(enumerate(value))
-            elif isinstance(value, dict):
-                children = list(value.items())
-            else:
-                children = []
-            for key, child in reversed(children):
-                stack.append(([*path, key], child, depth + 1))
-        elif isinstance(value, dict) and token in value:
-            stack.append(([*path, token], value[token], depth + 1))
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-            stack.append(([*path, int(token)], value[int(token)], depth + 1))
-
-
 def _mentions_null(schema: Any) -> bool:
     """Whether a condition is explicitly about null (otherwise a null fact, i.e. absent, never matches)."""
     text = json.dumps(schema)
@@ -275,7 +227,7 @@ _SOURCE_PREFIX = {
 
 
 def _dotted(pointer: str) -> str:
-    parts = [_unescape(t) for t in pointer.split("/")[1:]]
+    parts = split(pointer)
     out = ""
     for part in parts:
         out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
@@ -344,8 +296,7 @@ def evaluate(rules: list[Rule], doc: dict, sources: Sources, *, profile: str) ->
         for match, compiled in matches:
             selected = selections.get(compiled.tokens)
             if selected is None:
-                selected = selections[compiled.tokens] = []
-                _select(doc, compiled.tokens, 0, (), selected)
+                selected = selections[compiled.tokens] = select(doc, compiled.tokens)
             quick, null_matters = compiled.quick, compiled.null_matters
             candidates = [
                 (path, value)

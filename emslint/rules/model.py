@@ -52,3 +52,7 @@ class Rule:
 
     def severity_for(self, profile: str) -> Severity:
         return self.severity_by_profile.get(profile, self.severity)
+
+
+class RuleFileError(Exception):
+    """A rule file that cannot be used; the message is one line naming the file."""

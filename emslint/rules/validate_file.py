@@ -6,7 +6,7 @@ import json
 import tomllib
 from pathlib import Path
 
-from emslint.rules.catalogue import RuleFileError
+from emslint.rules.model import RuleFileError
 
 
 def rule_schema() -> dict:

@@ -156,7 +156,9 @@ def test_lua_nested_10000_deep(name: str) -> None:
 
     with time_limit(10):
         result = read_lua(_DEEP_LUA_10K[name])
-    assert result.issues is not None
+    # too deep for Lua 5.1 (LUAI_MAXCCALLS 200) is reported; a chain of fields is not deep, just not static
+    expected = {"field chain": "lua-not-static", "table constructors in calls": "lua-syntax-error"}
+    assert expected.get(name, "lua-too-deep") in {i.code for i in result.issues}
 
 
 def test_fifty_megabyte_strings_read() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from emslint.discover import Target
 from emslint.facts.derive import derive
+from emslint.facts.lua_writes import lua_write_items
 from emslint.facts.normalize import effective_ems, effective_lsr
 from emslint.facts.secrets import secret_items
 from emslint.facts.sources import SourceFile, Sources
@@ -282,4 +283,5 @@ def build_facts(target: Target, sources: Sources, options: FactOptions) -> dict:
         "files": _file_items(target, sources, ems, lsr, options),
         "ciphers": _cipher_item(ems, ems_raw, options),
         "issues": _issue_items(sources),
+        "lua_writes": lua_write_items(lsr_source),
     }

@@ -88,7 +88,7 @@ from emslint.read.result import ReadIssue, ReadResult, UnresolvedWrite, escape_p
 MAX_ISSUES = 50
 MAX_COMPUTED_BYTES = 4 * 1024 * 1024  # all strings built by '..' in one file, together
 MAX_MEMBERS = 50_000  # values built into data["scripts"]
-MAX_POINTER_CHECKS = 200_000  # (table, key) pairs checked for writes through unknown tables
+MAX_POINTER_CHECKS = 20_000  # (table, key) pairs checked for writes through unknown tables
 
 SYNTAX = "lua-syntax-error"
 NOT_STATIC = "lua-not-static"

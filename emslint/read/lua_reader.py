@@ -70,6 +70,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from bisect import bisect_right
 from typing import NoReturn
 
 from emslint.read.lua_builtins import (
@@ -396,8 +397,11 @@ class _Reader:
         del self.scopes[1:]
         self.level = 0
         self.depth = 1  # the main chunk
-        self.reason: str | None = None  # why assignments to outer variables are not static here
-        self.reason_level = 0  # block level where that reason began
+        # The conditional blocks (if, loops, function bodies) open here, outermost first: the clock when they
+        # began, and why an assignment inside them to a variable or table made before may not happen (or may
+        # happen again).
+        self.cond_since: list[int] = []
+        self.cond_reasons: list[str] = []
         self.varargs = [True]  # the main chunk is a vararg function
         self.notes = []
         self.blind_since: int | None = None  # clock at the start of the innermost loop or function body
@@ -628,16 +632,18 @@ class _Reader:
         self.level += 1
         scope: dict[str, Slot] = {}
         self.scopes.append(scope)
-        saved = self.reason, self.reason_level
-        if reason is not None and self.reason is None:
-            self.reason, self.reason_level = reason, self.level
+        if reason is not None:
+            self.cond_since.append(self._tick())
+            self.cond_reasons.append(reason)
         for tok in params or ():
             pos = (tok.line, tok.col)
             scope[tok.value] = Slot(Unknown(param_reason, param_alias), pos, pos, (), self.level, self.clock)
         while self.tok.kind not in _BLOCK_FOLLOW:
             if self._statement():
                 break
-        self.reason, self.reason_level = saved
+        if reason is not None:
+            self.cond_since.pop()
+            self.cond_reasons.pop()
         self.scopes.pop()
         self.level -= 1
         self.depth -= 1
@@ -697,15 +703,15 @@ class _Reader:
         self._enter()
         self.level += 1
         self.scopes.append({})
-        saved = self.reason, self.reason_level
-        if self.reason is None:
-            self.reason, self.reason_level = "assigned inside a repeat loop", self.level
+        self.cond_since.append(self._tick())
+        self.cond_reasons.append("assigned inside a repeat loop")
         while self.tok.kind not in _BLOCK_FOLLOW:
             if self._statement():
                 break
         self._check_match("until", "repeat", line)
         self._expr()
-        self.reason, self.reason_level = saved
+        self.cond_since.pop()
+        self.cond_reasons.pop()
         self.scopes.pop()
         self.level -= 1
         self.depth -= 1
@@ -755,17 +761,20 @@ class _Reader:
                     break
                 self._next()
         self._check(")")
-        saved = self.reason, self.reason_level, self.blind_since, self.function_since
+        saved = self.blind_since, self.function_since
         # A function body runs only when (if ever) the function is called, maybe many times, maybe later:
         # what it assigns outside is unknown for good, what it reads from outside may have changed.
-        self.reason, self.reason_level = _FUNCTION_REASON, self.level + 1
         self.function_depth += 1
         self.blind_since = self.function_since = self._tick()
+        self.cond_since.append(self.function_since)
+        self.cond_reasons.append(_FUNCTION_REASON)
         self.varargs.append(vararg)
         self._block(None, params)
         self.varargs.pop()
         self.function_depth -= 1
-        self.reason, self.reason_level, self.blind_since, self.function_since = saved
+        self.blind_since, self.function_since = saved
+        self.cond_since.pop()
+        self.cond_reasons.pop()
         self._check_match("end", "function", line)
         return LFunction()
 
@@ -803,7 +812,7 @@ class _Reader:
         if self.tok.kind == ";":
             self._next()
         if len(self.varargs) == 1:  # a return of the main chunk
-            if self.reason is None and self.goto_since is None:
+            if not self.cond_since and self.goto_since is None:
                 self.dead = True
             else:
                 self.ret_reason = "assigned after a conditional return"
@@ -957,9 +966,12 @@ class _Reader:
         return key in self.assignable or (by_computed_keys and self.assignable_any)
 
     def _conditional(self, level: int, born: int) -> str | None:
-        """Why an assignment to a variable or table of ``level`` (created at ``born``) may not happen."""
-        if self.reason is not None and level < self.reason_level:
-            return self.reason
+        """Why an assignment to a variable or table created at ``born`` (at block ``level``) may not happen.
+        Clocks, not levels, tell whether it was made inside the conditional block: a table made in an earlier
+        ``do`` block has the same level as an ``if`` block after it."""
+        index = bisect_right(self.cond_since, born)  # the outermost conditional block begun after it was made
+        if index < len(self.cond_since):
+            return self.cond_reasons[index]
         if self.ret_reason is not None and level == 0:
             return self.ret_reason
         if self.goto_since is not None and born < self.goto_since:
@@ -1023,17 +1035,17 @@ class _Reader:
         old = table.entries.get(key)
         self.undo.append(("map", table.entries, key, old))
         origin = None
+        prior = old.value if old is not None and isinstance(old.value, LTable) else None
         if self.function_depth and table.born < self.function_since:
             origin = self._write(
                 "an assignment inside a function body (it runs whenever the function is called)", _FUNCTION_REASON, at
             )
             table.sticky_keys.setdefault(key, origin)
-            value = Unknown(_FUNCTION_REASON)
+            value = Unknown(_FUNCTION_REASON, prior=prior)
         else:
             reason = self._conditional(table.level, table.born)
             if reason is not None:
                 origin = self._write(_construct(reason), reason, at)
-                prior = old.value if old is not None and isinstance(old.value, LTable) else None
                 value = Unknown(reason, prior=prior)
         if value is None:
             table.entries.pop(key, None)
@@ -1349,7 +1361,8 @@ class _Reader:
 
     def _pure_arguments(self, name: str, args: list[object]) -> bool:
         if name == "print":  # print calls the global tostring
-            return self._index(_Ref("index", base=self.env, key=b"tostring")).__class__ is Builtin
+            called = self._index(_Ref("index", base=self.env, key=b"tostring"))
+            return isinstance(called, Builtin) and called.name == "tostring"
         if name == "string.gsub":  # calls its replacement if that is a function
             replacement = args[2] if len(args) > 2 else None
             return not (isinstance(replacement, Unknown) and replacement.alias)

@@ -478,6 +478,72 @@ CASES = [
             "/scripts/c": "assigned after a conditional return",
         },
     ),
+    # Aliases of scripts and of the environment that Lua resolves without running anything: read exactly.
+    Case(
+        "alias-through-_G",
+        'scripts.rap_ssl = true\n_G.scripts.rap_ssl = false\n_G["scripts"].rap_host = "h"\n'
+        "_G._G.scripts.x = 1\nlocal G = _G\nG.scripts.y = 2\n",
+        {"rap_ssl": False, "rap_host": "h", "x": 1, "y": 2},
+        positions={"/scripts/rap_ssl": (2, 22)},
+        key_positions={"/scripts/rap_ssl": (2, 12)},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "alias-through-locals-and-tables",
+        "local s = scripts\ns.a = 1\nlocal t = { scripts }\nt[1].b = 2\nlocal u = { s = scripts }\n"
+        "u.s.c = 3\nlocal w = {}\nw.q = {}\nw.q.r = scripts\nw.q.r.d = 4\nlocal s2 = s\ns2.e = 5\n"
+        "scripts.T = {}\nlocal th = scripts.T\nth.file = \"t.lua\"\n(scripts).f = 6\n",
+        {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "T": {"file": "t.lua"}, "f": 6},
+        positions={"/scripts/b": (4, 10), "/scripts/T/file": (15, 11)},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "getfenv-is-the-environment",
+        'getfenv().scripts.a = 1\ngetfenv(1).scripts.b = 2\nlocal e = getfenv()\ne.scripts.c = 3\ne.g = "x"\n'
+        "scripts.d = g\n",
+        {"a": 1, "b": 2, "c": 3, "d": "x"},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "rawset-with-known-arguments",
+        'rawset(scripts, "a", 1)\nscripts.b = 1\nrawset(scripts, "b", nil)\nlocal t = rawset({}, "x", 2)\n'
+        'scripts.t = t\nrawset(_G, "g", "v")\nscripts.g = g\nrawset(scripts, 1, "one")\n',
+        {"a": 1, "t": {"x": 2}, "g": "v", "1": "one"},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "rebinding-_G-does-not-move-the-environment",
+        "_G = { scripts = {} }\n_G.scripts.a = 1\nscripts.b = 2\n",
+        {"b": 2},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "replacing-scripts-through-_G",
+        'scripts.old = 1\n_G.scripts = { new = 2 }\nscripts.after = 3\n_G["scripts"].last = 4\n',
+        {"new": 2, "after": 3, "last": 4},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "alias-of-the-old-scripts",
+        "local old = scripts\nscripts = {}\nold.a = 1\nscripts.b = 2\n",
+        {"b": 2},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "nil-keeps-its-position",
+        "scripts.a = 1\nscripts.a = nil\nscripts.T = { x = 1 }\nscripts.T.x = nil\nscripts.c = 3\n",
+        {"T": {}, "c": 3},
+        positions={"/scripts/a": (2, 13), "/scripts/T/x": (4, 15)},
+        key_positions={"/scripts/a": (2, 9), "/scripts/T/x": (4, 11)},
+        lua51=True,
+    ),
     Case(
         "unicode-columns",
         'scripts.a = "ééé"; scripts.b = 2\n',

@@ -1566,6 +1566,8 @@ class _Builder:
             child = f"/scripts/{escape_pointer_token(name)}"
             result.positions[child] = slot.vpos
             result.key_positions[child] = slot.kpos
+            if slot.origin is not None:  # an assignment under a condition may change it as well
+                slot.origin.touch(child)
             self.unknown(child, _label("scripts", key, name), reason, slot.vpos)
 
     def table(self, table: LTable, ptr: str, label: str, depth: int, root: bool = False) -> dict | list:

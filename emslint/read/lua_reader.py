@@ -310,37 +310,39 @@ def read_lua(text: str, *, max_depth: int = 200, had_bom: bool = False) -> ReadR
             sys.setrecursionlimit(old_limit)
 
 
-def _assignable_keys(toks: list[Token]) -> tuple[frozenset[object], bool]:
+def _assignable_keys(toks: list[Token], text: str) -> tuple[frozenset[object], bool]:
     """Names and keys the file may assign anywhere, read from the tokens: a name or a literal bracket key
     before ``=`` or ``,`` (assignment targets, also arguments: an over-approximation), the names of function
-    statement. True with them: a computed key is assigned somewhere (``t[k] =``, ``rawset``)."""
+    statement. True with them: a computed key is assigned somewhere (``t[k] =``, ``rawset`` in ``text``)."""
     keys: set[object] = set()
-    any_key = False
+    any_key = "rawset" in text
     last = len(toks) - 1
-    for i in range(last):
-        tok = toks[i]
-        kind = tok.kind
-        follow = toks[i + 1].kind
-        if kind == "name":
-            if follow == "=" or follow == ",":
-                keys.add(tok.value.encode())
-            elif tok.value == "rawset":
-                any_key = True
-        elif kind == "]" and (follow == "=" or follow == ","):
-            literal = toks[i - 1] if i >= 2 and toks[i - 2].kind == "[" else None
+    kinds = [tok.kind for tok in toks]
+    for i in [i for i, kind in enumerate(kinds) if kind in _ASSIGN_MARKS]:
+        if kinds[i] == "function":  # function a.b:c() assigns c (a field of a.b)
+            j = i + 1
+            while j < last and kinds[j] == "name" and kinds[j + 1] in (".", ":"):
+                j += 2
+            if kinds[j] == "name":
+                keys.add(toks[j].value.encode())
+            continue
+        if i == 0:
+            continue
+        before = kinds[i - 1]
+        if before == "name":
+            keys.add(toks[i - 1].value.encode())
+        elif before == "]":
+            literal = toks[i - 2] if i >= 3 and kinds[i - 3] == "[" else None
             if literal is not None and literal.kind in ("string", "number"):
                 keys.add(literal.value)
             elif literal is not None and literal.kind in ("true", "false"):
                 keys.add(_TRUE_KEY if literal.kind == "true" else _FALSE_KEY)
             else:
                 any_key = True
-        elif kind == "function":  # function a.b:c() assigns c (a field of a.b)
-            j = i + 1
-            while j < last and toks[j].kind == "name" and toks[j + 1].kind in (".", ":"):
-                j += 2
-            if toks[j].kind == "name":
-                keys.add(toks[j].value.encode())
     return frozenset(keys), any_key
+
+
+_ASSIGN_MARKS = frozenset(("=", ",", "function"))
 
 
 def _construct(reason: str) -> str:
@@ -377,6 +379,7 @@ class _Reader:
         self.prev_undo: list[tuple] = []
         self.dead = False  # after an unconditional return of the main chunk: nothing runs any more
         self.ret_reason: str | None = None  # after a conditional return of the main chunk
+        self.ret_since = 0  # the clock at the first one
         self.scopes: list[dict[str, Slot]] = [{}]
         # Writes the reader cannot follow. The clock orders them against assignments (Slot.seq) and table
         # creation (LTable.born): it ticks at every such write and at the start of every loop or function body.
@@ -387,7 +390,8 @@ class _Reader:
         self.sticky_keys: dict[object, _Write] = {}  # keys function bodies assign through unknown tables
         self.sticky_any: _Write | None = None  # code the reader cannot see may run: nothing is certain any more
         self.goto_since: int | None = None  # clock of the first goto or label of the main chunk
-        self.assignable, self.assignable_any = _assignable_keys(self.toks)
+        self.assignable, self.assignable_any = _assignable_keys(self.toks, text)
+        self.events = False  # any unresolved write so far (a shortcut for _cause)
         self.string_budget = MAX_COMPUTED_BYTES
         self.pointer_checks = MAX_POINTER_CHECKS
         self._reset()
@@ -800,8 +804,6 @@ class _Reader:
             value, vpos, notes = values[index] if index < len(values) else (None, (name.line, name.col), ())
             if self.dead:
                 value = Unknown("never assigned (after a return)")
-            elif self.ret_reason is not None and self.level == 0:
-                value = Unknown(self.ret_reason)
             self.undo.append(("map", scope, name.value, scope.get(name.value)))
             scope[name.value] = Slot(value, vpos, (name.line, name.col), notes, self.level, self.clock)
 
@@ -815,7 +817,8 @@ class _Reader:
             if not self.cond_since and self.goto_since is None:
                 self.dead = True
             else:
-                self.ret_reason = "assigned after a conditional return"
+                if self.ret_reason is None:
+                    self.ret_reason, self.ret_since = "assigned after a conditional return", self._tick()
 
     def _expr_statement(self) -> None:
         first = self.tok
@@ -876,6 +879,7 @@ class _Reader:
             # unless the file assigns that name somewhere: a write the token scan did not see breaks that
             self._code(f"{construct} inside a loop or function body", at, "it may change any value")
             return
+        self.events = True
         if isinstance(key, bytes):
             write = self._write(construct, f"{construct} on line {at[0]} may change it", at)
             if self.function_depth:
@@ -897,6 +901,7 @@ class _Reader:
         if table.env and self._in_region():
             self._code(f"{construct} to the globals inside a loop or function body", at, "it may change any value")
             return
+        self.events = True
         write = self._write(construct, f"{construct} on line {at[0]} may change it", at)
         if self.function_depth and table.born < self.function_since:
             if table.sticky_any is None:
@@ -909,12 +914,15 @@ class _Reader:
         statement is reported, the first one gives the reason of the unknown values."""
         if self.dead:
             return
+        self.events = True
         write = self._write(f"{construct} ({effect})", f"{construct} on line {at[0]} may change it", at, True)
         if self.sticky_any is None:
             self.sticky_any = write
 
     def _cause(self, table: LTable, key: object, slot: Slot | None) -> _Write | None:
         """The unresolved write that may have changed ``table[key]`` since it was read, if any."""
+        if not self.events:
+            return None
         if self.sticky_any is not None:
             return self.sticky_any
         if table.sticky_any is not None:
@@ -935,6 +943,8 @@ class _Reader:
 
     def _any_causes(self, table: LTable) -> list[_Write]:
         """Unresolved writes that may have set any key of ``table``."""
+        if not self.events:
+            return []
         found = [w for w in (self.sticky_any, table.sticky_any) if w is not None]
         for event in (self.any_event, table.any_event):
             if event is not None and event[0] > table.born:
@@ -972,7 +982,7 @@ class _Reader:
         index = bisect_right(self.cond_since, born)  # the outermost conditional block begun after it was made
         if index < len(self.cond_since):
             return self.cond_reasons[index]
-        if self.ret_reason is not None and level == 0:
+        if self.ret_reason is not None and born < self.ret_since:
             return self.ret_reason
         if self.goto_since is not None and born < self.goto_since:
             return _GOTO_REASON
@@ -1041,6 +1051,7 @@ class _Reader:
                 "an assignment inside a function body (it runs whenever the function is called)", _FUNCTION_REASON, at
             )
             table.sticky_keys.setdefault(key, origin)
+            self.events = True
             value = Unknown(_FUNCTION_REASON, prior=prior)
         else:
             reason = self._conditional(table.level, table.born)
@@ -1492,6 +1503,8 @@ class _Reader:
 
     def absent_causes(self, table: LTable) -> list[tuple[object, _Write]]:
         """Keys ``table`` lacks that a write through an unknown table may have set, with that write."""
+        if not (self.key_events or self.sticky_keys or table.sticky_keys):
+            return []
         entries = self.entries_checked(table)
         if entries is None:
             return []

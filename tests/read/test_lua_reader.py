@@ -953,3 +953,6 @@ def test_lua_never_raises(soup: list[str], noise: str) -> None:
         assert len(result.issues) <= MAX_ISSUES + 1
         for issue in result.issues:
             assert issue.line >= 1 and issue.column >= 1
+        for write in result.unresolved_writes:
+            assert write.line >= 1 and write.column >= 1 and write.reason
+            assert write.pointers is None or all(p.startswith("/scripts") for p in write.pointers)

@@ -242,11 +242,11 @@ def test_lua_assignable_keys_scan() -> None:
         'a = 1\nlocal b, c = 2\nt.d = 3\nt["e"] = 4\nt[5] = 6\nfunction f.g:h() end\nlocal function i() end\n'
         "x = { y = 1 }\nprint(z)\n"
     )
-    keys, any_key = _assignable_keys(tokenize(src).tokens)
+    keys, any_key = _assignable_keys(tokenize(src).tokens, src)
     assert keys == {b"a", b"b", b"c", b"d", b"e", 5.0, b"h", b"i", b"x", b"y"}
     assert not any_key
-    assert _assignable_keys(tokenize("t[k] = 1\n").tokens)[1]
-    assert _assignable_keys(tokenize("rawset(t, 'k', 1)\n").tokens)[1]
+    for computed in ("t[k] = 1\n", "rawset(t, 'k', 1)\n", "t[1 + 1], u = 1, 2\n"):
+        assert _assignable_keys(tokenize(computed).tokens, computed)[1], computed
 
 
 def test_lua_loops_read_what_they_may_change_as_unknown() -> None:
@@ -314,6 +314,8 @@ TEMPLATES = [
     "scripts.{K} = flag", "local lst = {{ scripts.T }}; lst[1].{K} = {V}",
     "local sel = select(2, 0, scripts); sel.{K} = {V}", "local up = {{}}; local function set() up = scripts end; "
     "set(); up.{K} = {V}", "local cnt = 0; for _, t in ipairs({{ scripts, scripts.T }}) do t.{K} = {V} end",
+    "if flag then return end", "do local x = scripts.T; x.{K} = {V} end", "do scripts.T = {{ {K} = {V} }} end",
+    "local n = {{}}; n.{K} = {V}; scripts.{K2} = n",
 ]
 WRAPPERS = ["{S}", "{S}", "{S}", "if flag then {S} end", "for i = 1, 2 do {S} end", "do {S} end",
             "local function wrap() {S} end wrap()", "while flag do {S}; break end"]

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def __getattr__(name: str) -> Any:
-    if name in {"lint", "LintOptions"}:
+    if name == "lint":
         from emslint import api
 
         return getattr(api, name)

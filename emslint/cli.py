@@ -1,82 +1,130 @@
-"""The `emslint` command. Heavy modules are imported inside commands, only when a run needs them."""
+"""The ``emslint`` command: arguments -> the settings object -> a command. argparse (standard library) keeps
+``emslint --version`` and the start of every run cheap (docs/decisions/0003-startup-and-fleet.md); each command's
+module is imported only when that command runs, so ``emslint rule`` never loads cryptography.
+"""
 
-# No `from __future__ import annotations` here: typer would eval() every annotation string of every command
-# on each start (~5 ms); evaluated once at import they cost nothing extra.
+from __future__ import annotations
 
+import argparse
 import os
 import sys
-from datetime import UTC
-from enum import StrEnum
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Any
 
-from emslint import profiling
+from emslint import __version__, profiling
+from emslint.errors import Usage
+from emslint.settings.options import (
+    BUILDS,
+    CONTEXTS,
+    FAIL_ON,
+    LEVELS,
+    OPENSSL,
+    OPTIONS,
+    OUTPUT_FORMATS,
+    PROFILES,
+)
 
 profiling.install()  # EMSLINT_PROFILE=1 only: stage timings on stderr at exit, imports included
 
-import typer  # noqa: E402
 
-from emslint import __version__  # noqa: E402
-
-app = typer.Typer(
-    name="emslint",
-    help="Security linter for PTC ThingWorx Edge MicroServer (config.json) and Lua Script Resource (config.lua).",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+def _list(text: str) -> list[str]:
+    """``--select EMS4,EMS2`` and repeated flags alike (ruff's convention)."""
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-    jsonl = "jsonl"
-    sarif = "sarif"
-    github = "github"
+def _report(text: str) -> tuple[str, Path]:
+    fmt, sep, path = text.partition(":")
+    if not sep or not path or fmt not in OUTPUT_FORMATS:
+        raise argparse.ArgumentTypeError(f"expected FORMAT:PATH with FORMAT one of {', '.join(OUTPUT_FORMATS)}")
+    return fmt, Path(path)
 
 
-class FailOn(StrEnum):
-    critical = "critical"
-    high = "high"
-    medium = "medium"
-    low = "low"
-    info = "info"
-    never = "never"
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one line and exit 2, as every other usage error
+        sys.stderr.write(f"emslint: error: {message}\n")
+        raise SystemExit(2)
 
 
-class LevelName(StrEnum):
-    low = "low"
-    medium = "medium"
-    high = "high"
+def _flags(parser: argparse.ArgumentParser, name: str, *flags: str, **kwargs: Any) -> None:
+    """An option whose help comes from the settings table (one text for files and the command line)."""
+    parser.add_argument(*flags, dest=name, default=None, help=OPTIONS[name].help + ".", **kwargs)
 
 
-class Profile(StrEnum):
-    production = "production"
-    development = "development"
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="emslint", description="Security linter for PTC ThingWorx Edge MicroServer "
+                     "(config.json) and Lua Script Resource (config.lua) deployments.")
+    parser.add_argument("-V", "--version", action="version", version=f"emslint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint deployments: schemas, security rules, certificates, keys, "
+                                "permissions and levels")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="microserver folders, folders of them, or config files")
+    _flags(check, "output_format", "-f", "--format", "--output-format", choices=OUTPUT_FORMATS)
+    check.add_argument("-o", "--output", type=Path, help="write the report to this file")
+    check.add_argument("--report", dest="reports", action="append", type=_report, default=[], metavar="FORMAT:PATH",
+                       help="also write a report in FORMAT to PATH (repeatable), from the same run")
+    _flags(check, "fail_on", "--fail-on", choices=FAIL_ON)
+    _flags(check, "require_level", "--require-level", choices=LEVELS)
+    _flags(check, "profile", "--profile", choices=PROFILES)
+    _flags(check, "select", "--select", action="extend", type=_list, metavar="RULES")
+    _flags(check, "extend_select", "--extend-select", action="extend", type=_list, metavar="RULES")
+    _flags(check, "ignore", "--ignore", action="extend", type=_list, metavar="RULES")
+    _flags(check, "ems_version", "--ems-version", metavar="VERSION")
+    _flags(check, "openssl", "--openssl", choices=OPENSSL)
+    _flags(check, "platform_java", "--platform-java", type=int, metavar="N")
+    _flags(check, "build", "--build", choices=BUILDS)
+    _flags(check, "context", "--context", choices=CONTEXTS)
+    _flags(check, "inline_suppressions", "--inline-suppressions", action=argparse.BooleanOptionalAction)
+    _flags(check, "allow_outside", "--allow-outside", action="append", metavar="FOLDER")
+    _flags(check, "include_templates", "--include-templates", action=argparse.BooleanOptionalAction)
+    _flags(check, "exclude", "--exclude", action="extend", type=_list, metavar="GLOBS")
+    _flags(check, "extend_exclude", "--extend-exclude", action="extend", type=_list, metavar="GLOBS")
+    _flags(check, "jobs", "-j", "--jobs", type=int, metavar="N")
+    check.add_argument("--config", type=Path, help="settings file to use for every deployment (pyproject.toml or "
+                       ".emslint.toml); by default each deployment uses the one nearest to it")
+    check.add_argument("--isolated", action="store_true", help="ignore every settings file")
+    check.add_argument("--show-settings", action="store_true",
+                       help="print the effective settings and where each came from, then exit")
+    check.add_argument("--baseline", type=Path, help="hide findings recorded in this baseline file")
+    check.add_argument("--write-baseline", type=Path, help="record the current findings as the baseline and exit 0")
+    check.add_argument("--project", action="store_true", help="lint the whole tree under the current folder "
+                       "(pre-commit)")
+    check.add_argument("--automation-id", help="SARIF run.automationDetails.id, e.g. emslint/prod/")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run")
+    check.add_argument("--color", action=argparse.BooleanOptionalAction, default=None, help="force colour on or off")
+    check.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="progress bar on stderr (default: on a terminal, many targets, not in CI)")
+    check.add_argument("--now", help="pretend it is this ISO date (certificate expiry), for reproducible runs")
+
+    ciphers = commands.add_parser("ciphers", help="the suites the EMS's OpenSSL would offer for a cipher string")
+    ciphers.add_argument("cipher_string", metavar="STRING", help="an OpenSSL cipher list, e.g. 'ALL:!aNULL:!eNULL'")
+    ciphers.add_argument("--build", choices=BUILDS, default="default",
+                         help="default, or weak (enable-weak-ssl-ciphers enable-ssl2)")
+    ciphers.add_argument("--fips", action="store_true", help="FIPS mode (FIPS Object Module 2.0)")
+    ciphers.add_argument("-f", "--format", dest="output_format", choices=("text", "json"), default="text")
+
+    rules = commands.add_parser("rules", help="list every rule: id, name, severity, link, level effect, summary")
+    rules.add_argument("-f", "--format", dest="output_format", choices=("text", "json"), default="text")
+    rules.add_argument("--config", type=Path, help="settings file (for extra_rules)")
+
+    rule = commands.add_parser("rule", help="print a rule's whole documentation")
+    rule.add_argument("rule", help="rule id (EMS101) or name (platform-encryption-none)")
+    rule.add_argument("-f", "--format", dest="output_format", choices=("text", "markdown"), default="text")
+
+    facts = commands.add_parser("facts", help="print the facts document rules are evaluated over (secrets masked)")
+    facts.add_argument("paths", nargs="*", metavar="PATH")
+    facts.add_argument("--now", help="pretend it is this ISO date")
+
+    commands.add_parser("version", help="print the version")
+    return parser
 
 
-class Build(StrEnum):
-    default = "default"
-    weak = "weak"
-
-
-from emslint.errors import Usage  # noqa: E402  (shared with runner: `python -m emslint.cli` is __main__)
-
-
-def _fail(message: str) -> None:
-    sys.stderr.write(f"emslint: error: {message}\n")
-    raise typer.Exit(2)
-
-
-def _parse_now(text: str | None):
+def _parse_now(text: str | None) -> datetime | None:
+    text = text or os.environ.get("EMSLINT_NOW") or None
     if text is None:
-        env = os.environ.get("EMSLINT_NOW")
-        if not env:
-            return None
-        text = env
-    from datetime import datetime
-
+        return None
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -84,132 +132,87 @@ def _parse_now(text: str | None):
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-@app.command()
-def check(
-    paths: Annotated[list[str] | None, typer.Argument(help="Microserver folders, folders of them, or config files.")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOn | None, typer.Option(help="Lowest severity that fails the run [default: low].")] = None,
-    require_level: Annotated[LevelName | None, typer.Option(help="Also fail when a deployment is below this level.")] = None,
-    profile: Annotated[Profile | None, typer.Option(help="production (default) or development.")] = None,
-    include_templates: Annotated[bool | None, typer.Option("--include-templates/--no-include-templates", help="Also lint config.json.minimal|complete|documented and config.lua.example.")] = None,
-    now: Annotated[str | None, typer.Option(help="Pretend it is this ISO date (certificate expiry), for reproducible runs.")] = None,
-    ems_version: Annotated[str | None, typer.Option(help="EMS release, e.g. 5.4.10 (obsolete keys, FIPS support).")] = None,
-    platform_java: Annotated[int | None, typer.Option(help="Java major version of the ThingWorx platform (7 enables the kEDH checks).")] = None,
-    build: Annotated[Build, typer.Option(help="OpenSSL build of the EMS: default, or weak (enable-weak-ssl-ciphers).")] = Build.default,
-    config: Annotated[Path | None, typer.Option("--config", help="Settings file (pyproject.toml or .emslint.toml).")] = None,
-    select: Annotated[list[str] | None, typer.Option(help="Only these rules (ids, names, prefixes, groups).")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules (ids, names, prefixes, groups).")] = None,
-    baseline: Annotated[Path | None, typer.Option(help="Hide findings recorded in this baseline file.")] = None,
-    write_baseline: Annotated[Path | None, typer.Option(help="Record the current findings as the baseline and exit 0.")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Processes for many targets [default: the cores].")] = None,
-    project: Annotated[bool, typer.Option("--project", help="Lint the whole tree under the current folder (pre-commit).")] = False,
-    automation_id: Annotated[str | None, typer.Option(help="SARIF run.automationDetails.id, e.g. emslint/prod/.")] = None,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings fail the run.")] = False,
-    color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")] = None,
-    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Progress bar on stderr (default: on a terminal, many targets, not in CI).")] = None,
-) -> None:
-    """Lint EMS/LSR deployments: schemas, security rules, certificates, keys, permissions and levels."""
-    from emslint.runner import CheckRequest, run_check
+def _check(args: argparse.Namespace) -> int:
+    from emslint.check import CheckOptions, run_check
+    from emslint.settings import SettingsError, SettingsResolver
 
-    request = CheckRequest(
-        paths=list(paths or []),
-        output_format=output_format.value,
-        output=output,
-        fail_on=fail_on.value if fail_on else None,
-        require_level=require_level.value if require_level else None,
-        profile=profile.value if profile else None,
-        include_templates=include_templates,
-        ems_version=ems_version,
-        platform_java=platform_java,
-        cipher_build=build.value,
-        config=config,
-        select=select,
-        ignore=ignore,
-        baseline=baseline,
-        write_baseline=write_baseline,
-        jobs=jobs,
-        project=project,
-        automation_id=automation_id,
-        exit_zero=exit_zero,
-        color=color,
-        progress=progress,
-    )
+    explicit = {name: getattr(args, name) for name in OPTIONS if hasattr(args, name)}
     try:
-        request.now = _parse_now(now)
-        code = run_check(request)
-    except Usage as exc:
-        _fail(str(exc))
-    raise typer.Exit(code)
+        resolver = SettingsResolver(explicit, config=args.config, isolated=args.isolated)
+    except SettingsError as exc:
+        raise Usage(str(exc)) from None
+    if args.show_settings:
+        from emslint.settings.show import show_settings
+
+        sys.stdout.write(show_settings(resolver.run))
+        return 0
+    options = CheckOptions(
+        paths=["."] if args.project else list(args.paths),
+        output=args.output,
+        reports=list(args.reports),
+        baseline=args.baseline,
+        write_baseline=args.write_baseline,
+        automation_id=args.automation_id,
+        exit_zero=args.exit_zero,
+        color=args.color,
+        progress=args.progress,
+        now=_parse_now(args.now),
+    )
+    return run_check(options, resolver)
 
 
-@app.command()
-def ciphers(
-    cipher_string: Annotated[str, typer.Argument(help="An OpenSSL cipher list, e.g. 'ALL:!aNULL:!eNULL'.")],
-    build: Annotated[Build, typer.Option(help="default, or weak (enable-weak-ssl-ciphers enable-ssl2).")] = Build.default,
-    fips: Annotated[bool, typer.Option("--fips", help="FIPS mode (FIPS Object Module 2.0).")] = False,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-) -> None:
-    """Show the suites the EMS's OpenSSL 1.0.2 would offer for a cipher string, and why weak ones are weak."""
-    if output_format not in ("text", "json"):
-        _fail("--format must be text or json")
+def _ciphers(args: argparse.Namespace) -> int:
     from emslint.cli_ciphers import run_ciphers
 
-    raise typer.Exit(run_ciphers(cipher_string, build=build.value, fips=fips, fmt=output_format, stream=sys.stdout))
+    return run_ciphers(args.cipher_string, build=args.build, fips=args.fips, fmt=args.output_format,
+                       stream=sys.stdout)
 
 
-@app.command("rules")
-def list_rules(
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    config: Annotated[Path | None, typer.Option("--config", help="Settings file (for extra_rules).")] = None,
-) -> None:
-    """List every rule: id, name, severity, link, level cap, summary."""
-    from emslint.runner import run_rules
+def _rules(args: argparse.Namespace) -> int:
+    from emslint.commands import run_rules
 
-    try:
-        raise typer.Exit(run_rules(output_format, config))
-    except Usage as exc:
-        _fail(str(exc))
+    return run_rules(args.output_format, args.config)
 
 
-@app.command("rule")
-def show_rule(
-    rule: Annotated[str, typer.Argument(help="Rule id (EMS101) or name (platform-encryption-none).")],
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or markdown.")] = "text",
-) -> None:
-    """Print a rule's whole documentation."""
-    from emslint.runner import run_rule
+def _rule(args: argparse.Namespace) -> int:
+    from emslint.commands import run_rule
 
-    try:
-        raise typer.Exit(run_rule(rule, output_format))
-    except Usage as exc:
-        _fail(str(exc))
+    return run_rule(args.rule, args.output_format)
 
 
-@app.command()
-def facts(
-    paths: Annotated[list[str] | None, typer.Argument(help="Microserver folders or config files.")] = None,
-    now: Annotated[str | None, typer.Option(help="Pretend it is this ISO date.")] = None,
-) -> None:
-    """Print the facts document rules are evaluated over (for writing rules); secrets are masked."""
-    from emslint.runner import run_facts
+def _facts(args: argparse.Namespace) -> int:
+    from emslint.commands import run_facts
 
-    try:
-        raise typer.Exit(run_facts(list(paths or []), _parse_now(now)))
-    except Usage as exc:
-        _fail(str(exc))
+    return run_facts(list(args.paths), _parse_now(args.now))
 
 
-@app.command()
-def version() -> None:
-    """Print the version."""
+def _version(args: argparse.Namespace) -> int:
     sys.stdout.write(f"emslint {__version__}\n")
+    return 0
+
+
+COMMANDS = {"check": _check, "ciphers": _ciphers, "rules": _rules, "rule": _rule, "facts": _facts,
+            "version": _version}
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run the command; returns the exit code (usage errors: one line, 2)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except Usage as exc:
+        sys.stderr.write(f"emslint: error: {exc}\n")
+        return 2
 
 
 def main() -> None:
     """Console entry point: never a traceback for the user (EMSLINT_DEBUG=1: one without messages)."""
     try:
-        app()
+        code = run()
     except SystemExit:
         raise
     except KeyboardInterrupt:
@@ -219,15 +222,12 @@ def main() -> None:
         from emslint import debug
 
         debug.report(exc)  # frames only: an exception message may quote a config value
-        if not debug.enabled():
-            sys.stderr.write(
-                f"emslint: internal error: {type(exc).__name__}; rerun with EMSLINT_DEBUG=1 for details\n"
-            )
-        else:
-            sys.stderr.write(f"emslint: internal error: {type(exc).__name__}\n")
+        hint = "" if debug.enabled() else "; rerun with EMSLINT_DEBUG=1 for details"
+        sys.stderr.write(f"emslint: internal error: {type(exc).__name__}{hint}\n")
         raise SystemExit(2) from None
     finally:
         profiling.report()
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

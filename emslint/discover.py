@@ -7,6 +7,7 @@ belongs to (pre-commit passes changed files). Symlinks are never followed out of
 
 from __future__ import annotations
 
+import fnmatch
 import heapq
 import itertools
 import os
@@ -22,7 +23,34 @@ EMS_TEMPLATES = ("config.json.minimal", "config.json.complete", "config.json.doc
 LSR_TEMPLATES = ("config.lua.example",)
 RUNTIME_STATE = ("config.lua.p_data",)  # LSR run-time state, not configuration: never linted
 CONFIG_NAMES = (LIVE_EMS, BOOTED_EMS, LIVE_LSR)
-SKIPPED_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", ".tox"}
+DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", ".tox")
+
+
+class Exclusions:
+    """Paths not to scan (ruff's ``exclude`` / ``extend-exclude``): a glob without ``/`` matches any file or folder
+    of that name at any depth; one with ``/`` matches the path as displayed (relative to the working folder)."""
+
+    def __init__(self, exclude: list[str] | None = None, extend_exclude: list[str] | None = None) -> None:
+        patterns = [*(DEFAULT_EXCLUDE if exclude is None else exclude), *(extend_exclude or [])]
+        self.names = frozenset(p for p in patterns if "/" not in p and not _has_magic(p))
+        self.name_globs = tuple(p for p in patterns if "/" not in p and _has_magic(p))
+        self.path_globs = tuple(p.replace("\\", "/").removeprefix("./").rstrip("/") for p in patterns if "/" in p)
+        self.slow = bool(self.name_globs or self.path_globs)  # anything beyond a set lookup by name
+
+    def excluded(self, name: str, display: str) -> bool:
+        if name in self.names or any(fnmatch.fnmatchcase(name, g) for g in self.name_globs):
+            return True
+        if self.path_globs:
+            shown = display.replace("\\", "/").removeprefix("./")
+            return any(fnmatch.fnmatchcase(shown, g) for g in self.path_globs)
+        return False
+
+
+def _has_magic(pattern: str) -> bool:
+    return any(c in pattern for c in "*?[")
+
+
+NO_EXCLUSIONS = Exclusions([])
 
 
 @dataclass(slots=True)
@@ -147,6 +175,15 @@ class _Collector:
         self.add_dir(config_dir, names, root_display.as_posix(), root, root)
         return True
 
+    def merge(self, found: Target) -> None:
+        """Add a target found by the folder walk (the same deployment reached from two paths is one target)."""
+        variant = found.files[0].path.name if found.files and found.files[0].template else ""
+        target = self._target(found.root, variant, found.display, found.root, found.scan_root)
+        target.display = found.display if not target.files else target.display
+        for cfg in found.files:
+            if target.file(cfg.role) is None:
+                target.files.append(cfg)
+
     def _add_template(self, root: Path, cfg: ConfigFile, arg_display: str, arg_path: Path, scan_root: Path) -> None:
         target = self._target(root, cfg.path.name, arg_display, arg_path, scan_root)
         target.display = cfg.display
@@ -187,33 +224,39 @@ class Discovery:
 
 @overload
 def discover(
-    paths: list[str], *, include_templates: bool = ..., lazy: Literal[False] = ...
+    paths: list[str], *, include_templates: bool = ..., lazy: Literal[False] = ..., exclude: list[str] | None = ...,
+    extend_exclude: list[str] | None = ...,
 ) -> tuple[list[Target], list[str]]: ...
 
 
 @overload
 def discover(
-    paths: list[str], *, include_templates: bool = ..., lazy: bool
+    paths: list[str], *, include_templates: bool = ..., lazy: bool, exclude: list[str] | None = ...,
+    extend_exclude: list[str] | None = ...,
 ) -> tuple[list[Target] | Iterator[Target], list[str]]: ...
 
 
 def discover(
-    paths: list[str], *, include_templates: bool = False, lazy: bool = False
+    paths: list[str], *, include_templates: bool = False, lazy: bool = False, exclude: list[str] | None = None,
+    extend_exclude: list[str] | None = None,
 ) -> tuple[list[Target] | Iterator[Target], list[str]]:
     """Return the targets under `paths` and one-line problems for paths that could not be used.
 
     With ``lazy``, one folder gives an iterator (see :func:`iter_discover`) and the problems list may still grow
     while it runs.
     """
-    found = iter_discover(paths, include_templates=include_templates)
+    found = iter_discover(paths, include_templates=include_templates,
+                          exclusions=Exclusions(exclude, extend_exclude))
     if lazy or isinstance(found.targets, list):
         return found.targets, found.problems
     return list(found.targets), found.problems
 
 
-def iter_discover(paths: list[str], *, include_templates: bool = False) -> Discovery:
+def iter_discover(paths: list[str], *, include_templates: bool = False,
+                  exclusions: Exclusions | None = None) -> Discovery:
     """Like :func:`discover`; a single folder (the fleet case) is walked lazily, targets yielded as they are
     found and in the same order as :func:`discover` sorts them, so linting starts before the walk ends."""
+    exclusions = exclusions or Exclusions()
     if len(paths) == 1:
         arg_path = Path(paths[0])
         try:
@@ -222,11 +265,12 @@ def iter_discover(paths: list[str], *, include_templates: bool = False) -> Disco
             walkable = False
         if walkable:
             problems: list[str] = []
-            return Discovery(_stream(arg_path, paths[0], include_templates, problems), problems)
-    return Discovery(*_discover_all(paths, include_templates))
+            return Discovery(_stream(arg_path, paths[0], include_templates, problems, exclusions), problems)
+    return Discovery(*_discover_all(paths, include_templates, exclusions))
 
 
-def _discover_all(paths: list[str], include_templates: bool) -> tuple[list[Target], list[str]]:
+def _discover_all(paths: list[str], include_templates: bool,
+                  exclusions: Exclusions) -> tuple[list[Target], list[str]]:
     """Every target of every path, deduplicated and sorted (the whole tree is walked first)."""
     collector = _Collector(include_templates)
     problems: list[str] = []
@@ -236,7 +280,8 @@ def _discover_all(paths: list[str], include_templates: bool) -> tuple[list[Targe
             if arg_path.is_dir() and arg_path.name in CONFIG_NAMES and not arg_path.is_symlink():
                 collector.add_file(arg_path, arg)  # a folder named config.json: reported as unreadable
             elif arg_path.is_dir():
-                _walk(collector, arg_path, arg)
+                for target in _stream(arg_path, arg, include_templates, problems, exclusions):
+                    collector.merge(target)
             elif arg_path.is_file():
                 if not collector.add_file(arg_path, arg) and arg_path.name not in RUNTIME_STATE:
                     owner = _owning_config_dir(arg_path.resolve(), Path.cwd().resolve())
@@ -270,15 +315,6 @@ def _relative_display(path: Path) -> str:
         return str(path)
 
 
-def _walk(collector: _Collector, top: Path, arg_display: str) -> None:
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS)
-        wanted = [n for n in filenames if n in CONFIG_NAMES or n in EMS_TEMPLATES or n in LSR_TEMPLATES]
-        wanted += [n for n in dirnames if n in CONFIG_NAMES]  # a folder named config.json: reported
-        if wanted:
-            collector.add_dir(Path(dirpath), wanted, arg_display, top, top)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # The lazy walk of one folder.
 #
@@ -294,8 +330,9 @@ def _walk(collector: _Collector, top: Path, arg_display: str) -> None:
 class _Names:
     """Displays of paths under the walked folder, from their names relative to it (``_display``, with strings)."""
 
-    def __init__(self, top: Path, arg_display: str) -> None:
+    def __init__(self, top: Path, arg_display: str, exclusions: Exclusions) -> None:
         self.top = top
+        self.exclusions = exclusions
         self.arg_display = arg_display
         self.top_display = arg_display.rstrip("/") or "."
         bare = arg_display in ("", ".")
@@ -305,8 +342,9 @@ class _Names:
         return self.prefix + "/".join(rel) if rel else self.top_display
 
 
-def _stream(top: Path, arg_display: str, include_templates: bool, problems: list[str]) -> Iterator[Target]:
-    names = _Names(top, arg_display)
+def _stream(top: Path, arg_display: str, include_templates: bool, problems: list[str],
+            exclusions: Exclusions = NO_EXCLUSIONS) -> Iterator[Target]:
+    names = _Names(top, arg_display, exclusions)
     heap: list[tuple] = []
     order = itertools.count()
     try:
@@ -329,7 +367,7 @@ def _read_chain(
     targets: dict[tuple[Path, str], Target] = {}
     current: str | None = folder
     while current is not None:
-        listing = _scan(current)
+        listing = _scan(current, rel, names)
         if listing is None:  # unreadable: os.walk skips it and everything under it
             break
         subdirs, wanted = listing
@@ -352,22 +390,25 @@ def _read_chain(
 _WANTED = frozenset(CONFIG_NAMES + EMS_TEMPLATES + LSR_TEMPLATES)
 
 
-def _scan(folder: str) -> tuple[list[str], list[tuple[str, bool]]] | None:
+def _scan(folder: str, rel: tuple[str, ...], names: _Names) -> tuple[list[str], list[tuple[str, bool]]] | None:
     """(sub-folders to enter, sorted; (config name, is a symlink) of the entries that matter), or None when
     the folder cannot be listed: what os.walk would yield for it."""
     subdirs: list[str] = []
     wanted: list[tuple[str, bool]] = []
+    exclusions = names.exclusions
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
                 name = entry.name
+                if name in exclusions.names or (
+                    exclusions.slow and exclusions.excluded(name, names.display((*rel, name)))
+                ):
+                    continue
                 try:
                     is_dir = entry.is_dir()
                 except OSError:
                     is_dir = False
                 if is_dir:
-                    if name in SKIPPED_DIRS:
-                        continue
                     link = _is_link(entry)
                     if name in CONFIG_NAMES:  # a folder named config.json: reported
                         wanted.append((name, link))

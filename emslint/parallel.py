@@ -1,4 +1,4 @@
-"""Spread targets over worker processes; results come back in target order, streamed as they finish."""
+"""Spread deployments over worker processes; results come back in job order, streamed as they finish."""
 
 from __future__ import annotations
 
@@ -6,61 +6,56 @@ import gc
 import itertools
 import multiprocessing
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
-from emslint.discover import Target
-from emslint.lint import LintOptions, lint_target
 from emslint.model import TargetResult
+from emslint.pipeline import Job, lint_job
 from emslint.profiling import stage
+from emslint.rules.catalogue import rule_set
 from emslint.rules.engine import precompile
-from emslint.rules.model import Rule
 
-_rules: list[Rule] = []
-_options: LintOptions | None = None
+_now: datetime | None = None
 
 
-def _init(rules: list[Rule], options: LintOptions) -> None:
-    global _rules, _options
-    _rules, _options = rules, options
+def _init(now: datetime | None) -> None:
+    global _now
+    _now = now
 
 
-def _work(target: Target) -> TargetResult:
-    assert _options is not None
-    return lint_target(target, _rules, _options)
+def _work(job: Job) -> TargetResult:
+    return lint_job(job, _now)
 
 
-def lint_in_processes(
-    targets: Iterable[Target], rules: list[Rule], options: LintOptions, jobs: int
-) -> Iterator[TargetResult]:
-    """Results in target order. The pool is started before the first result is yielded, so that no thread
-    of the caller's (a progress bar's) exists when the workers are forked.
+def lint_in_processes(jobs: Iterable[Job], now: datetime | None, workers: int) -> Iterator[TargetResult]:
+    """Results in job order. The pool is started before the first result is yielded, so that no thread of the
+    caller's (a progress bar's) exists when the workers are forked.
 
-    ``targets`` may be an iterator (a folder still being walked): past the first few hundred targets, the
-    pool's feeder thread consumes it while the workers lint.
+    ``jobs`` may be an iterator (a folder still being walked): past the first few hundred, the pool's feeder
+    thread consumes it while the workers lint.
     """
-    methods = multiprocessing.get_all_start_methods()
-    fork = "fork" in methods
+    fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    targets = iter(targets)
+    jobs = iter(jobs)
     first: list[TargetResult] = []
     if fork:
         with stage("discover"):
-            target = next(targets, None)
-        if target is not None:
-            # The parent lints the first target itself: that imports and compiles everything a run needs
+            job = next(jobs, None)
+        if job is not None:
+            # The parent lints the first deployment itself: that imports and compiles everything a run needs
             # (cryptography, schemas, rule conditions, cipher tables) once, and the forked workers inherit it.
-            first.append(lint_target(target, rules, options))
-            precompile(rules)
-    # Chunks of up to 32 targets, about 8 per worker: known once jobs * 8 * 32 targets are in hand.
+            first.append(lint_job(job, now))
+            precompile(rule_set(job.settings).all)
+    # Chunks of up to 32 jobs, about 8 per worker: known once workers * 8 * 32 jobs are in hand.
     with stage("discover"):
-        head = list(itertools.islice(targets, jobs * 8 * _MAX_CHUNK))
-    chunk = max(1, min(_MAX_CHUNK, len(head) // (jobs * 8) or 1))
+        head = list(itertools.islice(jobs, workers * 8 * _MAX_CHUNK))
+    chunk = max(1, min(_MAX_CHUNK, len(head) // (workers * 8) or 1))
     gc.freeze()  # what the workers inherit stays out of their garbage collections (and in shared pages)
     try:
-        pool = context.Pool(processes=jobs, initializer=_init, initargs=(rules, options))
+        pool = context.Pool(processes=workers, initializer=_init, initargs=(now,))
     finally:
         gc.unfreeze()
     with pool:
-        results = pool.imap(_work, itertools.chain(head, targets), chunksize=chunk)
+        results = pool.imap(_work, itertools.chain(head, jobs), chunksize=chunk)
         yield from first
         while True:
             with stage("workers"):  # the parent waiting for results

@@ -1,6 +1,7 @@
 """Run emslint on a fixture folder and compare findings as sets (missing and unexpected both fail).
 
-A fixture folder holds a microserver (`etc/config.json`, `etc/config.lua`, ...), optionally a `pki.json`
+A fixture folder holds a microserver (`etc/config.json`, `etc/config.lua`, ...), optionally a `.emslint.toml`
+and a `pki.json`
 describing certificates and keys to generate at run time (see tests/pki_fixtures.py), and `expected.json`:
 
     {"rule": "EMS101",                       # per-rule fixtures: only this rule's findings are compared
@@ -22,9 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from emslint.discover import discover
-from emslint.lint import LintOptions, lint_target
 from emslint.model import TargetResult
-from emslint.rules.catalogue import load_rules
+from emslint.pipeline import Job, lint_job
+from emslint.settings import SettingsResolver
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KEYS = ("rule", "file", "line", "pointer", "severity", "message")
@@ -55,33 +56,30 @@ def prepare(case: Path, workdir: Path) -> Path:
 
 def run_fixture(folder: Path, options: dict) -> TargetResult:
     now = options.get("now")
-    lint_options = LintOptions(
-        profile=options.get("profile", "production"),
-        now=datetime.fromisoformat(now).replace(tzinfo=UTC) if now else datetime(2026, 6, 1, tzinfo=UTC),
-        ems_version=options.get("ems_version"),
-        platform_java=options.get("platform_java"),
-        cipher_build=options.get("build", "default"),
-    )
+    when = datetime.fromisoformat(now).replace(tzinfo=UTC) if now else datetime(2026, 6, 1, tzinfo=UTC)
+    values = {k: v for k, v in options.items() if k not in ("now", "inject_internal_error")}
     cwd = Path.cwd()
     os.chdir(folder)
     try:
-        targets, problems = discover(["."], include_templates=bool(options.get("include_templates")))
+        # A fixture may hold a .emslint.toml of its own; options are given as command-line values would be.
+        resolver = SettingsResolver(values, origin="fixture", cwd=folder)
+        targets, problems = discover(["."], include_templates=resolver.run.include_templates)
         assert not problems, problems
         assert len(targets) == 1, [t.display for t in targets]
-        rules = list(load_rules(None).values())
+        job = Job(targets[0], resolver.for_target(targets[0].root))
         if options.get("inject_internal_error"):
-            return _lint_with_internal_error(targets[0], rules, lint_options)
-        return lint_target(targets[0], rules, lint_options)
+            return _lint_with_internal_error(job, when)
+        return lint_job(job, when)
     finally:
         os.chdir(cwd)
 
 
-def _lint_with_internal_error(target, rules, lint_options) -> TargetResult:
+def _lint_with_internal_error(job: Job, now: datetime) -> TargetResult:
     """Make the facts stage fail for this target, as an internal bug would (EMS900 analysis-incomplete)."""
     from unittest import mock
 
-    with mock.patch("emslint.lint.build_facts", side_effect=RuntimeError("injected for the test")):
-        return lint_target(target, rules, lint_options)
+    with mock.patch("emslint.pipeline.assemble", side_effect=RuntimeError("injected for the test")):
+        return lint_job(job, now)
 
 
 def as_set(findings: list[dict]) -> set[tuple]:
@@ -101,7 +99,52 @@ def check_fixture(case: Path, workdir: Path) -> None:
         f"\nmissing: {sorted(missing)}\nunexpected: {sorted(unexpected)}\n"
         + "\n".join(f"  {f['rule']} {f['file']}:{f['line']}:{f['column']} {f['pointer']} {f['message']}" for f in found)
     )
+    data = result.to_dict()
     if "level" in expected:
-        assert (result.level.label if result.level else None) == expected["level"]
+        assert data["level"] == expected["level"]
     if "links" in expected:
-        assert {k: (v.label if v else None) for k, v in result.links.items()} == expected["links"]
+        assert data["links"] == expected["links"]
+
+
+def pin_messages(cases: list[Path]) -> int:
+    """Rewrite the message of every expected finding that matches a finding on everything but its message (after
+    an intended wording change); the diff then shows each new text for review. Returns the files changed."""
+    import tempfile
+
+    changed = 0
+    for case in cases:
+        path = case / "expected.json"
+        expected = json.loads(path.read_text())
+        with tempfile.TemporaryDirectory() as tmp:
+            result = run_fixture(prepare(case, Path(tmp)), expected.get("options", {}))
+        by_place: dict[tuple, list[str]] = {}
+        for f in (f.to_dict() for f in result.findings):
+            by_place.setdefault(tuple(f[k] for k in KEYS[:-1]), []).append(f["message"])
+        entries = []
+        for e in expected["expect"]:
+            messages = by_place.get(tuple(e[k] for k in KEYS[:-1]))
+            entries.append({**e, "message": messages.pop(0)} if messages else e)
+        if entries != expected["expect"]:
+            expected["expect"] = entries
+            path.write_text(_dump(expected))
+            changed += 1
+    return changed
+
+
+def _dump(expected: dict) -> str:
+    """expected.json as the fixtures write it: one finding per line."""
+    parts = []
+    for key, value in expected.items():
+        if key == "expect" and value:
+            rows = ",\n".join("  " + json.dumps(e, ensure_ascii=False) for e in value)
+            parts.append(f' "expect": [\n{rows}\n ]')
+        else:
+            parts.append(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+if __name__ == "__main__":  # python -m tests.fixture_runner EMS016 EMS105 ...: re-pin those rules' messages
+    import sys
+
+    wanted = set(sys.argv[1:])
+    print(pin_messages([c for c in fixture_dirs("rules") if not wanted or c.parent.name in wanted]), "file(s) changed")

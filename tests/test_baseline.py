@@ -1,4 +1,5 @@
-"""Baselines: counts per (rule, file, pointer, value hash); new findings still fail; stale ones reported."""
+"""Baselines: counts per (rule, file, pointer, identity); new findings still fail; stale ones reported; baselined
+findings are hidden, not dropped (they still count for the levels)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emslint.baseline import (
+from emslint.filters.baseline import (
     Baseline,
     BaselineError,
     absorb,
     apply_baseline,
     baseline_key,
-    filter_result,
     load_baseline,
     stale_entries,
     write_baseline,
 )
-from emslint.model import Finding, Severity, TargetResult
+from emslint.model import ABSENT, Finding, Severity, TargetResult
 
 SECRET = "s3cr3t-app-key-0000-1111"
 
@@ -40,16 +40,22 @@ def finding(
         line=line,
         column=9,
         pointer=pointer,
-        value_hash=vh,
+        identity=vh,
     )
 
 
 def target(*findings: Finding, path="edge") -> TargetResult:
-    return TargetResult(path, [], list(findings), {}, None)
+    return TargetResult(path, [], [dataclasses.replace(f) for f in findings], {}, ABSENT)
 
 
 def findings_of(results: list[TargetResult]) -> list[Finding]:
     return [f for t in results for f in t.findings]
+
+
+def filtered(results: list[TargetResult], baseline: Baseline) -> tuple[list[TargetResult], list[dict]]:
+    """apply_baseline on copies: (the results with baselined findings moved to ``suppressed``, stale entries)."""
+    copies = [target(*r.findings, path=r.path) for r in results]
+    return copies, apply_baseline(copies, baseline)
 
 
 def roundtrip(tmp_path: Path, results: list[TargetResult]) -> Baseline:
@@ -58,7 +64,7 @@ def roundtrip(tmp_path: Path, results: list[TargetResult]) -> Baseline:
     return load_baseline(path)
 
 
-def test_key_is_rule_file_pointer_value_hash_without_line():
+def test_key_is_rule_file_pointer_identity_without_line():
     f = finding()
     assert baseline_key(f) == ("EMS402", "edge/etc/config.lua", "/scripts/rap_appkey", "a1b2c3d4e5f6")
     assert baseline_key(dataclasses.replace(f, line=99, column=1, message="x")) == baseline_key(f)
@@ -69,41 +75,42 @@ def test_file_is_normalised_to_forward_slashes():
     assert baseline_key(finding(file="./edge/etc/config.lua"))[1] == "edge/etc/config.lua"
 
 
-def test_baselined_findings_are_removed(tmp_path):
+def test_baselined_findings_are_hidden_and_kept(tmp_path):
     results = [target(finding(), finding(rule="EMS805", pointer="/scripts/log_level", vh="ffff"))]
     baseline = roundtrip(tmp_path, results)
-    filtered, stale = apply_baseline(results, baseline)
-    assert findings_of(filtered) == [] and stale == []
+    kept, stale = filtered(results, baseline)
+    assert findings_of(kept) == [] and stale == []
+    assert [(f.rule, f.suppressed.kind) for f in kept[0].suppressed] == [("EMS402", "baseline"), ("EMS805", "baseline")]
     assert len(baseline) == 2
 
 
 def test_a_new_identical_finding_still_fails(tmp_path):
     baseline = roundtrip(tmp_path, [target(finding(line=30))])
     now = [target(finding(line=30), finding(line=31))]  # the same value pasted a second time
-    filtered, stale = apply_baseline(now, baseline)
-    assert [f.line for f in findings_of(filtered)] == [31]
+    kept, stale = filtered(now, baseline)
+    assert [f.line for f in findings_of(kept)] == [31]
     assert stale == []
 
 
 def test_counts_absorb_exactly_count_findings(tmp_path):
     baseline = roundtrip(tmp_path, [target(finding(line=1), finding(line=2))])
     assert baseline.entries == {("EMS402", "edge/etc/config.lua", "/scripts/rap_appkey", "a1b2c3d4e5f6"): 2}
-    filtered, _ = apply_baseline([target(*(finding(line=n) for n in range(1, 6)))], baseline)
-    assert [f.line for f in findings_of(filtered)] == [3, 4, 5]
+    kept, _ = filtered([target(*(finding(line=n) for n in range(1, 6)))], baseline)
+    assert [f.line for f in findings_of(kept)] == [3, 4, 5]
 
 
 def test_another_files_finding_is_never_absorbed(tmp_path):
     baseline = roundtrip(tmp_path, [target(finding(file="edge1/etc/config.lua"))])
     other = [target(finding(file="edge2/etc/config.lua"), path="edge2")]
-    filtered, stale = apply_baseline(other, baseline)
-    assert len(findings_of(filtered)) == 1
+    kept, stale = filtered(other, baseline)
+    assert len(findings_of(kept)) == 1
     assert [s["file"] for s in stale] == ["edge1/etc/config.lua"]
 
 
-def test_a_different_value_is_not_absorbed(tmp_path):
+def test_a_different_identity_is_not_absorbed(tmp_path):
     baseline = roundtrip(tmp_path, [target(finding(vh="aaaa"))])
-    filtered, stale = apply_baseline([target(finding(vh="bbbb"))], baseline)
-    assert len(findings_of(filtered)) == 1 and len(stale) == 1
+    kept, stale = filtered([target(finding(vh="bbbb"))], baseline)
+    assert len(findings_of(kept)) == 1 and len(stale) == 1
 
 
 def test_moving_lines_does_not_resurrect_old_findings(tmp_path):
@@ -111,37 +118,36 @@ def test_moving_lines_does_not_resurrect_old_findings(tmp_path):
         tmp_path, [target(finding(line=30), finding(rule="EMS805", line=3, pointer="/x", vh=""))]
     )
     moved = [target(finding(line=130), finding(rule="EMS805", line=103, pointer="/x", vh=""))]
-    filtered, stale = apply_baseline(moved, baseline)
-    assert findings_of(filtered) == [] and stale == []
+    kept, stale = filtered(moved, baseline)
+    assert findings_of(kept) == [] and stale == []
 
 
 def test_a_fixed_finding_leaves_a_stale_entry(tmp_path):
     baseline = roundtrip(
         tmp_path, [target(finding(), finding(line=31), finding(rule="EMS805", pointer="/x"))]
     )
-    filtered, stale = apply_baseline([target(finding())], baseline)
-    assert findings_of(filtered) == []
-    common = {"file": "edge/etc/config.lua", "value_hash": "a1b2c3d4e5f6", "count": 1}
+    kept, stale = filtered([target(finding())], baseline)
+    assert findings_of(kept) == []
+    common = {"file": "edge/etc/config.lua", "identity": "a1b2c3d4e5f6", "count": 1}
     assert stale == [
         {"rule": "EMS402", "pointer": "/scripts/rap_appkey", **common},
         {"rule": "EMS805", "pointer": "/x", **common},
     ]
-    assert [list(s) for s in stale] == [["rule", "file", "pointer", "value_hash", "count"]] * 2
+    assert [list(s) for s in stale] == [["rule", "file", "pointer", "identity", "count"]] * 2
 
 
 def test_which_duplicate_is_absorbed_does_not_depend_on_input_order(tmp_path):
     baseline = roundtrip(tmp_path, [target(finding(line=5))])
-    a, _ = apply_baseline([target(finding(line=5), finding(line=9))], baseline)
-    b, _ = apply_baseline([target(finding(line=9), finding(line=5))], baseline)
+    a, _ = filtered([target(finding(line=5), finding(line=9))], baseline)
+    b, _ = filtered([target(finding(line=9), finding(line=5))], baseline)
     assert [f.line for f in findings_of(a)] == [f.line for f in findings_of(b)] == [9]
 
 
-def test_apply_leaves_inputs_and_other_fields_alone(tmp_path):
+def test_apply_leaves_other_fields_and_the_baseline_alone(tmp_path):
     results = [target(finding(), finding(rule="EMS101", pointer="/p"))]
     baseline = roundtrip(tmp_path, [target(finding())])
-    filtered, _ = apply_baseline(results, baseline)
-    assert len(results[0].findings) == 2  # not mutated
-    assert filtered[0].path == "edge" and [f.rule for f in filtered[0].findings] == ["EMS101"]
+    kept, _ = filtered(results, baseline)
+    assert kept[0].path == "edge" and [f.rule for f in kept[0].findings] == ["EMS101"]
     assert load_baseline(tmp_path / "emslint-baseline.json").entries == baseline.entries  # baseline reusable
 
 
@@ -156,8 +162,8 @@ def test_file_is_sorted_stable_and_one_entry_per_line(tmp_path):
     assert p1.read_bytes() == p2.read_bytes()
     text = p1.read_text(encoding="utf-8")
     data = json.loads(text)
-    assert data["emslint-baseline"] == 1
-    keys = [(e["rule"], e["file"], e["pointer"], e["value_hash"]) for e in data["entries"]]
+    assert data["emslint-baseline"] == 2
+    keys = [(e["rule"], e["file"], e["pointer"], e["identity"]) for e in data["entries"]]
     assert keys == sorted(keys)
     assert [e["count"] for e in data["entries"]] == [1, 2, 1]
     entry_lines = [line for line in text.splitlines() if line.strip().startswith('{"rule"')]
@@ -169,17 +175,25 @@ def test_empty_baseline(tmp_path):
     baseline = roundtrip(tmp_path, [target()])
     assert baseline.entries == {} and len(baseline) == 0
     assert json.loads((tmp_path / "emslint-baseline.json").read_text()) == {
-        "emslint-baseline": 1,
+        "emslint-baseline": 2,
         "entries": [],
     }
 
 
-def test_values_never_reach_the_file(tmp_path):
-    f = finding(vh="9f86d081884c")  # hash computed upstream; the value itself is nowhere in a Finding
-    write_baseline([target(f)], tmp_path / "b.json")
+def test_entries_hold_no_value(tmp_path):
+    write_baseline([target(finding(vh="certs/ca.pem"))], tmp_path / "b.json")
     text = (tmp_path / "b.json").read_text()
-    assert SECRET not in text and "9f86d081884c" in text
-    assert set(json.loads(text)["entries"][0]) == {"rule", "file", "pointer", "value_hash", "count"}
+    assert SECRET not in text and "certs/ca.pem" in text
+    assert set(json.loads(text)["entries"][0]) == {"rule", "file", "pointer", "identity", "count"}
+
+
+def test_a_version_1_baseline_is_read_without_its_value_hashes(tmp_path):
+    v1 = {"emslint-baseline": 1, "entries": [
+        {"rule": "EMS402", "file": "e/etc/config.json", "pointer": "/appKey", "value_hash": "aa", "count": 1},
+        {"rule": "EMS402", "file": "e/etc/config.json", "pointer": "/appKey", "value_hash": "bb", "count": 2},
+    ]}
+    (tmp_path / "b.json").write_text(json.dumps(v1))
+    assert load_baseline(tmp_path / "b.json").entries == {("EMS402", "e/etc/config.json", "/appKey", ""): 3}
 
 
 def test_write_leaves_no_temporary_files(tmp_path):
@@ -191,14 +205,14 @@ def test_write_leaves_no_temporary_files(tmp_path):
 def test_unicode_paths_survive(tmp_path):
     f = finding(file="sites/plant a/edge-é/etc/config.lua")
     baseline = roundtrip(tmp_path, [target(f)])
-    assert apply_baseline([target(f)], baseline)[0][0].findings == []
+    assert filtered([target(f)], baseline)[0][0].findings == []
 
 
-ENTRY = {"rule": "EMS402", "file": "e/config.lua", "pointer": "/p", "value_hash": "ab", "count": 1}
+ENTRY = {"rule": "EMS402", "file": "e/config.lua", "pointer": "/p", "identity": "ab", "count": 1}
 
 
 def doc(*entries: dict) -> str:
-    return json.dumps({"emslint-baseline": 1, "entries": list(entries)})
+    return json.dumps({"emslint-baseline": 2, "entries": list(entries)})
 
 
 @pytest.mark.parametrize(
@@ -208,11 +222,11 @@ def doc(*entries: dict) -> str:
         ('{\n "emslint-baseline": 1,\n "entries": [\n  {"rule": }\n ]\n}', r"b\.json:4: invalid JSON"),
         ("[]", "not an emslint baseline"),
         ('{"entries": []}', "not an emslint baseline"),
-        ('{"emslint-baseline": 2, "entries": []}', "not an emslint baseline"),
-        ('{"emslint-baseline": 1}', '"entries" must be a list'),
-        ('{"emslint-baseline": 1, "entries": {}}', '"entries" must be a list'),
-        ('{"emslint-baseline": 1, "entries": [], "extra": 1}', "unknown baseline key 'extra'"),
-        ('{"emslint-baseline": 1, "entries": ["x"]}', "entry 1: must be an object"),
+        ('{"emslint-baseline": 3, "entries": []}', "not an emslint baseline"),
+        ('{"emslint-baseline": 2}', '"entries" must be a list'),
+        ('{"emslint-baseline": 2, "entries": {}}', '"entries" must be a list'),
+        ('{"emslint-baseline": 2, "entries": [], "extra": 1}', "unknown baseline key 'extra'"),
+        ('{"emslint-baseline": 2, "entries": ["x"]}', "entry 1: must be an object"),
         (doc({**ENTRY, "count": 0}), "'count' must be an integer >= 1"),
         (doc({**ENTRY, "count": "2"}), "'count' must be an integer"),
         (doc({**ENTRY, "count": True}), "'count' must be an integer"),
@@ -259,18 +273,18 @@ def test_properties_of_apply(tmp_path_factory, old, new):
     path = tmp_path_factory.mktemp("bl") / "b.json"
     write_baseline([target(*old)], path)
     baseline = load_baseline(path)
-    filtered, stale = apply_baseline([target(*new)], baseline)
-    kept = findings_of(filtered)
+    kept, stale = filtered([target(*new)], baseline)
+    kept = findings_of(kept)
     old_c, new_c, kept_c = (Counter(baseline_key(f) for f in fs) for fs in (old, new, kept))
     for key in new_c:
         # exactly max(0, new - old) findings of each key survive: never fewer (no over-absorbing)
         assert kept_c[key] == max(0, new_c[key] - old_c[key])
-    assert {(s["rule"], s["file"], s["pointer"], s["value_hash"]): s["count"] for s in stale} == {
+    assert {(s["rule"], s["file"], s["pointer"], s["identity"]): s["count"] for s in stale} == {
         k: old_c[k] - new_c[k] for k in old_c if old_c[k] > new_c[k]
     }
     # lines never matter
     shifted = [dataclasses.replace(f, line=f.line + 7) for f in new]
-    assert len(findings_of(apply_baseline([target(*shifted)], baseline)[0])) == len(kept)
+    assert len(findings_of(filtered([target(*shifted)], baseline)[0])) == len(kept)
 
 
 _small = st.sampled_from(["a", "b"])
@@ -291,10 +305,10 @@ def test_streamed_baseline_equals_the_whole_list(targets, entries):
                          for (r, fl), n in entries.items()})
     before = dict(baseline.entries)
     remaining = dict(baseline.entries)
-    streamed = []
-    for result in results:
+    streamed = [target(*r.findings, path=r.path) for r in results]
+    for result in streamed:
         absorb(result, remaining)
-        streamed.append(filter_result(result, baseline))
-    assert [apply_baseline([r], baseline)[0][0] for r in results] == streamed
-    assert apply_baseline(results, baseline)[1] == stale_entries(remaining)
+    whole, stale = filtered(results, baseline)
+    assert [r.findings for r in whole] == [r.findings for r in streamed]
+    assert stale == stale_entries(remaining)
     assert baseline.entries == before  # filtering does not use up the baseline itself

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from emslint.facts.lua_writes import lua_write_items
-from emslint.facts.sources import SourceFile
 from emslint.read.lua_reader import read_lua
+from emslint.read.sources import SourceFile
 from tests.hardening import run_cli, write_deployment
 
 TAIL = ": emslint does not run config.lua, so it cannot tell which values the LSR ends up with"
@@ -122,3 +122,32 @@ def test_facts_command_shows_the_list(tmp_path: Path) -> None:
     write_deployment(tmp_path / "plain", ems={"http_server": {"ssl": True}})
     plain = json.loads(run_cli(["facts", "plain"], cwd=tmp_path).out)[0]["facts"]
     assert plain["lua_writes"] == []
+
+
+@pytest.mark.parametrize(
+    "appended, level, rule",
+    [
+        ("_G.scripts.rap_ssl = false", "low", "EMS210"),  # read as Lua reads it: TLS off
+        ("local s = scripts; s.rap_ssl = false", "low", "EMS210"),
+        ("rawset(scripts, 'rap_ssl', false)", "low", "EMS210"),
+        ("scripts.rap_ssl = nil", "low", "EMS210"),
+        ('if os.getenv("X") then scripts.rap_ssl = false end', "unknown", "EMS022"),  # may or may not run
+        ('loadstring(os.getenv("X"))()', "unknown", "EMS022"),
+        ("local function f(t) t.rap_validate = false end f(scripts)", "unknown", "EMS022"),
+    ],
+)
+def test_the_high_example_with_a_write_appended_is_no_longer_high(
+    tmp_path: Path, appended: str, level: str, rule: str
+) -> None:
+    import shutil
+
+    root = Path(__file__).resolve().parents[1] / "examples" / "high"
+    shutil.copytree(root, tmp_path / "high")
+    config = tmp_path / "high" / "etc" / "config.lua"
+    before = json.loads(run_cli(["check", "--format", "json", "high"], cwd=tmp_path).out)["targets"][0]
+    assert before["level"] == "high"
+    lines = config.read_text().count("\n")
+    config.write_text(config.read_text() + appended + "\n")
+    after = json.loads(run_cli(["check", "--format", "json", "high"], cwd=tmp_path).out)["targets"][0]
+    assert after["level"] == level
+    assert (rule, lines + 1) in {(f["rule"], f["line"]) for f in after["findings"] if f["severity"] == "high"}

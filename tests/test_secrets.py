@@ -226,7 +226,6 @@ def test_items_of_a_config_json():
         "name": "user",
         "link": "ems-rest",
         "class": "known-default",
-        "value_hash": items["/http_server/user"]["value_hash"],
     }
     assert items["/http_server/password"]["class"] == "known-default"
     assert items["/http_server/passphrase"]["class"] == "legacy-aes"
@@ -273,10 +272,19 @@ def test_booted_copy_keeps_its_role():
 
 
 @pytest.mark.parametrize("key", ["appkey", "AppKey", "APPKEY"])
-def test_misspelt_appkey(key):
-    items = _by_pointer(_items("ems", {key: GUID}))
-    item = items[f"/{key}"]
-    assert item["name"] == key and item["class"] == "guid-cleartext" and item["link"] == "platform"
+def test_misspelt_appkey_is_read_as_appkey(key):
+    """The read stage gives config.json as the EMS reads it (cJSON compares names without case): a misspelt
+    appKey is the appKey, and a secret."""
+    import json
+
+    from emslint.read.cjson_view import apply_cjson_model
+    from emslint.read.json_reader import read_json
+
+    result = read_json(json.dumps({key: GUID}))
+    apply_cjson_model(result)
+    items = _by_pointer(_items("ems", result.data))
+    item = items["/appKey"]
+    assert item["name"] == "appKey" and item["class"] == "guid-cleartext" and item["link"] == "platform"
 
 
 def test_misspelt_appkey_not_in_lua():

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from emslint.filters.paths import path_ignored as _path_ignored
+from emslint.filters.selection import rule_shown, severity_override
 from emslint.model import Severity
+from emslint.rules.catalogue import check_selectors
 from emslint.rules.model import Match, Rule
 from emslint.settings import (
     PathIgnore,
@@ -18,12 +21,20 @@ from emslint.settings import (
     SettingsError,
     find_settings_file,
     load_settings,
-    merge_cli,
-    path_ignored,
-    rule_selected,
-    severity_override,
-    unknown_selectors,
+    merge,
 )
+
+
+def merge_cli(settings: Settings, **values) -> Settings:
+    return merge(settings, values)
+
+
+def rule_selected(settings: Settings, rule: Rule) -> bool:
+    return rule_shown(settings, rule) is None
+
+
+def path_ignored(settings: Settings, rule: Rule, file: str, pointer: str) -> PathIgnore | None:
+    return _path_ignored(settings.per_path_ignores, settings.source, rule, file, pointer)
 
 
 def make_rule(rule_id="EMS101", name="platform-encryption-none", group="transport") -> Rule:
@@ -231,7 +242,7 @@ def test_merge_cli_values():
         jobs=2,
         require_level="high",
     )
-    assert s.select == ["EMS4"] and s.ignore == ["EMS101"]  # lists replace
+    assert s.select == ["EMS4"] and s.ignore == ["EMS805", "EMS101"]  # select replaces, ignore extends
     assert s.include_templates is False and s.platform_java == 8 and s.ems_version == "5.4.11"
     assert s.extra_rules == Path(os.path.abspath("rules-dir")) and s.jobs == 2 and s.require_level == "high"
 
@@ -255,7 +266,7 @@ def test_merge_cli_validates(values, message):
 
 def test_merge_cli_refuses_unknown_names():
     with pytest.raises(TypeError):
-        merge_cli(Settings(), output_format="sarif")
+        merge_cli(Settings(), output="report.sarif")
 
 
 # ---- selection --------------------------------------------------------------------------------------------
@@ -286,24 +297,37 @@ def test_rule_selected(select, ignore, expected):
 
 def test_severity_override_by_id_or_name():
     s = Settings(severity={"ems101": "low", "log-level-trace": "info", "lsr-appkey-cleartext": "medium"})
-    assert severity_override(s, EMS101) == "low"
-    assert severity_override(s, EMS805) == "info"
-    assert severity_override(s, EMS402) == "medium"
+    assert severity_override(s, EMS101) == Severity.LOW
+    assert severity_override(s, EMS805) == Severity.INFO
+    assert severity_override(s, EMS402) == Severity.MEDIUM
     assert (
         severity_override(Settings(severity={"EMS101": "low", "platform-encryption-none": "info"}), EMS101)
-        == "low"
+        == Severity.LOW
     )
     assert severity_override(Settings(), EMS101) is None
 
 
-def test_unknown_selectors():
-    s = Settings(
-        select=["EMS1", "secrets", "EMS7"],
-        ignore=["nope"],
-        severity={"EMS101": "low", "EMS999": "low"},
-        per_path_ignores=[PathIgnore("x", ["EMS805", "typo-name"], "r")],
-    )
-    assert unknown_selectors(s, [EMS101, EMS402, EMS805]) == ["EMS7", "nope", "typo-name", "EMS999"]
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (Settings(select=["EMS1", "nonsense"]), "unknown rule selector 'nonsense'"),
+        (Settings(ignore=["EMS7"]), "unknown rule selector 'EMS7'"),
+        (Settings(extend_select=["log-level-trac"]), "unknown rule selector 'log-level-trac' (did you mean "
+                                                      "'log-level-trace'?)"),
+        (Settings(per_path_ignores=[PathIgnore("x", ["EMS805", "typo-name"], "r")]), "'typo-name'"),
+        (Settings(severity={"EMS101": "low", "EMS999": "low"}), "severity: unknown rule selector 'EMS999'"),
+        (Settings(severity={"secrets": "low"}), "severity: 'secrets' names a group or prefix, not one rule"),
+    ],
+)
+def test_a_selector_that_names_no_rule_is_an_error(settings, message):
+    with pytest.raises(SettingsError) as info:
+        check_selectors(settings, [EMS101, EMS402, EMS805])
+    assert message in str(info.value)
+
+
+def test_known_selectors_pass():
+    check_selectors(Settings(select=["EMS1", "secrets", "log-level-trace", "ems101"], ignore=["EMS8"],
+                             severity={"EMS101": "low"}), [EMS101, EMS402, EMS805])
 
 
 # ---- per-path ignores -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -15,16 +16,17 @@ from hypothesis import strategies as st
 
 from emslint.api import lint
 from emslint.discover import discover
-from emslint.facts.build import FactOptions, build_facts
-from emslint.facts.sources import Sources
-from emslint.lint import read_config
+from emslint.facts.build import build_facts
+from emslint.pipeline import read_target
 from emslint.rules import catalogue, engine
 from emslint.rules.catalogue import load_rules
 from emslint.schema.compiler import compile_schema
+from emslint.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 FIXTURES = ROOT / "tests" / "fixtures"
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -90,8 +92,8 @@ def _facts_documents() -> list[dict]:
     targets, _ = discover([str(EXAMPLES), str(FIXTURES)])
     docs = []
     for target in targets:
-        sources = Sources([read_config(f) for f in target.files])
-        docs.append(build_facts(target, sources, FactOptions()))
+        sources = read_target(target, Settings())
+        docs.append(build_facts(target, sources, Settings(), NOW))
     return docs
 
 

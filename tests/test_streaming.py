@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emslint import discover as discover_module
-from emslint.api import iter_results, lint
+from emslint.api import lint
 from emslint.discover import discover, iter_discover
-from emslint.model import LINKS, Finding, Level, Severity, TargetResult
+from emslint.model import ABSENT, LINKS, Finding, Level, Severity, TargetResult, Verdict
 from emslint.report.text import TextReport, render_text, use_color
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,62 +32,22 @@ posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX symlinks")
 
 # The text report ------------------------------------------------------------------------------------------
 
-_SEVERITY_STYLE = {
-    Severity.CRITICAL: "bold white on red",
-    Severity.HIGH: "bold red",
-    Severity.MEDIUM: "yellow",
-    Severity.LOW: "cyan",
-    Severity.INFO: "dim",
-}
-_LEVEL_STYLE = {"low": "bold red", "medium": "yellow", "high": "bold green", None: "dim"}
-
-
 def _rich_report(results, stream, *, problems=None, color=None, show_info=True) -> None:
-    """render_text as it was before it streamed: every line through rich's console.print (the reference)."""
+    """The reference: every line's markup (target_lines(styled=True)) printed through rich's console.print."""
     from rich.console import Console
 
-    from emslint.report.text import _safe
-
-    def level_text(level):
-        return level.label.upper() if level else "absent"
+    from emslint.report.text import _safe, target_lines
 
     console = Console(file=stream, highlight=False, soft_wrap=True,
                       force_terminal=color if color else None, no_color=color is False, emoji=False)
+    counter = TextReport(io.StringIO(), color=False, show_info=show_info)
     for result in results:
-        level = result.level.label if result.level else None
-        console.print(
-            f"[bold]{_safe(result.path)}[/]  level [{_LEVEL_STYLE[level]}]{level_text(result.level)}[/]"
-            + ("" if result.analysed else "  [bold red](analysis incomplete)[/]")
-        )
-        links = "  ".join(
-            f"{link} [{_LEVEL_STYLE[result.links[link].label if result.links[link] else None]}]"
-            f"{level_text(result.links[link])}[/]"
-            for link in LINKS
-        )
-        console.print(f"  links: {links}")
-        current_file = None
-        for finding in result.findings:
-            if finding.severity == Severity.INFO and not show_info:
-                continue
-            if finding.file != current_file:
-                current_file = finding.file
-                console.print(f"  [underline]{_safe(finding.file)}[/]")
-            style = _SEVERITY_STYLE[finding.severity]
-            where = f"{finding.line}:{finding.column}"
-            console.print(
-                f"    {where:>7}  [{style}]{finding.severity.label:<8}[/] [bold]{finding.rule}[/] "
-                f"{_safe(finding.name)}: {_safe(finding.message)}"
-            )
-        console.print()
+        for line in target_lines(result, styled=True, show_info=show_info):
+            console.print(line)
+        counter.target(result)
     for problem in problems or []:
         console.print(f"[red]error:[/] {_safe(problem)}")
-    counts = {s: 0 for s in Severity}
-    for result in results:
-        for finding in result.findings:
-            counts[finding.severity] += 1
-    parts = [f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s]]
-    total = sum(counts.values())
-    console.print(f"{len(results)} deployment(s), {total} finding(s)" + (f": {', '.join(parts)}" if parts else ""))
+    console.print(counter.summary(), markup=False)
 
 
 def _both(results, **kwargs) -> tuple[str, str]:
@@ -125,7 +85,7 @@ _nasty = st.lists(st.sampled_from(_PIECES), max_size=10).map("".join)
 @pytest.mark.parametrize("text", ["C:\\", "a\\\\", "a\\\\\\", "\\\\\\\\", "x\\[b]", "[/]\\", "\\[/]"])
 def test_plain_report_keeps_what_rich_made_of_backslashes(text):
     finding = Finding("EMS101", text, Severity.HIGH, text, text, 3, 14, "/x")
-    result = TargetResult(text, [text], [finding], {"platform": None, "ems-rest": None, "lsr-rest": None}, None)
+    result = TargetResult(text, [text], [finding], dict.fromkeys(LINKS, ABSENT), ABSENT)
     old, new = _both([result], problems=[text])
     assert new == old
 
@@ -145,8 +105,8 @@ def test_escape_is_riches(text):
 def test_plain_report_escapes_as_rich_did(path, file, name, message, problem, analysed):
     finding = Finding("EMS101", name, Severity.HIGH, message, file, 3, 14, "/x")
     info = Finding("EMS102", name, Severity.INFO, message, file + "2", 1, 1, "")
-    links = {"platform": Level.LOW, "ems-rest": None, "lsr-rest": Level.HIGH}
-    result = TargetResult(path, [file], [finding, info], links, Level.LOW, analysed=analysed)
+    links = {"platform": Verdict("low", Level.LOW, ("EMS101",)), "ems-rest": ABSENT, "lsr-rest": Verdict("high")}
+    result = TargetResult(path, [file], [finding, info], links, Verdict("low", Level.LOW), analysed=analysed)
     old, new = _both([result, result], problems=[problem])
     assert new == old
 
@@ -154,13 +114,13 @@ def test_plain_report_escapes_as_rich_did(path, file, name, message, problem, an
 def test_report_is_written_target_by_target(example_results):
     stream = io.StringIO()
     report = TextReport(stream, color=False)
-    report.begin()
     for seen, result in enumerate(example_results, 1):
         report.target(result)
         assert stream.getvalue().count("  links: ") == seen  # written now, not at the end
     report.end([])
     total = sum(len(r.findings) for r in example_results)
-    assert f"\n{len(example_results)} deployment(s), {total} finding(s): " in stream.getvalue()
+    summary = f"\n{len(example_results)} deployment(s) (1 high, 1 medium, 1 low), {total} finding(s): "
+    assert summary in stream.getvalue()
     assert report.counts and report.targets == len(example_results)
 
 
@@ -217,23 +177,25 @@ def test_plain_text_run_does_not_import_rich(tmp_path):
 def test_runner_writes_each_target_before_the_next_is_linted(monkeypatch, tmp_path):
     """The text report is not held until the last result (nor are the results), and one folder reaches the
     linting as an iterator, not as a finished list."""
-    import emslint.api
-    from emslint.runner import CheckRequest, run_check
+    import emslint.check
+    from emslint.check import CheckOptions, run_check
+    from emslint.settings import SettingsResolver
 
-    real = emslint.api.iter_results
+    real = emslint.check.results
     out = io.StringIO()
     kinds: list[type] = []
 
-    def watching(targets, rules, options, jobs=1):
-        kinds.append(type(targets))
-        for count, result in enumerate(real(targets, rules, options, jobs)):
+    def watching(jobs, *, now=None, workers=1):
+        kinds.append(type(jobs))
+        for count, result in enumerate(real(jobs, now=now, workers=workers)):
             assert out.getvalue().count("  links: ") == count
             yield result
 
-    monkeypatch.setattr(emslint.api, "iter_results", watching)
+    monkeypatch.setattr(emslint.check, "results", watching)
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.chdir(tmp_path)
-    code = run_check(CheckRequest(paths=[str(EXAMPLES)], jobs=1, progress=False, color=False, now=NOW))
+    resolver = SettingsResolver({"jobs": 1}, isolated=True)
+    code = run_check(CheckOptions(paths=[str(EXAMPLES)], progress=False, color=False, now=NOW), resolver)
     assert code == 1
     assert kinds and kinds[0] is not list
     assert out.getvalue().count("  links: ") == 3 and "3 deployment(s)" in out.getvalue()
@@ -295,8 +257,25 @@ def _shape(targets) -> list[tuple]:
     ]
 
 
+def _reference_walk(arg: str, include_templates: bool) -> tuple[list, list[str]]:
+    """The oracle: os.walk over the folder (the walk before it was lazy), through the same target collector."""
+    collector = discover_module._Collector(include_templates)
+    top = Path(arg)
+    wanted_names = (*discover_module.CONFIG_NAMES, *discover_module.EMS_TEMPLATES, *discover_module.LSR_TEMPLATES)
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in discover_module.DEFAULT_EXCLUDE)
+        wanted = [n for n in filenames if n in wanted_names]
+        wanted += [n for n in dirnames if n in discover_module.CONFIG_NAMES]  # a folder named config.json
+        if wanted:
+            collector.add_dir(Path(dirpath), wanted, arg, top, top)
+    targets = sorted(collector.targets.values(), key=lambda t: (t.display, [f.display for f in t.files]))
+    for target in targets:
+        discover_module._sort_files(target)
+    return targets, []
+
+
 def _assert_same_as_whole_list(arg: str, include_templates: bool) -> list[tuple]:
-    expected, expected_problems = discover_module._discover_all([arg], include_templates)
+    expected, expected_problems = _reference_walk(arg, include_templates)
     found = iter_discover([arg], include_templates=include_templates)
     assert not isinstance(found.targets, list)  # one folder: walked lazily
     got = list(found.targets)
@@ -363,9 +342,9 @@ def test_first_target_comes_before_the_walk_ends(tmp_path, monkeypatch):
     scanned: list[str] = []
     real_scan = discover_module._scan
 
-    def counting(folder: str):
+    def counting(folder: str, rel, names):
         scanned.append(folder)
-        return real_scan(folder)
+        return real_scan(folder, rel, names)
 
     monkeypatch.setattr(discover_module, "_scan", counting)
     targets = iter_discover([str(tmp_path / "fleet")]).targets
@@ -390,18 +369,17 @@ def test_several_paths_and_files_still_give_a_sorted_list(tmp_path, monkeypatch)
 
 def test_pool_takes_an_iterator_and_keeps_the_order(tmp_path):
     """A walk still going on feeds the workers: the results are those of one process, in target order."""
-    from emslint.api import lint_options, select_rules
-    from emslint.rules.catalogue import load_rules
-    from emslint.settings import load_settings
+    from emslint.pipeline import plan, results
+    from emslint.settings import SettingsResolver
 
     for i in range(12):
         config = {"ws_servers": [{"host": f"twx{i}.example.com", "port": 443}],
                   "ws_connection": {"encryption": "none" if i % 3 else "ssl"}}
         _put(tmp_path / "fleet" / f"gw-{i:02d}" / "etc" / "config.json", json.dumps(config))
-    settings_ = load_settings(None)
-    rules = select_rules(load_rules(None), settings_)
-    options = lint_options(settings_, NOW)
+    resolver = SettingsResolver(isolated=True)
     arg = str(tmp_path / "fleet")
-    serial = [r.to_dict() for r in iter_results(discover([arg])[0], rules, options, jobs=1)]
-    pooled = [r.to_dict() for r in iter_results(iter_discover([arg]).targets, rules, options, jobs=2)]
+    serial = [r.to_dict() for r in results(plan([arg], resolver).jobs, now=NOW, workers=1)]
+    lazy = plan([arg], resolver, lazy=True).jobs
+    assert not isinstance(lazy, list)
+    pooled = [r.to_dict() for r in results(lazy, now=NOW, workers=2)]
     assert pooled == serial and len(serial) == 12

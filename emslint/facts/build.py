@@ -1,4 +1,10 @@
-"""Assemble the facts document of one target (docs/architecture.md)."""
+"""The facts document of one target (docs/architecture.md), in the pipeline's order:
+
+* :func:`effective_configs` (read stage): config.json and config.lua as the EMS and the LSR read them;
+* :func:`inspect_target` (inspect stage): the files they reference, file modes, the cipher list;
+* :func:`assemble` (facts stage): everything above as one plain JSON document, the rules' whole interface
+  (``schemas/facts.schema.json``).
+"""
 
 from __future__ import annotations
 
@@ -14,18 +20,9 @@ from emslint.facts.derive import derive
 from emslint.facts.lua_writes import lua_write_items
 from emslint.facts.normalize import effective_ems, effective_lsr
 from emslint.facts.secrets import secret_items
-from emslint.facts.sources import SourceFile, Sources
 from emslint.profiling import stage
-
-
-@dataclass(slots=True)
-class FactOptions:
-    profile: str = "production"
-    now: datetime | None = None
-    ems_version: str | None = None
-    platform_java: int | None = None
-    fips_build: bool | None = None
-    cipher_build: str = "default"
+from emslint.read.sources import SourceFile, Sources
+from emslint.settings.model import Settings
 
 
 def _scripts(source: SourceFile | None) -> Any:
@@ -105,14 +102,15 @@ class _Display:
         return os.path.join(real, name)
 
 
-def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | None, options: FactOptions) -> list:
+def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | None, now: datetime) -> list:
     from emslint.inspect.permissions import mode_facts
 
     display = _Display(target)
     items: list[dict] = []
     folder_uid = _uid(target.root)
+    foreign = {s.display for s in sources.files if s.foreign}
     for config in target.files:
-        if config.template:
+        if config.template or config.display in foreign:
             continue
         items.append(
             {
@@ -154,7 +152,6 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
             )
         return resolved[text]
 
-    now = options.now or datetime.now().astimezone()
     with stage("certificates"):
         items.extend(
             inspect_key_material(ems, lsr, resolve=resolve, now=now, display=display, folder_owner_uid=folder_uid)
@@ -190,7 +187,7 @@ def _cipher_string_max() -> float:
     return node.get("maxLength", float("inf"))
 
 
-def _cipher_item(ems: dict | None, ems_raw: Any, options: FactOptions) -> dict | None:
+def _cipher_item(ems: dict | None, ems_raw: Any, settings: Settings) -> dict | None:
     if not ems:
         return None
     certificates = ems.get("certificates") if isinstance(ems.get("certificates"), dict) else {}
@@ -200,7 +197,7 @@ def _cipher_item(ems: dict | None, ems_raw: Any, options: FactOptions) -> dict |
     if not isinstance(string, str) or len(string) > _cipher_string_max():
         return None  # too long to evaluate in bounded time: the schema's maxLength reports it (EMS015)
     with stage("ciphers"):
-        facts = _cipher_facts(string, options)
+        facts = _cipher_facts(string, settings)
     facts["string_set"] = is_set
     facts["at"] = {"file": "ems", "pointer": "/certificates/cipher_suite"}
     facts["link"] = "platform"
@@ -223,15 +220,15 @@ def _shorten(word: str, limit: int = 60) -> str:
 _cipher_cache: dict[tuple, str] = {}  # a fleet uses a handful of cipher strings; JSON text, so each use is a copy
 
 
-def _cipher_facts(string: str, options: FactOptions) -> dict:
+def _cipher_facts(string: str, settings: Settings) -> dict:
     import json
 
-    key = (string, options.cipher_build, options.platform_java)
+    key = (string, settings.build, settings.platform_java)
     text = _cipher_cache.get(key)
     if text is None:
         from emslint.inspect.ciphers import cipher_facts
 
-        facts = cipher_facts(string, build=options.cipher_build, fips=False, platform_java=options.platform_java)
+        facts = cipher_facts(string, build=settings.build, fips=False, platform_java=settings.platform_java)
         if len(_cipher_cache) >= 256:
             _cipher_cache.clear()
         text = _cipher_cache[key] = json.dumps(facts)
@@ -244,16 +241,51 @@ def _cipher_detail(facts: dict) -> str:
     return ", ".join(parts)
 
 
-def build_facts(target: Target, sources: Sources, options: FactOptions) -> dict:
-    from emslint.schema.defaults import annotations, defaults
+@dataclass(slots=True)
+class Effective:
+    """The configs as the products read them: ``*_raw`` as read, the others over the schema defaults."""
+
+    ems: dict | None
+    ems_raw: dict | None
+    lsr: dict | None
+    lsr_raw: dict | None
+
+
+def effective_configs(sources: Sources, settings: Settings) -> Effective:
+    """config.json and the scripts table of config.lua as the EMS and the LSR read them (defaults applied)."""
+    from emslint.schema.defaults import defaults
 
     ems_source = sources.get("ems")
     lsr_source = sources.get("lsr")
     ems_raw = _data(ems_source) if isinstance(_data(ems_source), dict) else None
     lsr_raw = _scripts(lsr_source) if isinstance(_scripts(lsr_source), dict) else None
-    ems = effective_ems(ems_raw, defaults("ems", options.ems_version)) if ems_raw is not None else None
+    ems = effective_ems(ems_raw, defaults("ems", settings.ems_version)) if ems_raw is not None else None
     unknown = lsr_source.result.unknown if lsr_source and lsr_source.result else {}
-    lsr = effective_lsr(lsr_raw, _lsr_defaults(options.ems_version), unknown) if lsr_raw is not None else None
+    lsr = effective_lsr(lsr_raw, _lsr_defaults(settings.ems_version), unknown) if lsr_raw is not None else None
+    return Effective(ems, ems_raw, lsr, lsr_raw)
+
+
+@dataclass(slots=True)
+class Inspection:
+    """What the inspect stage found: referenced files (certificates, keys, CA lists, modes) and the cipher list."""
+
+    files: list[dict]
+    ciphers: dict | None
+
+
+def inspect_target(target: Target, sources: Sources, effective: Effective, settings: Settings,
+                   now: datetime) -> Inspection:
+    """Read every file the configs reference (never writing, never executing) and evaluate the cipher list."""
+    return Inspection(
+        files=_file_items(target, sources, effective.ems, effective.lsr, now),
+        ciphers=_cipher_item(effective.ems, effective.ems_raw, settings),
+    )
+
+
+def assemble(target: Target, sources: Sources, effective: Effective, inspection: Inspection,
+             settings: Settings) -> dict:
+    """The facts document: every key always present (``null`` when unknown or absent)."""
+    from emslint.schema.defaults import annotations
 
     secrets: list[dict] = []
     for source in sources.files:
@@ -262,26 +294,32 @@ def build_facts(target: Target, sources: Sources, options: FactOptions) -> dict:
             continue
         kind = "lsr" if source.role == "lsr" else "ems"
         source_unknown = source.result.unknown if source.result else {}
-        secrets.extend(secret_items(source.role, data, annotations(kind), source_unknown))
+        shadowed = source.result.shadowed if source.result else []
+        secrets.extend(secret_items(source.role, data, annotations(kind), source_unknown, shadowed))
 
     return {
         "target": {
-            "has_ems": ems is not None,
-            "has_lsr": lsr is not None,
-            "profile": options.profile,
-            "ems_version": options.ems_version,
-            "platform_java": options.platform_java,
-            "fips_build": options.fips_build,
+            "has_ems": effective.ems is not None,
+            "has_lsr": effective.lsr is not None,
+            "profile": settings.profile,
+            "ems_version": settings.ems_version,
+            "platform_java": settings.platform_java,
             "template": any(f.template for f in target.files),
         },
-        "ems": ems,
-        "ems_raw": ems_raw,
-        "lsr": lsr,
-        "lsr_raw": lsr_raw,
-        "derived": derive(ems, lsr),
+        "ems": effective.ems,
+        "ems_raw": effective.ems_raw,
+        "lsr": effective.lsr,
+        "lsr_raw": effective.lsr_raw,
+        "derived": derive(effective.ems, effective.lsr),
         "secrets": secrets,
-        "files": _file_items(target, sources, ems, lsr, options),
-        "ciphers": _cipher_item(ems, ems_raw, options),
+        "files": inspection.files,
+        "ciphers": inspection.ciphers,
         "issues": _issue_items(sources),
-        "lua_writes": lua_write_items(lsr_source),
+        "lua_writes": lua_write_items(sources.get("lsr")),
     }
+
+
+def build_facts(target: Target, sources: Sources, settings: Settings, now: datetime) -> dict:
+    """The three steps above in order: the facts document of one target (tests and ``emslint facts``)."""
+    effective = effective_configs(sources, settings)
+    return assemble(target, sources, effective, inspect_target(target, sources, effective, settings, now), settings)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emslint.facts.sources import SourceFile
+from emslint.read.sources import SourceFile
 
 _SHOWN_KEYS = 5  # keys named in a message; the rest are counted
 _LSR_LINKS = ("ems-rest", "lsr-rest")

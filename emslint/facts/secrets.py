@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import math
 import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from emslint.read.result import join_pointer
+from emslint.read.result import Shadowed, join_pointer
 
 GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 LEGACY_AES = re.compile(r"^AES:([A-Za-z0-9+/]+={0,2})$")
@@ -65,10 +64,6 @@ def link_for(pointer: str) -> str | None:
         if pointer.startswith(prefix):
             return link
     return None
-
-
-def value_hash(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def is_placeholder(text: str) -> bool:
@@ -155,53 +150,44 @@ def _walk_pattern(data: Any, tokens: list[str], pointer: str) -> Iterator[tuple[
         yield from _walk_pattern(data[head], rest, join_pointer(pointer, head))
 
 
-def secret_items(role: str, data: Any, annotations: dict[str, dict], unknown: dict[str, str]) -> list[dict]:
-    """Facts items for every secret and identity value of one file (`data` as read, no defaults)."""
+def secret_items(role: str, data: Any, annotations: dict[str, dict], unknown: dict[str, str],
+                 shadowed: list[Shadowed] | None = None) -> list[dict]:
+    """Facts items for every secret and identity value of one file (`data` as read, no defaults), and of the
+    values written in it that the product never reads (``shadowed``: a repeated key is still text on disk)."""
     items: list[dict] = []
     for pattern, note in annotations.items():
         kind = "secret" if note.get("secret") else "identity" if note.get("identity") else None
         if kind is None:
             continue
         tokens = [t for t in pattern.split("/")[1:]]
-        for pointer, value in _walk_pattern(data, tokens, ""):
-            if pointer in unknown:
+        found = [(pointer, value, None) for pointer, value in _walk_pattern(data, tokens, "")]
+        for extra in shadowed or ():
+            rest = _remaining(tokens, extra.pointer)
+            if rest is not None:
+                found += [(pointer, value, extra) for pointer, value in _walk_pattern(extra.value, rest, extra.pointer)]
+        for pointer, value, where in found:
+            if pointer in unknown and where is None:
                 continue
             name = pointer.rpartition("/")[2]
             cls = classify_secret(name, value) if kind == "secret" else classify_identity(value)
-            items.append(
-                {
-                    "at": {"file": role, "pointer": pointer},
-                    "kind": kind,
-                    "name": name,
-                    "link": note.get("link") or link_for(pointer),
-                    "class": cls,
-                    "value_hash": value_hash(role, pointer, cls),
-                }
-            )
-    if role.startswith("ems") and isinstance(data, dict):
-        items.extend(_misspelt_appkey(role, data))
+            at: dict[str, Any] = {"file": role, "pointer": pointer}
+            if where is not None:
+                at.update(line=where.line, column=where.column)
+            items.append({"at": at, "kind": kind, "name": name, "link": note.get("link") or link_for(pointer),
+                          "class": cls})
     items.extend(_appkeys_in_urls(role, data, ""))
-    return sorted(items, key=lambda i: (i["at"]["pointer"], i["kind"]))
+    return sorted(items, key=lambda i: (i["at"]["pointer"], i["at"].get("line", 0), i["kind"]))
 
 
-def _misspelt_appkey(role: str, data: dict) -> list[dict]:
-    """`appkey`, `AppKey` ...: whether the EMS honours them is unknown; the value is a secret all the same."""
-    items = []
-    for key, value in data.items():
-        if key != "appKey" and key.lower() == "appkey":
-            pointer = join_pointer("", key)
-            cls = classify_secret("appKey", value)
-            items.append(
-                {
-                    "at": {"file": role, "pointer": pointer},
-                    "kind": "secret",
-                    "name": key,
-                    "link": "platform",
-                    "class": cls,
-                    "value_hash": value_hash(role, pointer, cls),
-                }
-            )
-    return items
+def _remaining(tokens: list[str], pointer: str) -> list[str] | None:
+    """The pattern tokens left below ``pointer`` when the pattern's start matches it, else None."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    if len(parts) > len(tokens):
+        return None
+    for token, part in zip(tokens, parts, strict=False):
+        if token != "*" and token != part:
+            return None
+    return tokens[len(parts):]
 
 
 APPKEY_IN_URL = re.compile(r"[?&;](?:app_?key)=([^&;\s]*)", re.I)  # "#" kept: <#appKey> is a placeholder
@@ -223,5 +209,4 @@ def _appkeys_in_urls(role: str, data: Any, pointer: str) -> Iterator[dict]:
                 "name": pointer.rpartition("/")[2],
                 "link": "platform",
                 "class": "appkey-in-url",
-                "value_hash": value_hash(role, pointer, "appkey-in-url"),
             }

@@ -8,15 +8,17 @@ reading goes on with what can be recovered, so that the rules still see the rest
   are read as strings (``True``/``False``/``None`` as their JSON values), ``=`` is read as ``:``, ``;`` as
   ``,``, a fragment without outer braces is read as if wrapped in ``{ }``, a mismatched closing bracket
   closes the inner containers, NaN/Infinity are read as floats (as ``json.loads`` does), an unterminated
-  string ends at the end of its line. Extra data after the document is reported and not read.
+  string ends at the end of its line. Text after the document (``json-trailing-content``) is reported and not read,
+  as cJSON ignores it.
 * ``json-comment``: ``//`` and ``/* */`` comments, skipped; one issue per file at the first, with a count.
 * ``json-invalid-escape``: ``\\s``, ``\\a``, ... (Windows paths); one issue per string at the first bad
   escape. The value is recovered as the literal text: ``"c:\\some"`` reads as ``c:\\some`` (backslash kept),
   which is what the author meant.
 * ``json-control-escape``: valid escapes that decode to control characters (``\\f`` of ``c:\\folder``);
   one issue per string at the first one. The value is the decoded one (as the EMS sees it).
-* ``json-duplicate-key``: at the later key; ``data`` keeps the LAST value (as ``json.loads`` and most C
-  parsers do) and the positions are those of the last occurrence.
+* ``json-duplicate-key`` / ``json-conflicting-key``: at the later key, with the same / another value. ``data``
+  keeps the FIRST value and its positions, as the EMS reads it (the C SDK's cJSON returns the first member with
+  a matching name); a strict JSON reader such as ``json.loads`` keeps the last.
 * ``json-too-deep``: nesting deeper than ``max_depth``; reading stops there (what was read is kept).
 * ``json-empty``: the file is empty or whitespace only (``fatal``). A file of comments only, or one that
   does not start like JSON at all (``<xml>``), is ``fatal`` with one ``json-syntax-error``.
@@ -44,7 +46,8 @@ from json.scanner import NUMBER_RE
 from operator import add, sub
 from typing import Any
 
-from emslint.read.result import ReadIssue, ReadResult
+from emslint.read.result import ReadIssue, ReadResult, Shadowed
+from emslint.schema.compiler import json_equal
 
 MAX_ISSUES = 50
 STOP_AFTER = 1000  # problems; a file with more is not a config file, and junk must not take long
@@ -54,6 +57,8 @@ COMMENT = "json-comment"
 INVALID_ESCAPE = "json-invalid-escape"
 CONTROL_ESCAPE = "json-control-escape"
 DUPLICATE = "json-duplicate-key"
+CONFLICT = "json-conflicting-key"
+TRAILING = "json-trailing-content"
 TOO_DEEP = "json-too-deep"
 EMPTY = "json-empty"
 
@@ -183,7 +188,7 @@ class _Reader:
         self.odd_ws = 0
         self.first_odd_ws = -1
         self.odd_ws_char = ""
-        self.first_keys: dict[str, int] = {}
+        self.duplicates: list[tuple[str, str, int, int, Any, Any]] = []
         self.replaced_container = False
         self.stopped = False
         self._starts: list[int] | None = None
@@ -192,6 +197,8 @@ class _Reader:
 
     def result(self) -> ReadResult:
         lc = self.line_col
+        if self.duplicates:
+            self._duplicate_issues()
         if self.replaced_container:
             self._prune_stale_positions()
         issues = sorted(self.issues + self.extra, key=lambda t: t[2])
@@ -205,12 +212,14 @@ class _Reader:
             bom = ReadIssue("encoding-bom", "byte order mark (BOM) at the start; skipped", 1, 1)
             read_issues.insert(0, bom)
         missing = self.root is _MISSING
+        shadowed = [Shadowed(ptr, later, *lc(key_off)) for _, ptr, _, key_off, _, later in self.duplicates]
         return ReadResult(
             data=None if missing else self.root,
             positions=self._convert(self.pos),
             key_positions=self._convert(self.keypos),
             issues=read_issues,
             fatal=missing,
+            shadowed=shadowed,
         )
 
     def _convert(self, offsets: dict[str, int]) -> dict[str, tuple[int, int]]:
@@ -392,8 +401,9 @@ class _Reader:
                     i = ws(i)
                     if i < n:
                         self.issue(
-                            SYNTAX,
-                            "extra data after the end of the document (only one top-level value is allowed)",
+                            TRAILING,
+                            "text after the end of the document: the EMS (cJSON) reads the first value and ignores "
+                            "the rest, which a reviewer still sees",
                             i,
                             "",
                         )
@@ -435,10 +445,11 @@ class _Reader:
                 container = frame.container
                 if frame.is_obj:
                     if key in container:
-                        self._duplicate(key, key_ptr, key_off, container[key])
-                    container[key] = val
-                    keypos[key_ptr] = key_off
-                    pos[key_ptr] = voff
+                        self._duplicate(key, key_ptr, key_off, container[key], val)
+                    else:
+                        container[key] = val
+                        keypos[key_ptr] = key_off
+                        pos[key_ptr] = voff
                 else:
                     pos[f"{frame.pointer}/{len(container)}"] = voff
                     container.append(val)
@@ -632,10 +643,11 @@ class _Reader:
                 frame.container.append(val)
             else:
                 container = frame.container
-                if key in container:
-                    self._duplicate(key, ptr, key_off, container[key])
-                container[key] = val
-                keypos[ptr] = key_off
+                if key in container:  # the EMS reads the first: the later value is read into a shadow place
+                    ptr = self._duplicate(key, ptr, key_off, container[key], val)
+                else:
+                    container[key] = val
+                    keypos[ptr] = key_off
             pos[ptr] = i
 
             # a value was attached at `ptr`
@@ -735,17 +747,22 @@ class _Reader:
             return s[j + 1 : j + 2] in ("/", "*")
         return c not in _WORD_TAIL
 
-    def _duplicate(self, key: str, ptr: str, key_off: int, old: Any) -> None:
-        first = self.first_keys.setdefault(ptr, self.keypos.get(ptr, key_off))
-        line = self.line_col(first)[0]
-        self.issue(
-            DUPLICATE,
-            f"duplicate key {_show_key(key)} (first at line {line}); the last value is used",
-            key_off,
-            ptr,
-        )
-        if isinstance(old, (dict, list)) and old:
-            self.replaced_container = True
+    def _duplicate(self, key: str, ptr: str, key_off: int, first: Any, later: Any) -> str:
+        """Record a repeated key; the first value stays (cJSON's lookup returns the first member). Returns the
+        pointer the later value is read under: a shadow one, whose positions are dropped at the end."""
+        self.duplicates.append((key, ptr, self.keypos.get(ptr, key_off), key_off, first, later))
+        self.replaced_container = True
+        return f"{ptr}~dup{len(self.duplicates)}"  # "~d" is no RFC 6901 escape: no real pointer has it
+
+    def _duplicate_issues(self) -> None:
+        for key, ptr, first_off, key_off, first, later in self.duplicates:
+            line = self.line_col(first_off)[0]
+            if json_equal(first, later):
+                self.issue(DUPLICATE, f"duplicate key {_show_key(key)} (first at line {line}) with the same value",
+                           key_off, ptr)
+            else:
+                self.issue(CONFLICT, f"duplicate key {_show_key(key)} with another value than at line {line}: the "
+                           "EMS (cJSON) reads the first, a strict JSON reader the last", key_off, ptr)
 
     def _int(self, digits: str, i: int, ptr: str) -> int | float:
         try:
@@ -1017,7 +1034,7 @@ class _Reader:
                 if 0xDC00 <= low <= 0xDFFF:
                     cp = 0x10000 + (((cp - 0xD800) << 10) | (low - 0xDC00))
                     j += 6
-            return chr(cp), j, s[k : k + 6], cp < 0x20
+            return chr(cp), j, s[k : k + 6], 0 < cp < 0x20  # U+0000 is the reading model's (cjson_view)
         if not e:
             return "\\", k + 1, "\\ at the end of the string", False
         if e in "\r\n":
@@ -1033,7 +1050,7 @@ class _Reader:
             if single is not None:
                 if single not in _CONTROL_NAMES:
                     continue
-            elif int(hexa, 16) >= 0x20:
+            elif not 0 < int(hexa, 16) < 0x20:  # U+0000 is the reading model's (cjson_view)
                 continue
             if first < 0:
                 first = m.start()

@@ -40,6 +40,17 @@ class UnresolvedWrite:
 
 
 @dataclass(slots=True)
+class Shadowed:
+    """A value written in the file that the product never reads (a repeated key: the EMS reads the first). It is
+    still text on disk: secret checks look at it. ``pointer`` is where the value would be read."""
+
+    pointer: str
+    value: Any
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
 class ReadResult:
     data: Any = None  # plain Python value (dict/list/str/int/float/bool/None); None if nothing usable
     # RFC 6901 pointer -> (line, column) of the value, both 1-based, columns in code points.
@@ -54,6 +65,10 @@ class ReadResult:
     # Comments as (line, text without the comment marker); Lua only (inline suppressions).
     comments: list[tuple[int, str]] = field(default_factory=list)
     fatal: bool = False  # the file could not be read into anything usable
+    # Values in the file that are never read (repeated keys); secrets checks still see them.
+    shadowed: list[Shadowed] = field(default_factory=list)
+    # HOCON only: pointer -> name of the included file that defined the value (positions are in that file).
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 def escape_pointer_token(token: str | int) -> str:
@@ -62,3 +77,16 @@ def escape_pointer_token(token: str | int) -> str:
 
 def join_pointer(parent: str, token: str | int) -> str:
     return f"{parent}/{escape_pointer_token(token)}"
+
+
+def position_of(result: ReadResult, pointer: str, *, key: bool = False) -> tuple[int, int]:
+    """Line and column of ``pointer`` (of its key with ``key``), else of its nearest present parent; (1, 1) for
+    the whole file. Absent keys are reported where their parent is."""
+    if key and pointer in result.key_positions:
+        return result.key_positions[pointer]
+    current = pointer
+    while current:
+        if current in result.positions:
+            return result.positions[current]
+        current = current.rpartition("/")[0]
+    return result.positions.get("", (1, 1))

@@ -163,14 +163,17 @@ _BOMS_UNUSABLE: tuple[tuple[bytes, str], ...] = (
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
-def decode_text(data: bytes) -> DecodedText:
+def decode_text(data: bytes, *, c_string: bool = False) -> DecodedText:
     """Decode a config file's bytes as UTF-8.
+
+    With ``c_string`` (config.json: the EMS hands the file's bytes to cJSON as a C string), the text ends at the
+    first NUL byte, as it does for the EMS; a ``nul-truncated`` issue says where.
 
     * UTF-8 with a BOM: the BOM is stripped (positions count from the first character after it) and an
       informational ``encoding-bom`` issue is given at 1:1.
     * UTF-16/UTF-32 (by BOM, or BOM-less UTF-16 by its NUL pattern) and NUL bytes: ``encoding-error``,
       ``ok=False``, ``text=""``.
-    * Invalid UTF-8: ``encoding-error`` at the first bad byte, and the text is still decoded with U+FFFD
+    * Invalid UTF-8: ``encoding-invalid-utf8`` at the first bad byte, and the text is still decoded with U+FFFD
       for each bad sequence and ``ok=True``, so that the rest of the file is linted and line numbers stay
       right (a Latin-1 ``é`` in a comment or description should not hide the security findings).
     * CRLF and lone CR line breaks are kept as they are.
@@ -186,11 +189,15 @@ def decode_text(data: bytes) -> DecodedText:
     has_bom = data.startswith(codecs.BOM_UTF8)
     if has_bom:
         data = data[len(codecs.BOM_UTF8) :]
-        issues.append(
-            ReadIssue("encoding-bom", "file starts with a UTF-8 byte order mark (BOM); read without it", 1, 1)
-        )
+        issues.append(ReadIssue("encoding-bom", "file starts with a UTF-8 byte order mark (BOM)", 1, 1))
     nul = data.find(b"\x00")
-    if nul >= 0:
+    if nul >= 0 and c_string:
+        line, column = _line_col(data[:nul].decode("utf-8", errors="replace"))
+        rest = data[nul:].strip(b"\x00 \t\r\n")
+        issues.append(ReadIssue("nul-truncated", "NUL byte in the file: the EMS reads the text only up to it"
+                                + ("; what follows is never read" if rest else ""), line, column))
+        data = data[:nul]
+    elif nul >= 0:
         line, column = _line_col(data[:nul].decode("utf-8", errors="replace"))
         issues.append(
             ReadIssue("encoding-error", "NUL byte in the file; this is not a text config file", line, column)
@@ -202,7 +209,7 @@ def decode_text(data: bytes) -> DecodedText:
         line, column = _line_col(data[: exc.start].decode("utf-8"))
         issues.append(
             ReadIssue(
-                "encoding-error",
+                "encoding-invalid-utf8",
                 "invalid UTF-8 (the file may be Latin-1 or Windows-1252; save it as UTF-8); "
                 "read with U+FFFD in place of each invalid byte",
                 line,

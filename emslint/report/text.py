@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TextIO
 
-from emslint.model import LINKS, Finding, Severity, TargetResult
+from emslint.model import LINKS, Finding, Severity, TargetResult, Verdict
 from emslint.printable import escape_unsafe
 
 SEVERITY_STYLE = {
@@ -24,7 +24,8 @@ SEVERITY_STYLE = {
     Severity.LOW: "cyan",
     Severity.INFO: "dim",
 }
-LEVEL_STYLE = {"low": "bold red", "medium": "yellow", "high": "bold green", None: "dim"}
+LEVEL_STYLE = {"low": "bold red", "medium": "yellow", "high": "bold green", "unknown": "bold magenta", "absent": "dim"}
+LEVEL_ORDER = ("high", "medium", "low", "unknown")
 _SEVERITIES_DOWN = sorted(Severity, reverse=True)
 
 
@@ -80,8 +81,8 @@ def _plain_line(markup: str) -> str:
     return "".join(out)
 
 
-def _level_text(level) -> str:
-    return level.label.upper() if level else "absent"
+def _level_text(verdict: Verdict) -> str:
+    return verdict.state if verdict.state == "absent" else verdict.state.upper()
 
 
 def use_color(stream: TextIO, color: bool | None) -> bool:
@@ -138,17 +139,21 @@ def target_lines(result: TargetResult, *, styled: bool, show_info: bool = True) 
 
 def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], str],
            style: Callable[[str, str], str]) -> list[str]:
-    level = result.level.label if result.level else None
-    lines = [
-        style(safe(result.path), "bold") + "  level " + style(_level_text(result.level), LEVEL_STYLE[level])
-        + ("" if result.analysed else "  " + style("(analysis incomplete)", "bold red"))
-    ]
-    links = "  ".join(
-        f"{link} " + style(_level_text(result.links[link]),
-                           LEVEL_STYLE[result.links[link].label if result.links[link] else None])
-        for link in LINKS
-    )
-    lines.append(f"  links: {links}")
+    if result.kind == "not-ems":
+        lines = [style(safe(result.path), "bold") + "  " + style("not an EMS deployment", "dim")]
+    else:
+        verdict = result.verdict
+        head = style(safe(result.path), "bold") + "  level " + style(_level_text(verdict), LEVEL_STYLE[verdict.state])
+        if verdict.state == "unknown":
+            head += f" (could not be judged: {', '.join(verdict.unknown_by)}"
+            head += f"; at most {verdict.at_most.label.upper()})" if verdict.at_most else ")"
+        if not result.analysed:
+            head += "  " + style("(analysis incomplete)", "bold red")
+        lines = [head]
+        links = "  ".join(f"{link} " + style(_level_text(result.links[link]), LEVEL_STYLE[result.links[link].state])
+                          for link in LINKS)
+        lines.append(f"  links: {links}")
+        lines.extend(_hidden_causes(result))
     current_file = None
     for finding in findings:
         if finding.file != current_file:
@@ -157,10 +162,49 @@ def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], 
         where = f"{finding.line}:{finding.column}"
         lines.append(
             f"    {where:>7}  " + style(f"{finding.severity.label:<8}", SEVERITY_STYLE[finding.severity])
-            + " " + style(finding.rule, "bold") + f" {safe(finding.name)}: {safe(finding.message)}"
+            + " " + style(finding.rule, "bold") + " " + safe(f"{finding.name}: {finding.message}")
         )
+    if result.suppressed:
+        lines.append(f"  hidden: {_hidden_summary(result.suppressed)}")
     lines.append("")
     return lines
+
+
+def _hidden_causes(result: TargetResult) -> list[str]:
+    """A line per link held down by findings the report does not show: the level must never look unexplained."""
+    if not result.suppressed:
+        return []
+    shown = {f.rule for f in result.findings}
+    hidden: dict[str, str] = {}
+    for f in result.suppressed:
+        hidden.setdefault(f.rule, f.suppressed.kind if f.suppressed else "")
+    lines = []
+    for link in LINKS:
+        verdict = result.links[link]
+        causes = [r for r in (*verdict.unknown_by, *(() if verdict.state == "high" else verdict.capped_by))
+                  if r in hidden and r not in shown]
+        if causes:
+            what = "could not be judged because of" if verdict.state == "unknown" else "capped by"
+            lines.append(f"  {link} {_level_text(verdict)}: {what} "
+                         + ", ".join(f"{r} (hidden: {hidden[r]})" for r in causes))
+    return lines
+
+
+def _hidden_summary(findings: list[Finding]) -> str:
+    kinds: dict[str, int] = {}
+    for f in findings:
+        kind = f.suppressed.kind if f.suppressed else "?"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return f"{len(findings)} finding(s) (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")"
+
+
+def concise_lines(result: TargetResult, *, show_info: bool = True) -> list[str]:
+    """``path:line:col: RULE [severity] message`` lines, which editors and terminals link to the place."""
+    return [
+        f"{_visible(f.file)}:{f.line}:{f.column}: {f.rule} [{f.severity.label}] {_visible(f.message)}"
+        for f in result.findings
+        if show_info or f.severity != Severity.INFO
+    ]
 
 
 class TextReport:
@@ -169,11 +213,15 @@ class TextReport:
     Only counts are kept between calls (the summary line), so memory does not grow with the fleet.
     """
 
-    def __init__(self, stream: TextIO, *, color: bool | None = None, show_info: bool = True) -> None:
+    def __init__(self, stream: TextIO, *, color: bool | None = None, show_info: bool = True,
+                 concise: bool = False) -> None:
         self.stream = stream
         self.show_info = show_info
+        self.concise = concise
         self.targets = 0
         self.counts = {s: 0 for s in Severity}
+        self.levels = {state: 0 for state in LEVEL_ORDER}
+        self.hidden = 0
         self._console = None
         if use_color(stream, color):
             from rich.console import Console
@@ -181,25 +229,38 @@ class TextReport:
             self._console = Console(file=stream, highlight=False, soft_wrap=True,
                                     force_terminal=color if color else None, no_color=False, emoji=False)
 
-    def begin(self) -> None:
-        """Start the report (it has no header; kept so that callers need not know)."""
-
     def target(self, result: TargetResult) -> None:
-        self.targets += 1
+        if result.kind == "deployment":
+            self.targets += 1
+            if result.verdict.state in self.levels:
+                self.levels[result.verdict.state] += 1
         for finding in result.findings:
             self.counts[finding.severity] += 1
+        self.hidden += len(result.suppressed)
+        if self.concise:
+            lines = concise_lines(result, show_info=self.show_info)
+            if lines:
+                self.stream.write("\n".join(lines) + "\n")
+            return
         self._write(target_lines(result, styled=self._console is not None, show_info=self.show_info))
 
-    def end(self, problems: Iterable[str] = ()) -> None:
-        """The problems (paths that could not be used) and the summary line."""
+    def end(self, problems: Iterable[str] = (), notices: Iterable[str] = ()) -> None:
+        """The problems (paths that could not be used), notices about the run, and the summary line."""
         if self._console is not None:
-            lines = [f"[red]error:[/] {_safe(p)}" for p in problems]
+            lines = [f"[red]error:[/] {_safe(p)}" for p in problems] + [f"note: {_safe(n)}" for n in notices]
         else:
             lines = [_plain_line(f"[red]error:[/] {_plain_safe(p)}") for p in problems]
+            lines += [_plain_line(f"note: {_plain_safe(n)}") for n in notices]
+        self._write([*lines, self.summary()])
+
+    def summary(self) -> str:
+        """``3 deployment(s) (1 high, 1 medium, 1 unknown), 21 finding(s): 3 critical, ...; 2 hidden``."""
+        levels = ", ".join(f"{n} {state}" for state, n in self.levels.items() if n)
         parts = [f"{self.counts[s]} {s.label}" for s in _SEVERITIES_DOWN if self.counts[s]]
         total = sum(self.counts.values())
-        lines.append(f"{self.targets} deployment(s), {total} finding(s)" + (f": {', '.join(parts)}" if parts else ""))
-        self._write(lines)
+        line = f"{self.targets} deployment(s)" + (f" ({levels})" if levels else "")
+        line += f", {total} finding(s)" + (f": {', '.join(parts)}" if parts else "")
+        return line + (f"; {self.hidden} hidden" if self.hidden else "")
 
     def _write(self, lines: list[str]) -> None:
         if self._console is None:
@@ -210,10 +271,9 @@ class TextReport:
 
 
 def render_text(results: Iterable[TargetResult], stream: TextIO, *, problems: list[str] | None = None,
-                color: bool | None = None, show_info: bool = True) -> None:
+                color: bool | None = None, show_info: bool = True, concise: bool = False) -> None:
     """The whole report at once (library callers and tests); the runner streams with :class:`TextReport`."""
-    report = TextReport(stream, color=color, show_info=show_info)
-    report.begin()
+    report = TextReport(stream, color=color, show_info=show_info, concise=concise)
     for result in results:
         report.target(result)
     report.end(problems or [])

@@ -12,12 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from emslint.model import Level, Severity
+from emslint.model import Cap, Severity
 from emslint.rules.model import Example, Match, Rule
+from emslint.rules.selectors import unknown_selector_message
+from emslint.settings.files import SettingsError
+from emslint.settings.model import Settings
 
 
 class RuleFileError(Exception):
@@ -45,7 +49,7 @@ def rule_from_data(data: dict[str, Any], path: str = "") -> Rule:
             summary=data["summary"],
             severity=severity,
             link=data.get("link"),
-            caps=Level.parse(data["caps"]) if data.get("caps") else None,
+            caps=Cap(data["caps"]) if data.get("caps") else None,
             message=data["message"],
             group=data["group"],
             what=doc["what"].strip(),
@@ -203,3 +207,62 @@ def load_rules(extra_dir: str | None = None) -> dict[str, Rule]:
                 raise RuleFileError(f"{path}: rule id {rule.id} is already used by {rules[rule.id].path}")
             rules[rule.id] = rule
     return rules
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The rules a deployment is judged by: all of them (selection is a filter), the meta ones, and by id."""
+
+    all: list[Rule]
+    meta: list[Rule]
+    by_id: dict[str, Rule]
+
+
+@lru_cache(maxsize=8)
+def _rule_set(extra_dir: str | None) -> RuleSet:
+    rules = load_rules(extra_dir)
+    ordered = list(rules.values())
+    return RuleSet(ordered, [r for r in ordered if r.group == "meta"], dict(rules))
+
+
+def rule_set(settings: Settings) -> RuleSet:
+    """The rules for ``settings`` (the shipped ones and its ``extra_rules``), loaded once per folder.
+
+    Raises :class:`SettingsError` naming the setting when a selector in ``settings`` names no rule, and
+    :class:`RuleFileError` for an unusable rule file.
+    """
+    found = _rule_set(str(settings.extra_rules) if settings.extra_rules else None)
+    if id(settings) not in _checked:
+        check_selectors(settings, found.all)
+        _checked[id(settings)] = settings  # held, so that the id is not reused
+    return found
+
+
+_checked: dict[int, Settings] = {}
+
+
+def check_selectors(settings: Settings, rules: list[Rule]) -> None:
+    """Every selector of ``settings`` must name at least one rule, as ruff requires (a typo must not silently
+    select nothing, or ignore nothing)."""
+    named: list[tuple[str, str]] = [
+        *((s, "select") for s in settings.select or []),
+        *((s, "extend_select") for s in settings.extend_select),
+        *((s, "ignore") for s in settings.ignore),
+        *((s, "per_path_ignores") for item in settings.per_path_ignores for s in item.rules),
+    ]
+    for selector, setting in named:
+        message = unknown_selector_message(selector, rules)
+        if message:
+            raise SettingsError(f"{_where(settings, setting)}: {message}")
+    names = {r.id.casefold() for r in rules} | {r.name.casefold() for r in rules}
+    for key in settings.severity:
+        if key.casefold() not in names:
+            message = unknown_selector_message(key, rules) or f"{key!r} names a group or prefix, not one rule"
+            raise SettingsError(f"{_where(settings, 'severity')}: severity: {message}")
+
+
+def _where(settings: Settings, setting: str) -> str:
+    origin = settings.origin(setting)
+    if origin == "command line":
+        return f"command line: --{setting.replace('_', '-')}"
+    return origin

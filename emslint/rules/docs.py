@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from emslint.model import Cap
 from emslint.rules.model import Example, Rule
 
 _CWE_URL = "https://cwe.mitre.org/data/definitions/{}.html"
@@ -82,13 +83,17 @@ def _meta_line(rule: Rule, *, markdown: bool) -> str:
         by = ", ".join(f"{p}: {s.label}" for p, s in sorted(rule.severity_by_profile.items()))
         severity += f" ({by})"
     parts = [f"Severity: {severity}"]
-    if rule.link:
-        link = f"Link: {code(rule.link)}"
-        if rule.caps:
-            link += f", capped at level {em(rule.caps.label)} while this stands"
-        parts.append(link)
+    effect = ""
+    if rule.caps is Cap.UNKNOWN:
+        effect = f"the level is {em('unknown')} while this stands (it cannot be judged)"
+    elif rule.caps is Cap.UNREADABLE:
+        effect = f"the level is {em('unknown')} while this stands, and nothing else found in the file counts"
     elif rule.caps:
-        parts.append(f"Caps the level at {em(rule.caps.label)}")
+        effect = f"capped at level {em(rule.caps.label)} while this stands"
+    if rule.link:
+        parts.append(f"Link: {code(rule.link)}" + (f", {effect}" if effect else ""))
+    elif effect:
+        parts.append(f"Links: every link its file configures, {effect}")
     parts.append(f"Group: {code(rule.group)}")
     if rule.cwe:
         parts.append("CWE: " + ", ".join(rule.cwe))

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from emslint.facts.sources import Sources
 from emslint.model import Finding
 from emslint.printable import escape_unsafe
 from emslint.read.result import join_pointer
+from emslint.read.sources import SourceFile, Sources
 from emslint.rules.model import Match, Rule
 
 Predicate = Callable[[Any], bool]
@@ -283,21 +282,14 @@ def _dotted(pointer: str) -> str:
     return out or "(file)"
 
 
-def _value_hash(value: Any) -> str:
-    try:
-        text = json.dumps(value, sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        text = repr(type(value))
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
-
-
 class Locator:
-    """Maps a concrete facts path to (file, pointer, line, column)."""
+    """Maps a concrete facts path to (file, pointer, line, column, exact): ``exact`` is False when the pointer is
+    not in the file (a "not set" key) and the position is its nearest present parent's."""
 
     def __init__(self, sources: Sources) -> None:
         self.sources = sources
 
-    def locate(self, doc: dict, path: Sequence[str | int], item: dict | None) -> tuple[str, str, int, int]:
+    def locate(self, doc: dict, path: Sequence[str | int], item: dict | None) -> tuple[str, str, int, int, bool]:
         if item is not None:
             at = item["at"]
             role = at.get("file", "ems")
@@ -305,9 +297,9 @@ class Locator:
             source = self.sources.get(role) if role in ("ems", "ems-booted", "lsr") else None
             display = source.display if source else str(role)
             if "line" in at and at.get("line"):
-                return display, pointer, int(at["line"]), int(at.get("column") or 1)
+                return display, pointer, int(at["line"]), int(at.get("column") or 1), True
             line, column = source.position(pointer) if source else (1, 1)
-            return display, pointer, line, column
+            return display, pointer, line, column, _written(source, pointer)
         head = str(path[0]) if path else ""
         if head in _SOURCE_PREFIX:
             role, prefix = _SOURCE_PREFIX[head]
@@ -317,9 +309,14 @@ class Locator:
             source = self.sources.get(role)
             if source is not None:
                 line, column = source.position(pointer)
-                return source.display, pointer, line, column
+                return source.display, pointer, line, column, _written(source, pointer)
         first = self.sources.first()
-        return (first.display if first else ""), "", 1, 1
+        return (first.display if first else ""), "", 1, 1, True
+
+
+def _written(source: SourceFile | None, pointer: str) -> bool:
+    """Whether ``pointer`` is written in the file (the whole file counts as written)."""
+    return not pointer or (source is not None and source.result is not None and pointer in source.result.positions)
 
 
 _Plan = list[tuple[Rule, list[tuple[Match, _Compiled]]]]
@@ -366,7 +363,7 @@ def evaluate(rules: list[Rule], doc: dict, sources: Sources, *, profile: str) ->
                 if not when_ok:
                     break
                 item, detail = _item_context(doc, path)
-                file, pointer, line, column = locator.locate(doc, path, item)
+                file, pointer, line, column, exact = locator.locate(doc, path, item)
                 place = (file, pointer, line, column)
                 if place in seen:
                     continue  # one finding per rule and place, even when several matches agree
@@ -387,7 +384,8 @@ def evaluate(rules: list[Rule], doc: dict, sources: Sources, *, profile: str) ->
                         link=(item or {}).get("link") or match.link or rule.link,
                         caps=rule.caps,
                         related=list((item or {}).get("related") or []),
-                        value_hash=(item or {}).get("value_hash") or _value_hash(value),
+                        identity=str((item or {}).get("identity") or ""),
+                        exact=exact,
                     )
                 )
     return findings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from emslint.model import Level, Severity
+from emslint.model import Cap, Severity
 
 
 @dataclass(slots=True)
@@ -31,7 +31,7 @@ class Rule:
     summary: str  # one sentence
     severity: Severity
     link: str | None  # "platform" | "ems-rest" | "lsr-rest" | None (not link-specific)
-    caps: Level | None  # level the link is capped at while a finding stands; None = no cap
+    caps: Cap | None  # what a finding does to its link's level while it stands (low | medium | unknown); None = nothing
     message: str  # template: {property}, {detail}
     group: str  # e.g. "transport", "secrets", "syntax"; selectable like a prefix
     what: str

@@ -149,15 +149,16 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 def lint_folder(path: Path, **options: object) -> list:
-    """``lint_target`` on every deployment under ``path`` (all rules), as the CLI does; TargetResults."""
+    """The pipeline on every deployment under ``path`` (all rules), as the CLI does; TargetResults."""
     from emslint.discover import discover
-    from emslint.lint import LintOptions, lint_target
-    from emslint.rules.catalogue import load_rules
+    from emslint.pipeline import Job, lint_job
+    from emslint.settings import Settings, merge
 
-    rules = list(load_rules(None).values())
+    now = options.pop("now", None)
+    settings = merge(Settings(), options, origin="test")
     targets, problems = discover([str(path)])
     assert not problems, problems
-    return [lint_target(t, rules, LintOptions(**options)) for t in targets]  # type: ignore[arg-type]
+    return [lint_job(Job(t, settings), now) for t in targets]  # type: ignore[arg-type]
 
 
 def assert_analysed(results: list) -> None:

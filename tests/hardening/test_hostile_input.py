@@ -202,9 +202,15 @@ def test_encodings_are_findings(tmp_path: Path) -> None:
     assert_analysed(results)
     by_path = {r.path.rsplit("/", 1)[-1]: r for r in results}
     assert set(by_path) == set(cases)
-    for name in ("nul", "utf16-bom", "utf16-be-no-bom", "utf32", "invalid-utf8"):
-        assert "EMS002" in _rule_ids([by_path[name]]), name  # encoding-error
+    for name in ("utf16-bom", "utf16-be-no-bom", "utf32"):
+        assert "EMS002" in _rule_ids([by_path[name]]), name  # encoding-error: nothing could be read
+    assert {"EMS018", "EMS003", "EMS002"} <= _rule_ids([by_path["nul"]])  # JSON cut at the NUL; Lua unusable
+    assert "EMS017" in _rule_ids([by_path["invalid-utf8"]])  # read with replacement characters
     assert {"EMS011", "EMS012"} <= _rule_ids([by_path["bom"]])  # BOM in config.json / config.lua
+    for name in ("nul", "utf16-bom", "utf16-be-no-bom", "utf32", "bom", "double-bom", "empty", "whitespace"):
+        # never a level for what could not be read (an empty config.lua is Lua: the LSR runs on its defaults)
+        assert by_path[name].links["platform"].state == "unknown", name
+        assert by_path[name].verdict.state in ("unknown", "low"), name
 
 
 def test_garbage_and_truncated_deployments_are_findings(tmp_path: Path) -> None:
@@ -491,14 +497,14 @@ def test_real_process_on_a_hostile_fleet(hostile_fleet: Path) -> None:
 
 def test_unexpected_error_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An internal error outside any target (here: discovery) is one line on stderr and exit 2."""
-    import emslint.discover
+    import emslint.pipeline
 
     write_deployment(tmp_path / "gw", ems="{}")
 
     def broken(*args, **kwargs):
         raise RuntimeError("bo" + "om: this text must not be shown")  # split: the debug trace shows source lines
 
-    monkeypatch.setattr(emslint.discover, "discover", broken)
+    monkeypatch.setattr(emslint.pipeline, "discover", broken)
     run = run_cli(["check", "gw"], cwd=tmp_path)
     assert run.code == 2
     assert run.err == "emslint: internal error: RuntimeError; rerun with EMSLINT_DEBUG=1 for details\n"
@@ -513,7 +519,7 @@ def test_unexpected_error_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytest
 
 def test_debug_trace_of_a_target_error_withholds_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """EMSLINT_DEBUG=1 shows where one target's internal error happened, not the value it complained about."""
-    import emslint.lint
+    import emslint.pipeline
 
     root = write_deployment(tmp_path / "gw", ems='{"appKey": "s3cr3t-app-key-value"}')
 
@@ -524,7 +530,7 @@ def test_debug_trace_of_a_target_error_withholds_messages(tmp_path: Path, monkey
         except ValueError as exc:
             raise KeyError(value) from exc
 
-    monkeypatch.setattr(emslint.lint, "build_facts", broken)
+    monkeypatch.setattr(emslint.pipeline, "assemble", broken)
     run = run_cli(["check", "gw"], cwd=tmp_path, env={"EMSLINT_DEBUG": "1"})
     assert run.code == 2
     assert "EMS900" in run.out

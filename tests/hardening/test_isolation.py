@@ -44,7 +44,7 @@ def _break_inspector(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _break_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    import emslint.read.lua_reader as lua_reader
+    import emslint.read.configs as lua_reader  # the read stage's reference to the Lua reader
 
     real = lua_reader.read_lua
 

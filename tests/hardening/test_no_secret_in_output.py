@@ -18,6 +18,7 @@ import random
 import string
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ class Planted:
             found[label] = value
             if len(value) > 8:
                 found[f"{label} (first 8 characters)"] = value[:8]
-            # What emslint.rules.engine._value_hash would give for the bare value.
+            # A hash of the bare value, as emslint 0.1's baselines held (a brute-forceable side door).
             digest = hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:12]
             found[f"{label} (value hash)"] = digest
         for label, value in self.holders.items():
@@ -397,15 +398,15 @@ def test_facts_mask_secret_like_values_off_the_schema_paths(tmp_path: Path) -> N
 def test_every_secret_path_of_the_schemas_is_planted(fleet: tuple[Path, Planted]) -> None:
     """The deployment above covers every secret path the schemas annotate (a new one must be added here)."""
     from emslint.discover import discover
-    from emslint.facts.build import FactOptions, build_facts
-    from emslint.facts.sources import Sources
-    from emslint.lint import read_config
+    from emslint.facts.build import build_facts
+    from emslint.pipeline import read_target
     from emslint.schema.defaults import annotations
+    from emslint.settings import Settings
 
     root, _ = fleet
     targets, _problems = discover([str(root / "complete")])
     target = targets[0]
-    doc = build_facts(target, Sources([read_config(f) for f in target.files]), FactOptions())
+    doc = build_facts(target, read_target(target, Settings()), Settings(), datetime.now().astimezone())
     planted = {(s["at"]["file"], s["at"]["pointer"]) for s in doc["secrets"] if s["kind"] == "secret"}
     for kind, roles in (("ems", ("ems", "ems-booted")), ("lsr", ("lsr",))):
         for pattern, note in annotations(kind).items():

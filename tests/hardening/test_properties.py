@@ -27,7 +27,7 @@ EXAMPLES = ROOT / "examples"
 
 JSON_CODES = {
     "json-syntax-error", "json-comment", "json-invalid-escape", "json-control-escape", "json-duplicate-key",
-    "json-too-deep", "json-empty", "encoding-bom",
+    "json-too-deep", "json-empty", "encoding-bom", "json-conflicting-key", "json-trailing-content",
 }
 LUA_CODES = {
     "lua-syntax-error", "lua-invalid-escape", "lua-control-escape", "lua-not-static", "lua-or-expression",
@@ -188,9 +188,13 @@ def test_read_lua_survives_edits_of_real_configs(path: Path, data: st.DataObject
 def test_decode_text_never_fails(data: bytes) -> None:
     from emslint.read.source import decode_text
 
-    decoded = decode_text(data)
-    assert decoded.ok or decoded.text == ""
-    assert all(i.code in ("encoding-error", "encoding-bom") for i in decoded.issues)
+    codes = ("encoding-error", "encoding-invalid-utf8", "encoding-bom", "nul-truncated")
+    for c_string in (False, True):
+        decoded = decode_text(data, c_string=c_string)
+        assert decoded.ok or decoded.text == ""
+        assert all(i.code in codes for i in decoded.issues)
+        if c_string:
+            assert "\x00" not in decoded.text  # the EMS reads a C string: nothing past a NUL
 
 
 # ------------------------------------------------------------------------------------------------ ciphers
@@ -295,11 +299,10 @@ file_bytes = st.binary(max_size=300) | st.sampled_from(
 def test_lint_target_on_generated_deployments(ems: str | None, lua: str | None, booted: str | None,
                                               cert: bytes | None) -> None:
     from emslint.discover import discover
-    from emslint.lint import LintOptions, lint_target
-    from emslint.rules.catalogue import load_rules
+    from emslint.pipeline import Job, lint_job
+    from emslint.settings import Settings
 
     assume(ems is not None or lua is not None or booted is not None)
-    rules = list(load_rules(None).values())
     folder = Path(tempfile.mkdtemp(prefix="emslint-prop-"))
     try:
         etc = folder / "gw" / "etc"
@@ -312,8 +315,8 @@ def test_lint_target_on_generated_deployments(ems: str | None, lua: str | None, 
         targets, problems = discover([str(folder)])
         assert not problems and len(targets) == 1
         with time_limit(20):
-            first = lint_target(targets[0], rules, LintOptions())
-            second = lint_target(targets[0], rules, LintOptions())
+            first = lint_job(Job(targets[0], Settings()))
+            second = lint_job(Job(targets[0], Settings()))
         assert_analysed([first])
         assert [f.to_dict() for f in first.findings] == [f.to_dict() for f in second.findings]
         assert first.findings == sorted(first.findings, key=lambda f: f.sort_key())
@@ -341,26 +344,26 @@ def _assert_one_line_per_finding(result: Any) -> None:
 
 def test_text_report_escapes_control_characters_from_the_config(tmp_path: Path) -> None:
     from emslint.discover import discover
-    from emslint.lint import LintOptions, lint_target
-    from emslint.rules.catalogue import load_rules
+    from emslint.pipeline import Job, lint_job
+    from emslint.settings import Settings
 
     (tmp_path / "gw\x1b[31m" / "etc").mkdir(parents=True)
     forged = "\n\n0 deployment(s), 0 finding(s)\n\x1b[2J\u202e"
     (tmp_path / "gw\x1b[31m" / "etc" / "config.json").write_text(json.dumps({"junk": {forged: 1}}))
     targets, _ = discover([str(tmp_path)])
-    result = lint_target(targets[0], list(load_rules(None).values()), LintOptions())
+    result = lint_job(Job(targets[0], Settings()))
     assert result.findings
     _assert_one_line_per_finding(result)
 
 
 def test_finding_messages_hold_no_control_characters(tmp_path: Path) -> None:
     from emslint.discover import discover
-    from emslint.lint import LintOptions, lint_target
-    from emslint.rules.catalogue import load_rules
+    from emslint.pipeline import Job, lint_job
+    from emslint.settings import Settings
 
     (tmp_path / "gw" / "etc").mkdir(parents=True)
     (tmp_path / "gw" / "etc" / "config.json").write_text(json.dumps({"ws_servers": [], "junk": {"a\nb": 1}}))
     targets, _ = discover([str(tmp_path)])
-    result = lint_target(targets[0], list(load_rules(None).values()), LintOptions())
+    result = lint_job(Job(targets[0], Settings()))
     assert result.findings
     assert not [f.message for f in result.findings if re.search("[\x00-\x1f]", f.message)]

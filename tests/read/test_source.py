@@ -239,14 +239,14 @@ def test_invalid_utf8_position_and_recovery() -> None:
     data = b'{\n  "n\xc3\xa9": "caf\xe9 secret",\n  "b": 1\n}'  # Latin-1 e-acute after a valid UTF-8 one
     decoded = decode_text(data)
     assert decoded.ok  # read on with U+FFFD, so the rest of the file is linted
-    assert _codes(decoded) == [("encoding-error", 2, 13)]
+    assert _codes(decoded) == [("encoding-invalid-utf8", 2, 13)]
     assert "\ufffd" in decoded.text and decoded.text.endswith('"b": 1\n}')
     assert "secret" not in decoded.issues[0].message and "caf" not in decoded.issues[0].message
 
 
 def test_invalid_utf8_after_crlf_and_lone_cr() -> None:
     decoded = decode_text(b"a\r\nb\rc\n\xff")
-    assert _codes(decoded) == [("encoding-error", 4, 1)]
+    assert _codes(decoded) == [("encoding-invalid-utf8", 4, 1)]
 
 
 def test_nul_byte() -> None:

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft4Validator
 
-from emslint.model import Finding, Level, Severity, TargetResult
+from emslint.model import ABSENT, Cap, Finding, Level, Severity, TargetResult, Verdict
 from emslint.report.fingerprint import logical_hash
 from emslint.report.sarif import artifact_uri, render_sarif
 from emslint.rules.model import Example, Match, Rule
@@ -55,7 +55,7 @@ def make_rule(rule_id: str, name: str, severity: Severity, group: str, **changes
 RULES = {
     r.id: r
     for r in [
-        make_rule("EMS101", "platform-encryption-none", Severity.CRITICAL, "transport", caps=Level.LOW),
+        make_rule("EMS101", "platform-encryption-none", Severity.CRITICAL, "transport", caps=Cap.LOW),
         make_rule("EMS402", "lsr-appkey-cleartext", Severity.HIGH, "secrets", cwe=["CWE-312", "CWE-256"]),
         make_rule("EMS601", "certificate-key-weak", Severity.MEDIUM, "certificates", link="ems-rest"),
         make_rule("EMS701", "private-key-world-readable", Severity.HIGH, "permissions", link=None, cwe=[]),
@@ -87,7 +87,7 @@ def make_results() -> list[TargetResult]:
                 12,
                 5,
                 "/ws_connection/encryption",
-                caps=Level.LOW,
+                caps=Cap.LOW,
                 message='ws_connection.encryption is "none": the app key travels in clear',
             ),
             finding(
@@ -97,7 +97,7 @@ def make_results() -> list[TargetResult]:
                 9,
                 "/scripts/rap_appkey",
                 message="scripts.rap_appkey holds an app key in clear text",
-                value_hash=SECRET_HASH,
+                identity=SECRET_HASH,
                 link="ems-rest",
             ),
             finding(
@@ -107,20 +107,20 @@ def make_results() -> list[TargetResult]:
                 7,
                 "/http_server/certificate",
                 related=[f"{SITE}/certs/server cert.pem", f"{SITE}/certs/server.key"],
-                value_hash=hashlib.sha256(b"1024").hexdigest()[:12],
+                identity=hashlib.sha256(b"1024").hexdigest()[:12],
             ),
             finding("EMS701", f"{SITE}/certs/server.key", 1, 1, ""),  # whole file
             finding("EMS805", lua_file, 3, 1, "/scripts/log_level"),
         ],
-        links={"platform": Level.LOW, "ems-rest": Level.MEDIUM, "lsr-rest": None},
-        level=Level.LOW,
+        links={"platform": Verdict("low", Level.LOW), "ems-rest": Verdict("medium", Level.MEDIUM), "lsr-rest": ABSENT},
+        verdict=Verdict("low", Level.LOW),
     )
     windows = TargetResult(
         path="edge2",
         files=["edge2\\etc\\config.lua"],
         findings=[finding("EMS805", ".\\edge2\\etc\\config.lua", 7, 3, "/scripts/log_level")],
-        links={"platform": None, "ems-rest": None, "lsr-rest": Level.MEDIUM},
-        level=Level.MEDIUM,
+        links={"platform": ABSENT, "ems-rest": ABSENT, "lsr-rest": Verdict("medium", Level.MEDIUM)},
+        verdict=Verdict("medium", Level.MEDIUM),
     )
     binary = TargetResult(
         path="edge3",
@@ -129,15 +129,15 @@ def make_results() -> list[TargetResult]:
             finding("EMS903", "edge3/etc/config.json", 1, 1, "", severity=Severity.INFO),
             finding("EMS701", "edge3/certs/ca.der", 0, 0, ""),  # DER file: no lines; must still be >= 1
         ],
-        links={"platform": Level.HIGH, "ems-rest": None, "lsr-rest": None},
-        level=Level.HIGH,
+        links={"platform": Verdict("high", Level.HIGH), "ems-rest": ABSENT, "lsr-rest": ABSENT},
+        verdict=Verdict("high", Level.HIGH),
     )
     broken = TargetResult(
         path="edge4",
         files=["edge4/etc/config.lua"],
         findings=[],
-        links={"platform": None, "ems-rest": None, "lsr-rest": None},
-        level=None,
+        links={"platform": ABSENT, "ems-rest": ABSENT, "lsr-rest": ABSENT},
+        verdict=ABSENT,
         analysed=False,
         errors=["internal error while evaluating rules for edge4/etc/config.lua"],
     )
@@ -429,7 +429,7 @@ def test_rule_descriptor_fields():
 def test_severity_mapping(severity, score, level):
     rule = make_rule("EMS101", "platform-encryption-none", severity, "transport")
     f = Finding("EMS101", rule.name, severity, "m", "etc/config.json", 2, 3, "/a")
-    target = TargetResult("x", ["etc/config.json"], [f], {}, None)
+    target = TargetResult("x", ["etc/config.json"], [f], {}, ABSENT)
     log = render(results=[target], rules={"EMS101": rule})
     descriptor = log["runs"][0]["tool"]["driver"]["rules"][0]
     assert descriptor["properties"]["security-severity"] == score
@@ -446,7 +446,7 @@ def test_rule_severity_follows_the_effective_severity_of_its_findings():
     # development profile / severity setting lowered EMS101 to info upstream: GitHub must not say critical
     rule = RULES["EMS101"]
     f = Finding("EMS101", rule.name, Severity.INFO, "m", "etc/config.json", 2, 3, "/a")
-    log = render(results=[TargetResult("x", [], [f], {}, None)], rules=RULES)
+    log = render(results=[TargetResult("x", [], [f], {}, ABSENT)], rules=RULES)
     descriptor = log["runs"][0]["tool"]["driver"]["rules"][0]
     assert descriptor["properties"]["security-severity"] == "1.0"
     assert descriptor["properties"]["default-severity"] == "critical"
@@ -470,7 +470,7 @@ def test_tags_are_capped_at_20():
 
 def test_a_finding_whose_rule_is_unknown_still_gets_a_valid_descriptor(validator):
     f = Finding("EMS950", "internal-check", Severity.MEDIUM, "m", "etc/config.json", 1, 1, "")
-    log = render(results=[TargetResult("x", [], [f], {}, None)], rules={})
+    log = render(results=[TargetResult("x", [], [f], {}, ABSENT)], rules={})
     assert schema_errors(validator, log) == [] and github_ingestion_problems(log) == []
 
 
@@ -525,7 +525,7 @@ def test_uris_are_relative_and_percent_encoded():
 def test_absolute_paths_are_made_relative_to_base_dir():
     f = finding("EMS805", "/srv/repo/edge5/etc/config.lua", 3, 1, "/scripts/log_level")
     g = finding("EMS805", "/elsewhere/edge6/etc/config.lua", 3, 1, "/scripts/log_level")
-    log = render(results=[TargetResult("/srv/repo/edge5", [], [f, g], {}, None)], base_dir="/srv/repo")
+    log = render(results=[TargetResult("/srv/repo/edge5", [], [f, g], {}, ABSENT)], base_dir="/srv/repo")
     uris = sorted(_uri(r) for r in _results_of(log))
     # outside base_dir: an absolute file URI (GitHub rewrites those against the checkout root)
     assert uris == ["edge5/etc/config.lua", "file:///elsewhere/edge6/etc/config.lua"]
@@ -609,7 +609,7 @@ def test_no_snippets_or_context_regions():
 
 
 def _single(f: Finding) -> str:
-    return _fp(_results_of(render(results=[TargetResult("x", [], [f], {}, None)]))[0])
+    return _fp(_results_of(render(results=[TargetResult("x", [], [f], {}, ABSENT)]))[0])
 
 
 def test_fingerprint_is_a_hash_of_rule_file_and_pointer():
@@ -643,7 +643,7 @@ def test_fingerprint_does_not_depend_on_how_the_path_was_written():
 def test_duplicate_identities_get_numbered_fingerprints():
     f = finding("EMS701", "certs/k.key", 1, 1, "")
     g = dataclasses.replace(f, message="second")
-    fps = [_fp(r) for r in _results_of(render(results=[TargetResult("x", [], [f, g], {}, None)]))]
+    fps = [_fp(r) for r in _results_of(render(results=[TargetResult("x", [], [f, g], {}, ABSENT)]))]
     assert [fp.split(":")[1] for fp in fps] == ["1", "2"] and fps[0].split(":")[0] == fps[1].split(":")[0]
 
 
@@ -668,7 +668,7 @@ def test_unanalysed_target_makes_execution_unsuccessful():
 
 
 def test_unanalysed_target_without_errors_still_gets_a_notification():
-    t = TargetResult("edge9", [], [], {}, None, analysed=False)
+    t = TargetResult("edge9", [], [], {}, ABSENT, analysed=False)
     inv = render(results=[t])["runs"][0]["invocations"][0]
     assert inv["executionSuccessful"] is False
     assert inv["toolExecutionNotifications"][0]["level"] == "error"
@@ -676,7 +676,7 @@ def test_unanalysed_target_without_errors_still_gets_a_notification():
 
 
 def test_a_target_that_could_not_be_read_makes_execution_unsuccessful():
-    t = TargetResult("edge8", [], [], {}, None, errors=["edge8/etc/config.json: could not be read"])
+    t = TargetResult("edge8", [], [], {}, ABSENT, errors=["edge8/etc/config.json: could not be read"])
     inv = render(results=[t])["runs"][0]["invocations"][0]
     assert inv["executionSuccessful"] is False
     assert inv["toolExecutionNotifications"][0]["level"] == "error"

@@ -1,0 +1,5 @@
+"""``python -m emslint``: the command line."""
+
+from emslint.cli import main
+
+main()

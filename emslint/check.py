@@ -1,0 +1,206 @@
+"""``emslint check``: the pipeline (:mod:`emslint.pipeline`) run over the paths, the run-wide filters (baseline,
+gate), the reports, and the exit code with a one-line reason.
+
+Exit codes: 0 nothing fails the run; 1 a shown finding at or above ``fail_on``, or a deployment below
+``require_level`` (or unknown); 2 a usage error, a path or config that could not be used, an incomplete
+analysis, or nothing to lint.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from emslint.errors import Usage
+from emslint.filters.baseline import Baseline, BaselineError, absorb, load_baseline, stale_entries, write_baseline
+from emslint.filters.gate import Gate
+from emslint.model import TargetResult
+from emslint.pipeline import Plan, plan, results
+from emslint.report.writer import Output, RunInfo
+from emslint.rules.catalogue import RuleFileError, rule_set
+from emslint.settings import SettingsError, SettingsResolver
+from emslint.settings.model import Settings
+
+FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github")
+
+
+@dataclass(slots=True)
+class CheckOptions:
+    """What ``check`` does with a run beyond the settings: where reports go, baselines, terminal niceties."""
+
+    paths: list[str] = field(default_factory=list)
+    output: Path | None = None
+    reports: list[tuple[str, Path]] = field(default_factory=list)  # extra (format, path) reports of the same run
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    automation_id: str | None = None
+    exit_zero: bool = False
+    color: bool | None = None
+    progress: bool | None = None
+    now: datetime | None = None
+    quiet: bool = False
+
+
+def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
+    """Lint, report and return the exit code. Usage problems raise :class:`Usage` (exit 2)."""
+    paths = options.paths or ["."]
+    settings = resolver.run
+    try:
+        job_plan = plan(paths, resolver, lazy=not _may_show_progress(options))
+        rules = rule_set(settings).by_id
+    except (SettingsError, RuleFileError) as exc:
+        raise Usage(str(exc)) from None
+    missing = [p for p in job_plan.problems if p.endswith("no such file or folder")]
+    if missing and isinstance(job_plan.jobs, list) and not job_plan.jobs:
+        raise Usage(missing[0])
+    baseline = _load_baseline(options.baseline)
+    workers = settings.jobs or _default_workers()
+    total = len(job_plan.jobs) if isinstance(job_plan.jobs, list) else 0
+
+    outputs = _open_outputs(options, settings, rules, hold_text=_show_progress(options, total))
+    gate = Gate(settings.fail_on, settings.require_level)
+    remaining = dict(baseline.entries) if baseline is not None else None
+    recorded: list[TargetResult] = []
+    count = 0
+    not_analysed = False
+    try:
+        for result in _with_progress(_guarded(job_plan, results(job_plan.jobs, now=options.now, workers=workers)),
+                                     total, options):
+            count += 1
+            if remaining is not None:
+                absorb(result, remaining)
+            gate.add(result)
+            not_analysed = not_analysed or not result.analysed
+            if options.write_baseline is not None:
+                recorded.append(result)
+                continue
+            for output in outputs:
+                output.add(result)
+        if options.write_baseline is not None:
+            return _write_baseline(recorded, options.write_baseline)
+        stale = stale_entries(remaining) if remaining is not None else None
+        for output in outputs:
+            output.finish(job_plan.problems, stale)
+    finally:
+        for output in outputs:
+            if output.stream is not sys.stdout:
+                output.stream.close()
+    if stale:
+        _say(f"{len(stale)} baseline entr{'y is' if len(stale) == 1 else 'ies are'} stale (fixed); "
+             "rewrite the baseline with --write-baseline")
+    return _exit_code(paths, job_plan, gate, count, not_analysed, options)
+
+
+def _exit_code(paths: list[str], job_plan: Plan, gate: Gate, count: int, not_analysed: bool,
+               options: CheckOptions) -> int:
+    if not gate.deployments:
+        where = ", ".join(paths)
+        if gate.require_level:
+            _say(f"no EMS or LSR deployment found under {where}: --require-level {gate.require_level} cannot be met")
+            return 1
+        _say(f"error: no EMS or LSR deployment found under {where}" + (
+            f" ({count} config.json of another program)" if count else ""))
+        return 2
+    if not_analysed or job_plan.problems:
+        _say("error: the analysis is incomplete: " + (job_plan.problems[0] if job_plan.problems
+                                                      else "a deployment could not be analysed (see the report)"))
+        return 2
+    if gate.failed and not options.exit_zero:
+        for line in gate.reasons():
+            _say(f"failed: {line}")
+        return 1
+    return 0
+
+
+def _guarded(job_plan: Plan, found: Iterable[TargetResult]) -> Iterator[TargetResult]:
+    """``found``, turning a settings or rule-file error met mid-walk (a nested settings file) into a usage error."""
+    try:
+        yield from found
+    except (SettingsError, RuleFileError) as exc:
+        raise Usage(str(exc)) from None
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(f"emslint: {line}\n")
+
+
+def _load_baseline(path: Path | None) -> Baseline | None:
+    if path is None:
+        return None
+    try:
+        return load_baseline(path)
+    except BaselineError as exc:
+        raise Usage(str(exc)) from None
+
+
+def _write_baseline(results: list[TargetResult], path: Path) -> int:
+    try:
+        write_baseline(results, path)
+    except OSError as exc:
+        raise Usage(f"--write-baseline: cannot write {path}: {exc.strerror or exc}") from None
+    recorded = sum(len(r.findings) + sum(1 for f in r.suppressed if f.suppressed and f.suppressed.kind == "baseline")
+                   for r in results)
+    _say(f"wrote {recorded} finding(s) to {path}")
+    return 0
+
+
+def _open_outputs(options: CheckOptions, settings: Settings, rules: dict, *, hold_text: bool) -> list[Output]:
+    info = RunInfo(profile=settings.profile, automation_id=options.automation_id)
+    outputs = [Output(settings.output_format, _open(options.output, "--output"), rules, info,
+                      color=options.color, hold_text=hold_text)]
+    for fmt, path in options.reports:
+        outputs.append(Output(fmt, _open(path, "--report"), rules, info, color=False))
+    return outputs
+
+
+def _open(path: Path | None, flag: str) -> TextIO:
+    if path is None:
+        return sys.stdout
+    try:
+        return path.open("w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise Usage(f"{flag}: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _show_progress(options: CheckOptions, count: int) -> bool:
+    if options.progress is not None:
+        return options.progress
+    return count >= 20 and _may_show_progress(options)
+
+
+def _may_show_progress(options: CheckOptions) -> bool:
+    """Whether a bar could be drawn at all; it needs the number of targets, so discovery cannot stream then."""
+    if options.progress is not None:
+        return options.progress
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _with_progress(found: Iterator[TargetResult], total: int, options: CheckOptions) -> Iterator[TargetResult]:
+    if not _show_progress(options, total):
+        yield from found
+        return
+    from rich.console import Console  # only on a terminal
+    from rich.progress import Progress
+
+    first = next(found, None)  # the workers are forked by now: the bar's refresh thread must not be
+    if first is None:
+        return
+    with Progress(transient=True, console=Console(stderr=True)) as progress:
+        task = progress.add_task("linting", total=total)
+        progress.advance(task)
+        yield first
+        for result in found:
+            progress.advance(task)
+            yield result

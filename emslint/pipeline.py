@@ -1,0 +1,189 @@
+"""The pipeline, top to bottom. The command line (:mod:`emslint.check`) and the library API (:func:`emslint.lint`)
+both run exactly this sequence; nothing else decides what a deployment's findings and levels are.
+
+    discover   paths -> deployments (Target), each with the settings nearest to it        :func:`plan`
+    read       config files -> data with positions, as the EMS and the LSR read them       :func:`read_target`
+    inspect    referenced certificates, keys, CA lists, file modes, the cipher list        facts.build.inspect_target
+    facts      everything above -> one plain JSON document (schemas/facts.schema.json)     facts.build.assemble
+    rules      every rule's conditions over the facts -> located findings                  rules.engine.evaluate
+    levels     every finding -> the level of each link and of the deployment               levels
+    filters    suppressions, per-path ignores, severity, selection (per target);           filters.filter_target
+               baseline and the gate (per run)                                             filters.baseline, .gate
+    report     text, json, jsonl, sarif, github                                            report.*
+
+:func:`lint_job` runs read -> filters for one deployment; :func:`results` runs it for every deployment of a run,
+in order, in worker processes when there are many.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from emslint import debug
+from emslint.discover import Target, discover
+from emslint.facts.build import assemble, effective_configs, inspect_target
+from emslint.filters import filter_target
+from emslint.levels import assign_links, deployment_verdict, link_verdicts, present_links
+from emslint.model import ABSENT, Finding, TargetResult
+from emslint.profiling import stage
+from emslint.read.configs import read_config
+from emslint.read.result import ReadIssue
+from emslint.read.sources import SourceFile, Sources
+from emslint.rules.catalogue import RuleSet, rule_set
+from emslint.rules.engine import evaluate
+from emslint.settings.model import Settings
+from emslint.settings.resolve import SettingsResolver
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One deployment to lint, with the settings that govern it."""
+
+    target: Target
+    settings: Settings
+
+
+@dataclass(slots=True)
+class Plan:
+    """The jobs of a run (an iterator while a folder is still being walked) and the paths that could not be used
+    (one line each; a walk still running may add to it, so read it after the last job)."""
+
+    jobs: Iterable[Job]
+    problems: list[str]
+
+
+# ---- discover -------------------------------------------------------------------------------------------
+
+
+def plan(paths: list[str], resolver: SettingsResolver, *, lazy: bool = False) -> Plan:
+    """The deployments under ``paths``, each paired with the settings nearest to it (settings errors raise
+    :class:`emslint.settings.SettingsError` here, in the calling process, before any worker sees them)."""
+    run = resolver.run
+    with stage("discover"):
+        targets, problems = discover(paths, include_templates=run.include_templates, lazy=lazy,
+                                     exclude=run.exclude or None, extend_exclude=run.extend_exclude)
+
+    def jobs() -> Iterator[Job]:
+        for target in targets:
+            settings = resolver.for_target(target.root)
+            rule_set(settings)  # loads and validates the rules and selectors these settings name
+            yield Job(target, settings)
+
+    return Plan(jobs() if not isinstance(targets, list) else list(jobs()), problems)
+
+
+# ---- one deployment: read -> filters ---------------------------------------------------------------------
+
+
+def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
+    """Read, inspect, judge and filter one deployment. Never raises: an internal error is a finding (EMS900)
+    that leaves the deployment's level unknown."""
+    target, settings = job.target, job.settings
+    rules = rule_set(settings)
+    sources: Sources | None = None
+    errors: list[str] = []
+    analysed = True
+    try:
+        sources = read_target(target, settings)
+        findings = judge(target, sources, settings, rules, now or datetime.now().astimezone())
+    except Exception as exc:  # an internal error in one target must not stop the others
+        debug.report(exc, target.display)
+        if sources is None:
+            sources = Sources([SourceFile(f.role, f.display, None, []) for f in target.files])
+        issue = ReadIssue("internal-error", f"analysis stopped by an internal error ({type(exc).__name__})", 1, 1)
+        first = sources.first()
+        findings = meta_findings(rules, sources, [issue], first.role if first else "ems", settings)
+        analysed = False
+        errors.append(f"{target.display}: internal error ({type(exc).__name__}); analysis incomplete")
+    live = [s for s in sources.files if not s.foreign]  # a config.json of another program is no part of it
+    errors.extend(f"{s.display}: could not be read; the deployment is only partly analysed"
+                  for s in live if s.result is None)
+
+    # levels: from every finding, before any filter
+    present = present_links(s.role for s in live)
+    assign_links(findings, {s.display: s.role for s in sources.files}, present)
+    links = link_verdicts(findings, present)
+    verdict = deployment_verdict(links)
+
+    # filters (per target)
+    today = (now or datetime.now().astimezone()).date()
+    shown, hidden = filter_target(findings, sources, settings, rules.by_id, today,
+                                  lambda issues, role: meta_findings(rules, sources, issues, role, settings))
+    kind = "not-ems" if not live and sources.files else "deployment"
+    return TargetResult(
+        path=target.display,
+        files=[f.display for f in target.files],
+        findings=shown,
+        links=links if kind == "deployment" else {k: ABSENT for k in links},
+        verdict=verdict if kind == "deployment" else ABSENT,
+        analysed=analysed,
+        errors=errors,
+        suppressed=hidden,
+        kind=kind,
+    )
+
+
+def read_target(target: Target, settings: Settings) -> Sources:
+    """The read stage for every config file of ``target``."""
+    return Sources([
+        read_config(f, ems_version=settings.ems_version, inline_suppressions=settings.inline_suppressions)
+        for f in target.files
+    ])
+
+
+def judge(target: Target, sources: Sources, settings: Settings, rules: RuleSet, now: datetime) -> list[Finding]:
+    """inspect -> facts -> rules: every finding of every rule (the selection is a filter, applied later)."""
+    effective = effective_configs(sources, settings)
+    inspection = inspect_target(target, sources, effective, settings, now)
+    with stage("facts"):
+        facts = assemble(target, sources, effective, inspection, settings)
+    with stage("rules"):
+        return evaluate(rules.all, facts, sources, profile=settings.profile)
+
+
+def meta_findings(rules: RuleSet, sources: Sources, issues: list[ReadIssue], where: str,
+                  settings: Settings) -> list[Finding]:
+    """Findings of the meta rules (EMS9xx) for issues found outside the read stage, at file ``where`` (a role or a
+    display path)."""
+    if not issues:
+        return []
+    items = [{"at": {"file": where, "pointer": i.pointer, "line": i.line, "column": i.column}, "code": i.code,
+              "detail": i.message} for i in issues]
+    return evaluate(rules.meta, {"issues": items}, sources, profile=settings.profile)
+
+
+# ---- the run --------------------------------------------------------------------------------------------
+
+
+def results(jobs: Iterable[Job], *, now: datetime | None = None, workers: int = 1) -> Iterator[TargetResult]:
+    """Results in job order; with ``workers`` > 1 (and 8 deployments or more) spread over processes.
+    ``jobs`` may be an iterator (a walk still going on): it is consumed as the work proceeds."""
+    if workers > 1:
+        jobs = iter(jobs)
+        with stage("discover"):
+            head = list(itertools.islice(jobs, 8))
+        if len(head) >= 8:
+            from emslint.parallel import lint_in_processes  # only fleets pay for multiprocessing's import
+
+            yield from lint_in_processes(itertools.chain(head, jobs), now, workers)
+            return
+        jobs = head
+    for job in _timed(jobs):
+        yield lint_job(job, now)
+
+
+def _timed(jobs: Iterable[Job]) -> Iterator[Job]:
+    """``jobs``, the time spent producing each one counted as "discover" (a lazy walk)."""
+    if isinstance(jobs, list):
+        yield from jobs
+        return
+    iterator = iter(jobs)
+    while True:
+        with stage("discover"):
+            job = next(iterator, None)
+        if job is None:
+            return
+        yield job

@@ -1,0 +1,78 @@
+"""The read stage: each config file of a target from disk to a :class:`SourceFile` (data, positions, issues).
+
+Bytes are read safely (:mod:`emslint.read.source`), decoded, parsed by the file's reader (JSON or Lua, never
+executed) and validated against its schema. Every problem becomes an issue, never an exception.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from emslint.discover import ConfigFile
+from emslint.profiling import stage
+from emslint.read.cjson_view import apply_cjson_model
+from emslint.read.json_reader import read_json
+from emslint.read.lua_reader import read_lua
+from emslint.read.result import ReadIssue, ReadResult, position_of
+from emslint.read.source import SourceError, decode_text, read_source
+from emslint.read.sources import SourceFile
+from emslint.read.suppressions import InlineSuppression, parse_suppressions
+from emslint.schema.defaults import schema_members
+from emslint.schema.validate import validate_config
+
+MAX_CONFIG_BYTES = 2 * 1024 * 1024  # real configs are a few KB; positions cost ~130 bytes per value
+
+
+def read_config(config: ConfigFile, *, ems_version: str | None = None, inline_suppressions: bool = True) -> SourceFile:
+    """Read one config file into a SourceFile; every problem becomes an issue, never an exception."""
+    if config.refused:
+        return SourceFile(config.role, config.display, None, [ReadIssue("file-unreadable", config.refused, 1, 1)])
+    with stage("read"):
+        raw = read_source(config.path, max_bytes=MAX_CONFIG_BYTES)
+    if isinstance(raw, SourceError):
+        return SourceFile(config.role, config.display, None, [ReadIssue("file-unreadable", raw.message, 1, 1)])
+    with stage("read"):
+        decoded = decode_text(raw.data, c_string=config.role != "lsr")
+    issues = list(decoded.issues)
+    if not decoded.ok:
+        return SourceFile(config.role, config.display, None, issues)
+    kind = "lsr" if config.role == "lsr" else "ems"
+    result: ReadResult
+    if kind == "lsr":
+        with stage("lua-parse"):
+            result = read_lua(decoded.text, had_bom=decoded.has_bom)
+        issues = [i for i in issues if i.code != "encoding-bom"]
+    else:
+        with stage("json-parse"):
+            result = read_json(decoded.text)
+            apply_cjson_model(result)
+    if kind == "ems" and isinstance(result.data, dict) and result.data and not _has_ems_group(result.data):
+        issue = ReadIssue("not-an-ems-config", "", 1, 1)
+        return SourceFile(config.role, config.display, None, [issue], decoded.text, foreign=True)
+    issues.extend(result.issues)
+    if result.data is not None and not result.fatal:
+        with stage("schema"):
+            for issue in validate_config(kind, result.data, ems_version=ems_version, unknown=result.unknown):
+                key = issue.code in ("schema-unknown-key", "schema-obsolete-key")
+                issue.line, issue.column = position_of(result, issue.pointer, key=key)
+                issues.append(issue)
+    suppressions: list[InlineSuppression] = []
+    if inline_suppressions and result.comments:
+        suppressions, problems = parse_suppressions(result.comments)
+        issues.extend(problems)
+    return SourceFile(config.role, config.display, result, issues, decoded.text, suppressions)
+
+
+
+@cache
+def _ems_groups() -> frozenset[str]:
+    """The top-level keys of config.json the EMS reads (from its schema), lower-cased: cJSON compares names
+    case-insensitively."""
+    return frozenset(m.name.lower() for m in schema_members("ems") if m.parent == "" and m.name != "*")
+
+
+def _has_ems_group(data: dict) -> bool:
+    """Whether a config.json object holds any EMS group: an object of other keys only is another program's file
+    (EMS016); an empty one is an EMS config that sets nothing."""
+    groups = _ems_groups()
+    return any(isinstance(key, str) and key.lower() in groups for key in data)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -12,10 +11,10 @@ from pathlib import Path
 from emslint.discover import discover
 from emslint.errors import Usage
 from emslint.facts.build import build_facts
+from emslint.facts.mask import mask_facts
 from emslint.pipeline import read_target
 from emslint.rules.catalogue import RuleFileError, load_rules
 from emslint.rules.docs import rule_help_markdown, rule_help_text
-from emslint.rules.engine import walk
 from emslint.settings import Settings, SettingsError, load_settings
 
 
@@ -71,53 +70,6 @@ def run_rule(key: str, output_format: str) -> int:
     return 0
 
 
-_SECRET_NAME = re.compile(r"pas+w|pas+phr|pwd|app_?key|secret|token|credential", re.IGNORECASE)
-_GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
-_MASKED_SECTIONS = {"ems": ("ems", "ems_raw"), "ems-booted": ("ems", "ems_raw"), "lsr": ("lsr", "lsr_raw")}
-
-
-def _mask(doc: dict, secrets: list[dict]) -> None:
-    """Replace every secret value in the config sections of a facts document by a fixed mask.
-
-    The EMS sections come from config.json.booted when there is no config.json, so its secrets are masked
-    there too. Beyond the schema's secret paths, values under a secret-like name anywhere (a misspelt key,
-    an INI-style ``http_server.password``, a copy nested elsewhere) and GUID-shaped strings (application
-    keys) are masked as well: the facts document is printed whole.
-    """
-    for item in secrets:
-        if item.get("kind") != "secret":
-            continue
-        pointer = item["at"]["pointer"]
-        if item["at"]["file"] == "lsr":
-            pointer = pointer.removeprefix("/scripts")
-        for section in _MASKED_SECTIONS.get(item["at"]["file"], ()):
-            for path, _ in walk(doc, f"/{section}{pointer}"):
-                node = doc
-                for token in path[:-1]:
-                    node = node[token]
-                node[path[-1]] = "***"
-    for section in ("ems", "ems_raw", "lsr", "lsr_raw"):
-        doc[section] = _mask_values(doc.get(section), secret=False)
-
-
-def _mask_values(value: object, *, secret: bool) -> object:
-    if isinstance(value, dict):
-        if "$unknown" in value and len(value) == 1:
-            # Why a Lua value is not statically known; it names the expression (an unquoted password reads
-            # as a global variable of that name), so it is masked under a secret name too.
-            return {"$unknown": "***"} if secret else value
-        return {
-            k: _mask_values(v, secret=secret or bool(_SECRET_NAME.search(str(k)))) for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_mask_values(v, secret=secret) for v in value]
-    if isinstance(value, str):
-        return "***" if secret or _GUID.search(value) or "appkey=" in value.lower() else value
-    if secret and value is not None and not isinstance(value, bool):
-        return "***"  # a number where a secret was meant
-    return value
-
-
 def run_facts(paths: list[str], now: datetime | None) -> int:
     """Print the facts document of each target (for rule authors); secret values are masked."""
     targets, problems = discover(paths or ["."])
@@ -128,7 +80,7 @@ def run_facts(paths: list[str], now: datetime | None) -> int:
         settings = Settings()
         sources = read_target(target, settings)
         doc = build_facts(target, sources, settings, now or datetime.now().astimezone())
-        _mask(doc, doc["secrets"])
+        mask_facts(doc)
         documents.append({"target": target.display, "facts": doc})
     sys.stdout.write(json.dumps(documents, indent=2, default=str) + "\n")
     return 0

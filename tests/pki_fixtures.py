@@ -42,6 +42,8 @@ Entry types (``type``):
       (keyUsage, default = ``ca_flag``); ``version`` 3 (default) or 1 (no extensions)
     * ``chain``: handles of certificates appended after this one in the same file (server certificate
       first, then intermediates); ``include_key``: append the unencrypted private key to the same file
+    * ``tangle``: ``{"cas": N, "non_cas": M}`` appends N + M certificates named like the issuer and signed
+      with its key, which all issue each other (a hostile chain)
     * ``key``: path where the unencrypted PKCS#8 PEM private key is written, unless that path has its own
       ``key`` entry (which then decides the encoding)
     * ``format`` ``pem`` (default) | ``der``
@@ -65,7 +67,8 @@ Entry types (``type``):
 ``pkcs12``
     ``of``: handle of a certificate (its key and certificate go in); ``password`` (``null``, the default:
     no password); ``legacy``: SHA-1/3DES PBE as OpenSSL 1.x writes it; ``cas``: handles of extra
-    certificates.
+    certificates; ``kdf_iterations``: a hand-built file (empty password, tests/inspect/p12build.py) whose key
+    bag asks for that many PBKDF2 iterations.
 
 ``bundle``
     A CA list: ``certs``, handles of certificates, concatenated as PEM.
@@ -316,9 +319,24 @@ class _Builder:
                 raise SpecError(f"{path}: a DER file holds one certificate")
             return issued.der
         data = issued.pem + b"".join(self.cert(h).pem for h in entry.get("chain") or [])
+        if entry.get("tangle"):
+            data += self._tangle(path, entry)
         if entry.get("include_key"):
             data += pki.key_pem(issued.key)
         return data
+
+    def _tangle(self, path: str, entry: dict) -> bytes:
+        """Certificates named like this certificate's issuer, signed with its key: each one issues all the
+        others (``cas`` with CA:TRUE, ``non_cas`` without), a hostile chain for the search's step budget."""
+        if not entry.get("issuer"):
+            raise SpecError(f'{path}: "tangle" needs an "issuer"')
+        issuer = self.cert(entry["issuer"])
+        spec = entry["tangle"]
+        made = [
+            pki.make_cert(None, subject=issuer.cert.subject, issuer=issuer, key=issuer.key, ca=ca, now=self.now)
+            for ca in [True] * int(spec.get("cas", 0)) + [False] * int(spec.get("non_cas", 0))
+        ]
+        return b"".join(m.pem for m in made)
 
     def _key_bytes(self, path: str, entry: dict) -> bytes:
         of = entry.get("of")
@@ -356,6 +374,13 @@ class _Builder:
         if not entry.get("of"):
             raise SpecError(f'{path}: a pkcs12 entry needs "of"')
         password = entry.get("password")
+        if entry.get("kdf_iterations"):
+            from tests.inspect import p12build
+
+            issued = self.cert(entry["of"])
+            bag = p12build.shrouded_key_bag(int(entry["kdf_iterations"]), pki.key_der(issued.key))
+            safe = p12build.encrypted_safe(2048, p12build.cert_bag(issued.der))
+            return p12build.pfx(p12build.data_safe(bag), safe, mac_iterations=2048)
         return pki.p12(
             self.cert(entry["of"]),
             None if password is None else str(password).encode(),

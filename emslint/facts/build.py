@@ -45,6 +45,8 @@ def _lsr_defaults(ems_version: str | None) -> dict:
 
 
 def _issue_items(sources: Sources) -> list[dict]:
+    from emslint.facts.mask import redact_issue
+
     items = []
     for source in sources.files:
         for issue in source.issues:
@@ -52,7 +54,7 @@ def _issue_items(sources: Sources) -> list[dict]:
                 {
                     "at": {"file": source.role, "pointer": issue.pointer, "line": issue.line, "column": issue.column},
                     "code": issue.code,
-                    "detail": issue.message,
+                    "detail": redact_issue("lsr" if source.role == "lsr" else "ems", issue),
                 }
             )
     return items
@@ -102,7 +104,8 @@ class _Display:
         return os.path.join(real, name)
 
 
-def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | None, now: datetime) -> list:
+def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | None, now: datetime,
+                allowed_roots: tuple[Path, ...]) -> list:
     from emslint.inspect.permissions import mode_facts
 
     display = _Display(target)
@@ -148,7 +151,8 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
     def resolve(text: str):
         if text not in resolved:
             resolved[text] = resolve_config_path(
-                text, microserver_root=target.root, config_dir=config_dir, scan_root=target.scan_root
+                text, microserver_root=target.root, config_dir=config_dir, scan_root=target.scan_root,
+                allowed_roots=allowed_roots,
             )
         return resolved[text]
 
@@ -277,7 +281,8 @@ def inspect_target(target: Target, sources: Sources, effective: Effective, setti
                    now: datetime) -> Inspection:
     """Read every file the configs reference (never writing, never executing) and evaluate the cipher list."""
     return Inspection(
-        files=_file_items(target, sources, effective.ems, effective.lsr, now),
+        files=_file_items(target, sources, effective.ems, effective.lsr, now,
+                          (target.scan_root, *settings.allow_outside)),
         ciphers=_cipher_item(effective.ems, effective.ems_raw, settings),
     )
 

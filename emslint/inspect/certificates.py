@@ -30,12 +30,18 @@ from pathlib import Path
 from typing import Any
 
 from emslint.inspect import keys as k
+from emslint.inspect.quiet import quiet
 
 MAX_BYTES = 1 << 20  # 1 MiB: a CA bundle is ~200 KiB; anything larger is not a certificate file
 EXPIRES_SOON = timedelta(days=30)
-MAX_KDF_ITERATIONS = 1_000_000  # a PKCS#12 asking for more is not opened (treated as password-protected)
+# Issuer candidates a chain search may examine (each one a name match, then at most one signature check):
+# a real chain needs a handful; a CA bundle of 1,000 certificates sharing one name would otherwise ask 10^6.
+MAX_CHAIN_STEPS = 2_000
 
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 #/-]+)-----(.*?)-----END \1-----", re.DOTALL)
+# A BEGIN or END line's marker. The label is bounded, so each position costs at most ~70 steps; blocks are
+# paired in one pass over the markers (pem_blocks), never by searching ahead for an END from each BEGIN (a
+# file of BEGIN lines made that quadratic).
+_PEM_MARKER = re.compile(rb"-----(BEGIN|END) ([A-Z0-9 #/-]{1,64}?)-----")
 _CERT_LABELS = {b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE"}
 _TRADITIONAL = {b"RSA PRIVATE KEY": "RSA", b"EC PRIVATE KEY": "EC", b"DSA PRIVATE KEY": "DSA"}
 _OTHER_LABELS = {
@@ -117,22 +123,49 @@ class Material:
     pkcs12: Pkcs12Info | None = None
     other: list[str] = field(default_factory=list)  # "a public key", "a certificate signing request", ...
     problems: list[str] = field(default_factory=list)  # blocks that did not parse (no content quoted)
+    limits: list[str] = field(default_factory=list)  # bounds hit while reading (the file was not fully judged)
 
     @property
     def empty(self) -> bool:
         return not (self.certs or self.keys or self.pkcs12 or self.other)
 
 
+@quiet
 def parse_material(data: bytes) -> Material:
     """Parse a file's bytes. Never raises."""
     if not data.strip():
         return Material(format="empty", problems=["the file is empty"])
     if b"-----BEGIN " in data:
-        return _parse_pem(data)
+        material = _parse_pem(data)
+    else:
+        try:
+            material = _parse_der(data)
+        except Exception:  # hostile input: any failure means unparsable
+            return Material(format="unknown", problems=["neither PEM nor DER"])
+    for number, cert in enumerate(material.certs, start=1):
+        problem = certificate_problem(cert)
+        if problem is not None:
+            material.problems.append(f"certificate {number} of the file has {problem}")
+    return material
+
+
+def certificate_problem(cert: Any) -> str | None:
+    """What of a loaded certificate cannot be read, or None.
+
+    ``cryptography`` parses extensions and names only when they are first used, and then raises (a
+    duplicated extension: ``DuplicateExtension``; a malformed one: ``ValueError``). Every accessor below
+    tolerates that; this names it so that the certificate gets a finding instead of silently fewer facts.
+    """
     try:
-        return _parse_der(data)
-    except Exception:  # hostile input: any failure means unparsable
-        return Material(format="unknown", problems=["neither PEM nor DER"])
+        for extension in cert.extensions:
+            _ = extension.value
+    except Exception:  # DuplicateExtension, ValueError, anything a hostile DER can provoke
+        return "a duplicated or malformed extension"
+    try:
+        _ = (cert.subject, cert.issuer)
+    except Exception:
+        return "a subject or issuer name that does not parse"
+    return None
 
 
 # Fleets share files (one CA, an image's LSR certificate): parse results and signature checks are kept by
@@ -160,15 +193,42 @@ def parse_material_cached(data: bytes) -> Material:
     return found if found is not None else _remember(_parsed, digest, parse_material(data))
 
 
+@dataclass(frozen=True, slots=True)
+class PemBlock:
+    label: bytes
+    block: bytes  # from the BEGIN marker to the end of the END marker
+    body: bytes  # between the markers
+
+
+def pem_blocks(data: bytes) -> list[PemBlock]:
+    """The ``-----BEGIN X-----`` ... ``-----END X-----`` blocks of ``data``, in order, in linear time.
+
+    One left-to-right pass over the markers: a BEGIN opens a block (replacing one still open, whose END never
+    came), the END with the same label closes it, an END with another label drops it.
+    """
+    blocks: list[PemBlock] = []
+    label: bytes | None = None
+    start = body = 0
+    for marker in _PEM_MARKER.finditer(data):
+        kind, found = marker.group(1), marker.group(2)
+        if kind == b"BEGIN":
+            label, start, body = found, marker.start(), marker.end()
+        elif label is not None:
+            if found == label:
+                blocks.append(PemBlock(label, data[start : marker.end()], data[body : marker.start()]))
+            label = None
+    return blocks
+
+
 def _parse_pem(data: bytes) -> Material:
     material = Material(format="pem")
-    blocks = list(_PEM_BLOCK.finditer(data))
+    blocks = pem_blocks(data)
     if not blocks:
         material.problems.append("PEM block without a matching END line")
-    for number, match in enumerate(blocks, start=1):
-        label = match.group(1)
+    for number, found in enumerate(blocks, start=1):
+        label = found.label
         try:
-            _parse_pem_block(material, label, match.group(0), match.group(2))
+            _parse_pem_block(material, label, found.block, found.body)
         except Exception:  # hostile input: any failure means unparsable
             material.problems.append(
                 f"PEM block {number} ({label.decode('ascii', 'replace')}) does not parse"
@@ -254,6 +314,8 @@ def _parse_der(data: bytes) -> Material:
 def _parse_pkcs12(data: bytes) -> Material:
     from cryptography.hazmat.primitives.serialization import pkcs12
 
+    from emslint.inspect.pkcs12_cost import opening_cost
+
     material = Material(format="pkcs12")
     try:
         structure = k.analyse_pkcs12(data)
@@ -261,14 +323,16 @@ def _parse_pkcs12(data: bytes) -> Material:
         material.problems.append("PKCS#12 structure does not parse")
         return material
     loaded = None
-    # Opening runs the file's own KDF iteration count: a hostile file could ask for billions.
-    passwords = (None, b"") if _kdf_cost(structure) <= MAX_KDF_ITERATIONS else ()
-    for password in passwords:
+    # Opening runs the file's own KDFs (MAC, safes, key bags): every one is costed first (pkcs12_cost).
+    # OpenSSL's PKCS12_parse tries no password and the empty one itself, so one call covers both.
+    cost = opening_cost(data)
+    if cost.limit is not None:
+        material.limits.append(cost.limit)
+    if cost.openable:
         try:
-            loaded = pkcs12.load_pkcs12(data, password)
-            break
+            loaded = pkcs12.load_pkcs12(data, None)
         except Exception:  # wrong password, unsupported algorithm and damage look alike
-            continue
+            loaded = None
     if loaded is None:
         material.pkcs12 = Pkcs12Info(False, structure)
         encryption = structure.key_encryption
@@ -288,13 +352,7 @@ def _parse_pkcs12(data: bytes) -> Material:
     return material
 
 
-def _kdf_cost(structure: k.Pkcs12Structure) -> int:
-    counts = [structure.mac[1] if structure.mac else 0]
-    if structure.key_encryption is not None:
-        counts.append(structure.key_encryption.iterations or 0)
-    return max(counts)
-
-
+@quiet
 def load_material(path: Path, max_bytes: int = MAX_BYTES) -> tuple[Material | None, str, str]:
     """(material, status, detail).
 
@@ -349,6 +407,7 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@quiet
 def fingerprint_sha256(cert: Any) -> str:
     from cryptography.hazmat.primitives import hashes
 
@@ -358,9 +417,9 @@ def fingerprint_sha256(cert: Any) -> str:
 def _attr(name: Any, oid: Any) -> str | None:
     try:
         values = name.get_attributes_for_oid(oid)
-    except (ValueError, TypeError):
+        return str(values[0].value) if values else None
+    except Exception:  # a name that does not parse
         return None
-    return str(values[0].value) if values else None
 
 
 def subject_attr(cert: Any, field_name: str, *, issuer: bool = False) -> str | None:
@@ -370,7 +429,7 @@ def subject_attr(cert: Any, field_name: str, *, issuer: bool = False) -> str | N
     oid = {"CN": NameOID.COMMON_NAME, "O": NameOID.ORGANIZATION_NAME, "OU": NameOID.ORGANIZATIONAL_UNIT_NAME}
     try:
         name = cert.issuer if issuer else cert.subject
-    except ValueError:
+    except Exception:  # a name that does not parse (certificate_problem reports it)
         return None
     return _attr(name, oid[field_name])
 
@@ -380,7 +439,9 @@ def _extension(cert: Any, cls: Any) -> Any:
 
     try:
         return cert.extensions.get_extension_for_class(cls).value
-    except (x509.ExtensionNotFound, ValueError):
+    except x509.ExtensionNotFound:
+        return None
+    except Exception:  # duplicated or malformed extensions (certificate_problem reports them)
         return None
 
 
@@ -469,7 +530,7 @@ def is_self_signed(cert: Any) -> bool:
     try:
         if cert.subject != cert.issuer:
             return False
-    except ValueError:
+    except Exception:  # a name that does not parse
         return False
     return signed_by(cert, cert)
 
@@ -481,7 +542,10 @@ def signature_hash(cert: Any) -> str | None:
             return str(algorithm.name).lower()
     except Exception:  # UnsupportedAlgorithm for md2/md4 and exotic OIDs
         pass
-    return _SIG_HASH_BY_OID.get(cert.signature_algorithm_oid.dotted_string)
+    try:
+        return _SIG_HASH_BY_OID.get(cert.signature_algorithm_oid.dotted_string)
+    except Exception:
+        return None
 
 
 def public_key_facts(cert: Any) -> tuple[str | None, int | None, str | None]:
@@ -533,6 +597,7 @@ def _as_ip(text: str) -> Any:
         return None
 
 
+@quiet
 def hostname_matches(cert: Any, host: str | None) -> bool | None:
     """SAN DNS/IP match (wildcards per RFC 6125), CN only when there is no SAN. None: nothing to check."""
     if host is None:
@@ -559,6 +624,7 @@ def in_validity(cert: Any, now: datetime) -> bool:
     return cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
 
 
+@quiet
 def certificate_facts(cert: Any, now: datetime) -> dict:
     """Facts of one certificate (relations such as hostname and chain are added by the caller)."""
     now = utc(now)
@@ -623,6 +689,7 @@ def _compute_static_facts(cert: Any) -> dict:
     }
 
 
+@quiet
 def ca_list_facts(certs: list[Any], now: datetime) -> dict:
     """Counts over a CA list.
 
@@ -653,64 +720,128 @@ class ChainResult:
     ok: bool
     detail: str  # why not, or "" when ok
     anchor: Any = None  # the trust anchor reached
+    steps: int = 0  # issuer candidates examined (each a name match, then a signature check)
+    exhausted: bool = False  # the search hit MAX_CHAIN_STEPS: the answer is unknown, ``ok`` is False
 
 
+@quiet
 def verify_chain(
-    leaf: Any, intermediates: list[Any], anchors: list[Any], now: datetime, depth: int = 8
+    leaf: Any,
+    intermediates: list[Any],
+    anchors: list[Any],
+    now: datetime,
+    depth: int = 8,
+    budget: int | None = None,
 ) -> ChainResult:
     """Does ``leaf`` chain to one of ``anchors``, possibly through ``intermediates`` (the rest of its file)?
 
     The own checker described in the module docstring. Every certificate on the path must be within its
     validity period at ``now``; a leaf that is itself in the CA list (a pinned self-signed certificate) is
-    trusted as it is.
+    trusted as it is. At most ``depth`` intermediates are used.
+
+    Bounded work: a breadth-first search in which each certificate is expanded at most once and issuers are
+    looked up by subject name, so certificates that all sign each other cost one visit each instead of every
+    ordering. Each issuer candidate examined is a step; after ``budget`` steps (default
+    :data:`MAX_CHAIN_STEPS`) the search stops with ``exhausted=True`` and a detail saying so.
     """
     now = utc(now)
+    budget = MAX_CHAIN_STEPS if budget is None else budget
     anchor_ders = {_der(a): a for a in anchors}
     if not in_validity(leaf, now):
         return ChainResult(False, "the certificate is outside its validity period")
     if _der(leaf) in anchor_ders:
         return ChainResult(True, "", anchor_ders[_der(leaf)])
-    return _walk(leaf, intermediates, anchors, now, depth, set())
+    return _search(leaf, _by_subject(intermediates), _by_subject(anchors), now, depth, budget)
 
 
-def _walk(
-    cert: Any, pool: list[Any], anchors: list[Any], now: datetime, depth: int, used: set[bytes]
+def _by_subject(certs: list[Any]) -> dict[Any, list[Any]]:
+    """Certificates by subject name (``x509.Name`` hashes and compares like :func:`_names_match`)."""
+    index: dict[Any, list[Any]] = {}
+    for cert in certs:
+        try:
+            index.setdefault(cert.subject, []).append(cert)
+        except Exception:  # a subject that does not parse issues nothing
+            continue
+    return index
+
+
+def _issuer_name(cert: Any) -> Any:
+    try:
+        return cert.issuer
+    except Exception:  # an issuer name that does not parse
+        return None
+
+
+def _search(
+    leaf: Any,
+    pool: dict[Any, list[Any]],
+    anchors: dict[Any, list[Any]],
+    now: datetime,
+    depth: int,
+    budget: int,
 ) -> ChainResult:
     problem = "not issued by any certificate in the CA list"
-    for anchor in anchors:
-        if not signed_by(cert, anchor):
-            if _names_match(cert, anchor):
-                problem = "the issuer's signature does not verify"
-            continue
-        if not can_issue(anchor):
-            problem = "the issuing certificate is not a CA (no CA:TRUE or keyCertSign)"
-        elif not in_validity(anchor, now):
-            problem = "the issuing CA certificate is outside its validity period"
-        else:
-            return ChainResult(True, "", anchor)
-    if depth <= 0:
-        return ChainResult(False, "chain too long")
-    for inter in pool:
-        der = _der(inter)
-        if der in used or not signed_by(cert, inter):
-            continue
-        if not can_issue(inter):
-            problem = "an intermediate certificate is not a CA"
-            continue
-        if not in_validity(inter, now):
-            problem = "an intermediate certificate is outside its validity period"
-            continue
-        result = _walk(inter, pool, anchors, now, depth - 1, used | {der})
-        if result.ok:
-            return result
-        problem = result.detail
-    return ChainResult(False, problem)
+    steps = 0
+    seen = {_der(leaf)}
+    level = [leaf]
+    for hop in range(depth + 1):
+        following: list[Any] = []
+        for cert in level:
+            issuer = _issuer_name(cert)
+            for anchor in anchors.get(issuer, ()) if issuer is not None else ():
+                steps += 1
+                if steps > budget:
+                    return _exhausted(budget)
+                if not signed_by(cert, anchor):
+                    problem = "the issuer's signature does not verify"
+                elif not can_issue(anchor):
+                    problem = "the issuing certificate is not a CA (no CA:TRUE or keyCertSign)"
+                elif not in_validity(anchor, now):
+                    problem = "the issuing CA certificate is outside its validity period"
+                else:
+                    return ChainResult(True, "", anchor, steps)
+            if hop == depth:
+                problem = "chain too long"
+                continue
+            if issuer is None:
+                continue
+            for inter in pool.get(issuer, ()):
+                der = _der(inter)
+                if der in seen:
+                    continue
+                steps += 1
+                if steps > budget:
+                    return _exhausted(budget)
+                if not signed_by(cert, inter):
+                    continue
+                if not can_issue(inter):
+                    problem = "an intermediate certificate is not a CA"
+                elif not in_validity(inter, now):
+                    problem = "an intermediate certificate is outside its validity period"
+                else:
+                    seen.add(der)
+                    following.append(inter)
+        if not following:
+            break
+        level = following
+    return ChainResult(False, problem, None, steps)
+
+
+def _exhausted(budget: int) -> ChainResult:
+    return ChainResult(
+        False,
+        f"the chain search stopped after {budget:,} issuer checks (limit): too many certificates share the"
+        " issuer names",
+        None,
+        budget,
+        exhausted=True,
+    )
 
 
 def _names_match(child: Any, issuer: Any) -> bool:
     try:
-        return child.issuer == issuer.subject
-    except ValueError:
+        return bool(child.issuer == issuer.subject)
+    except Exception:  # a name that does not parse
         return False
 
 

@@ -2,7 +2,9 @@
 
 One plain-JSON item per referenced file (and one per fingerprint allowlist), in a fixed order (config.json
 first, then config.lua). Every item has the same keys (``null`` when not applicable), see
-:data:`ITEM_KEYS`; ``cert``, ``ca``, ``key`` and ``mode`` have fixed keys too.
+:data:`ITEM_KEYS`; ``cert``, ``ca``, ``key`` and ``mode`` have fixed keys too. ``limit`` is
+``{"kind": "pkcs12-kdf" | "chain-search", "detail": ...}`` when a work bound was hit on the file (SECURITY.md,
+"Bounded work"), else ``null``.
 
 Roles (reference §g):
 
@@ -59,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from emslint.inspect.paths import OK, ResolvedPath
+from emslint.inspect.quiet import quiet
 
 ITEM_KEYS: tuple[str, ...] = (
     "at",
@@ -78,6 +81,7 @@ ITEM_KEYS: tuple[str, ...] = (
     "mode",
     "entries",
     "any_match",
+    "limit",
 )
 
 STATUSES: tuple[str, ...] = (
@@ -117,6 +121,7 @@ class _Entry:
     certs: list[Any] = field(default_factory=list)
 
 
+@quiet
 def inspect_key_material(
     ems: dict | None,
     lsr: dict | None,
@@ -259,6 +264,8 @@ def _inspect_one(
     material, status, detail = cache[key]
     entry.material = material
     item.update(status=status, detail=detail)
+    if material is not None and material.limits:
+        item["limit"] = {"kind": "pkcs12-kdf", "detail": material.limits[0]}
     if material is not None:
         try:
             _describe(entry, now)
@@ -404,23 +411,30 @@ def _relate(by_role: dict[str, list[_Entry]], ems: dict | None, lsr: dict | None
     for entries in by_role.values():
         for entry in entries:
             if entry.item["key"] is not None:
-                _relate_key(entry, by_role, ems, lsr)
+                _guarded(entry, _relate_key, entry, by_role, ems, lsr)
     for entry in by_role.get("ems-rest-server-cert", []):
-        _set_hostname(entry, *_ems_host(ems, lsr))
-        _set_chain(entry, by_role.get("ems-ca-for-lsr", []), now)
+        _guarded(entry, _set_hostname, entry, *_ems_host(ems, lsr))
+        _guarded(entry, _set_chain, entry, by_role.get("ems-ca-for-lsr", []), now)
     for entry in by_role.get("lsr-server-cert", []):
         host = _host(_get(lsr, "script_resource_host"))
-        _set_hostname(
-            entry, host, {"file": "lsr", "pointer": "/scripts/script_resource_host"} if host else None
-        )
+        at = {"file": "lsr", "pointer": "/scripts/script_resource_host"} if host else None
+        _guarded(entry, _set_hostname, entry, host, at)
         anchors = by_role.get("edge-ca") or by_role.get("platform-ca", [])
-        _set_chain(entry, anchors, now)
+        _guarded(entry, _set_chain, entry, anchors, now)
     platform = by_role.get("platform-ca", [])
     if platform:
         mismatch = _criteria_mismatch(_get(ems, "certificates", "validation_criteria"), platform)
         for entry in platform:
             if entry.item["cert"] is not None:
                 entry.item["cert"]["criteria_mismatch"] = mismatch
+
+
+def _guarded(entry: _Entry, relate: Callable[..., None], *args: Any) -> None:
+    """Run one relation check; content that makes it fail marks this file, and the others go on."""
+    try:
+        relate(*args)
+    except Exception:  # hostile content must never stop the analysis of the other files
+        entry.item.update(status="unparsable", detail="the file content could not be analysed")
 
 
 def _relate_key(entry: _Entry, by_role: dict[str, list[_Entry]], ems: dict | None, lsr: dict | None) -> None:
@@ -485,8 +499,10 @@ def _set_chain(entry: _Entry, ca_entries: list[_Entry], now: datetime) -> None:
     result = c.verify_chain(entry.certs[0], entry.certs[1:], anchors, now)
     home = next((e for e in usable if any(a is result.anchor for a in e.certs)), usable[0])
     cert["chains_to"] = home.display
-    cert["chain_ok"] = result.ok
+    cert["chain_ok"] = None if result.exhausted else result.ok  # not known when the search was cut short
     cert["chain_detail"] = result.detail or None
+    if result.exhausted:
+        entry.item["limit"] = {"kind": "chain-search", "detail": result.detail}
 
 
 _CRITERIA_FIELDS = {

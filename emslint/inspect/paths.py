@@ -8,7 +8,8 @@ Status values of :class:`ResolvedPath`:
                     on a POSIX machine: understood, but not resolvable here
 * ``placeholder``   a template value: ``/path/to/...``, ``/pathto/...``, ``<EMS_HOME>/...``, ``{TOKEN}``,
                     prose such as ``Path to CA cert file.``, an empty or blank value
-* ``outside-root``  a symlink on the way leads out of the scanned tree: not followed
+* ``outside-root``  the path leads outside every allowed root (an absolute path elsewhere, ``..`` climbing
+                    out, or a symlink on the way whose target lies outside): never opened, never examined
 * ``not-a-file``    a directory, FIFO, socket or device: never opened
 * ``control-chars`` the value holds control characters (mangled by a JSON/Lua escape such as ``\\f``
                     or ``\\t``)
@@ -16,8 +17,14 @@ Status values of :class:`ResolvedPath`:
                     name too long)
 
 Relative paths are tried against the microserver folder first (the EMS and LSR run from it), then against
-the folder of the config file. Absolute paths are used as written, except that symlinks that lead out of
-``scan_root`` are never followed, wherever they sit.
+the folder of the config file.
+
+``allowed_roots`` (default: the scan root only) bounds what may be looked at: a candidate location is first
+checked *lexically* (``..`` collapsed, no file system access) against the roots, and one outside all of them
+is neither stat-ed nor opened: the verdict is ``outside-root`` at once (the EMS would try that location, so
+whatever comes after it cannot be known either). Inside, symlinks whose targets leave every root are not
+followed, wherever they sit. The config files are untrusted: without this a config could make emslint read
+``/etc/shadow`` and report facts about it.
 """
 
 from __future__ import annotations
@@ -70,15 +77,26 @@ _PROSE_START = re.compile(
 
 
 def resolve_config_path(
-    text: str, *, microserver_root: Path, config_dir: Path, scan_root: Path
+    text: str,
+    *,
+    microserver_root: Path,
+    config_dir: Path,
+    scan_root: Path,
+    allowed_roots: tuple[Path, ...] | None = None,
 ) -> ResolvedPath:
-    """Classify ``text`` and find the file it names. Never raises for any string input."""
+    """Classify ``text`` and find the file it names, never looking outside ``allowed_roots`` (default: just
+    ``scan_root``). Never raises for any string input."""
     early = _classify_text(text)
     if early is not None:
         return early
+    roots = _Roots(allowed_roots or (scan_root,))
     candidates = [Path(text)] if os.path.isabs(text) else [microserver_root / text, config_dir / text]
     for candidate in candidates:
-        found = _probe(text, candidate, scan_root)
+        if not roots.contains_lexically(candidate):
+            return ResolvedPath(
+                text, candidate, OUTSIDE_ROOT, f"'{text}' is outside the scanned folder{roots.plural}"
+            )
+        found = _probe(text, candidate, roots)
         if found is not None:
             return found
     if "\\" in text and os.name != "nt":
@@ -120,16 +138,54 @@ def _is_placeholder(text: str) -> bool:
     return len(words) >= 2 and (t.endswith(".") or bool(_PROSE_START.match(t)))
 
 
-def _probe(text: str, candidate: Path, scan_root: Path) -> ResolvedPath | None:
-    """The verdict for one candidate location, or None when nothing is there."""
+class _Roots:
+    """The allowed roots, as absolute lexical paths and (computed once a symlink needs them) real paths."""
+
+    def __init__(self, roots: tuple[Path, ...]) -> None:
+        self.given = roots
+        self.lexical = [os.path.abspath(r) for r in roots]
+        self._real: list[str] | None = None
+        self.plural = "s" if len(roots) > 1 else ""
+
+    def real(self) -> list[str]:
+        if self._real is None:
+            self._real = [os.path.realpath(r) for r in self.given]
+        return self._real
+
+    def contains_lexically(self, candidate: Path) -> bool:
+        """Is ``candidate``, with ``..`` collapsed as written, inside a root (lexical or real)? No file system
+        access except the roots' own real paths, computed once."""
+        path = os.path.normpath(_absolute(str(candidate)))
+        return any(_is_within(path, r) for r in self.lexical) or any(_is_within(path, r) for r in self.real())
+
+    def above(self, prefix: str) -> bool:
+        """Is ``prefix`` one of the roots or an ancestor of one (its symlinks are part of the root)?"""
+        return any(_is_within(r, prefix) for r in self.lexical)
+
+    def holds(self, target: str) -> bool:
+        return any(_is_within(target, r) for r in self.real())
+
+
+def _absolute(text: str) -> str:
+    if os.path.isabs(text):
+        return text
+    cwd = os.getcwd()
+    return cwd if text == "." else os.path.join(cwd, text)
+
+
+def _probe(text: str, candidate: Path, roots: _Roots) -> ResolvedPath | None:
+    """The verdict for one candidate location (inside a root, lexically), or None when nothing is there."""
     try:
-        if not os.path.lexists(candidate):
-            return None
-        escape = _symlink_escape(candidate, scan_root)
+        escape = _symlink_escape(candidate, roots)
         if escape is not None:
             return ResolvedPath(
-                text, candidate, OUTSIDE_ROOT, "a symbolic link leads out of the scanned folder"
+                text,
+                escape,
+                OUTSIDE_ROOT,
+                f"'{text}' leads outside the scanned folder{roots.plural} through a symbolic link",
             )
+        if not os.path.lexists(candidate):
+            return None
         st = os.stat(candidate)
     except FileNotFoundError:
         # a dangling symlink inside the tree
@@ -141,31 +197,25 @@ def _probe(text: str, candidate: Path, scan_root: Path) -> ResolvedPath | None:
     return ResolvedPath(text, candidate, OK, "")
 
 
-def _symlink_escape(candidate: Path, scan_root: Path) -> Path | None:
-    """The first symlink on ``candidate``'s way whose target lies outside ``scan_root``.
+def _symlink_escape(candidate: Path, roots: _Roots) -> Path | None:
+    """The first symlink on ``candidate``'s way whose target lies outside every root.
 
-    Symlinks among the ancestors of ``scan_root`` itself (``/tmp -> /private/tmp``) are part of the root and
-    ignored. ``resolve()`` walks every other link. With strings: one ``lstat`` per component below the root,
-    and the root's real path is computed only once a link is met (most configs have none).
+    Symlinks among the ancestors of a root itself (``/tmp -> /private/tmp``) are part of the root and
+    ignored. ``resolve()`` walks every other link. With strings: one ``lstat`` per component below the root
+    (each inside a root, lexically: the caller checked), and the roots' real paths are computed only once a
+    link is met (most configs have none).
     """
-    text = str(candidate)
-    if not os.path.isabs(text):
-        cwd = os.getcwd()
-        text = cwd if text == "." else os.path.join(cwd, text)
-    root = os.path.abspath(scan_root)
+    text = _absolute(str(candidate))
     # Not normalised: "certs/../x" must still look at "certs", which may be a link.
     prefix = "//" if text.startswith("//") and not text.startswith("///") else "/"  # the anchor, as pathlib has it
-    root_real: str | None = None
     for part in text.split("/"):
         if not part:
             continue
         prefix = prefix + part if prefix.endswith("/") else f"{prefix}/{part}"
-        if _is_within(root, prefix) or not os.path.islink(prefix):
+        if roots.above(prefix) or not os.path.islink(prefix):
             continue
-        if root_real is None:
-            root_real = os.path.realpath(scan_root)
         target = str(Path(prefix).resolve(strict=False))  # a loop raises RuntimeError, as before
-        if not _is_within(target, root_real):
+        if not roots.holds(target):
             return Path(prefix)
     return None
 

@@ -8,6 +8,7 @@ must never look clean.
 from __future__ import annotations
 
 from emslint.model import Severity, TargetResult
+from emslint.printable import escape_unsafe
 from emslint.rules.model import Rule
 
 COMMAND: dict[Severity, str] = {
@@ -20,8 +21,9 @@ COMMAND: dict[Severity, str] = {
 
 
 def escape_data(text: str) -> str:
-    """The message part (after ``::``)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part (after ``::``): control, bidi and CI-command text escaped (emslint/printable.py),
+    then GitHub's own escapes."""
+    return escape_unsafe(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

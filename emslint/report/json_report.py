@@ -7,6 +7,7 @@ from collections import Counter
 
 from emslint import __version__
 from emslint.model import SEVERITY_NAMES, TargetResult
+from emslint.printable import escape_unsafe
 
 REPORT_VERSION = 2
 
@@ -32,16 +33,34 @@ def render_json(results: list[TargetResult], *, profile: str, problems: list[str
         "emslint": __version__,
         "report_version": REPORT_VERSION,
         "profile": profile,
-        "targets": [r.to_dict() for r in results],
+        "targets": [_target(r) for r in results],
         "summary": summary(results),
-        "problems": list(problems or []),
-        "notices": list(notices or []),
+        "problems": [escape_unsafe(p) for p in problems or []],
+        "notices": [escape_unsafe(n) for n in notices or []],
     }
     if stale_baseline is not None:
-        document["stale_baseline"] = stale_baseline
+        document["stale_baseline"] = [_escaped_strings(entry) for entry in stale_baseline]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def render_jsonl_line(result: TargetResult, *, profile: str) -> str:
-    line = {"emslint": __version__, "report_version": REPORT_VERSION, "profile": profile, **result.to_dict()}
+    line = {"emslint": __version__, "report_version": REPORT_VERSION, "profile": profile, **_target(result)}
     return json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _target(result: TargetResult) -> dict:
+    """``result.to_dict()`` with every text from the scanned files escaped (emslint/printable.py)."""
+    target = result.to_dict()
+    target["path"] = escape_unsafe(target["path"])
+    target["files"] = [escape_unsafe(f) for f in target["files"]]
+    for finding in [*target["findings"], *target.get("suppressed", [])]:
+        for key in ("message", "file", "pointer"):
+            finding[key] = escape_unsafe(finding[key])
+        finding["related"] = [escape_unsafe(r) for r in finding["related"]]
+        if "suppressed" in finding:  # an inline suppression's reason is text from the scanned file
+            finding["suppressed"] = _escaped_strings(finding["suppressed"])
+    return target
+
+
+def _escaped_strings(entry: dict) -> dict:
+    return {k: escape_unsafe(v) if isinstance(v, str) else v for k, v in entry.items()}

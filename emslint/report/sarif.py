@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 from emslint.model import Finding, Severity, TargetResult
+from emslint.printable import escape_unsafe
 from emslint.report.fingerprint import FingerprintCounter
 from emslint.rules.docs import plain_text, rule_help_markdown, rule_help_text
 from emslint.rules.model import Rule
@@ -162,9 +163,10 @@ def _result(f: Finding, rule_index: int, uri: _Uri, counter: FingerprintCounter)
     }
     if f.pointer:  # "" = whole file: no meaningful logical location
         location["logicalLocations"] = [
-            {"name": _last_token(f.pointer), "fullyQualifiedName": f.pointer, "kind": "member"}
+            {"name": escape_unsafe(_last_token(f.pointer)), "fullyQualifiedName": escape_unsafe(f.pointer),
+             "kind": "member"}
         ]
-    message = f.message + (f" [link: {f.link}]" if f.link else "")
+    message = escape_unsafe(f.message) + (f" [link: {f.link}]" if f.link else "")
     result: dict = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
@@ -208,7 +210,7 @@ def _target_notifications(results: Iterable[TargetResult], uri: _Uri) -> list[di
 
 
 def _note(level: str, text: str, file: str | None, uri: _Uri) -> dict:
-    note: dict = {"level": level, "message": {"text": text}}
+    note: dict = {"level": level, "message": {"text": escape_unsafe(text)}}
     if file:
         note["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": uri(file)}}}]
     return note

@@ -12,10 +12,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from emslint.model import LINKS, Finding, Severity, TargetResult, Verdict
 from emslint.printable import escape_unsafe
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -30,22 +33,25 @@ _SEVERITIES_DOWN = sorted(Severity, reverse=True)
 
 
 # Control characters and the invisible ones (bidi overrides, zero-width) would let a key or path in a config
-# forge report lines or disguise a finding on a terminal: shown as escapes instead.
+# forge report lines or disguise a finding on a terminal, and CI log commands (a folder named "::error::x")
+# would drive the CI runner: shown as escapes instead (emslint/printable.py).
 _visible = escape_unsafe
 
 
 def _safe(text: str) -> str:
     """:func:`_visible`, and rich markup escaped (the coloured report's escaping)."""
-    from rich.markup import escape
-
-    return escape(_visible(text))
+    return _escape(_visible(text))
 
 
 # Without colour, a line is its markup with the tags taken out as rich's parser does it, so that the bytes stay
 # those rich printed (a backslash before '[' is dropped, trailing backslashes before a tag are escapes, and so
-# on). Copies of rich.markup's escape() and of the parse in rich.markup.render(); the tests compare with rich.
-_TAG = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")
-_ESCAPE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])").sub
+# on); with colour, the same parse builds rich Text (_render). Copies of rich.markup's escape() and of the parse
+# in rich.markup.render(); the tests compare with rich. One change: the tag patterns start only where a run of
+# backslashes starts ((?<!\\)). rich's own start at every backslash of a run and scan the whole run from each:
+# quadratic, 67 s for a 200 KB key of backslashes. Every match is the same (a run matches from its first
+# backslash or not at all), so the output is too.
+_TAG = re.compile(r"((?<!\\)(\\*)\[([a-z#/@][^[]*?)])")
+_ESCAPE = re.compile(r"(?<!\\)(\\*)(\[[a-z#/@][^[]*?])").sub
 
 
 def _escape(markup: str) -> str:
@@ -79,6 +85,63 @@ def _plain_line(markup: str) -> str:
                 out.append(full[len(escapes):])
     out.append(markup[position:].replace("\\[", "["))
     return "".join(out)
+
+
+def _render(markup: str) -> Text:
+    """``rich.markup.render(markup, emoji=False)`` for the report's own markup, in linear time.
+
+    The same parse as :func:`_plain_line` (rich's, with the linear tag pattern), building the Text and its
+    style spans as rich.markup.render does. A closing tag that matches nothing is ignored (rich raises; the
+    report's markup never has one, since every untrusted text is escaped).
+    """
+    from operator import attrgetter
+
+    from rich.markup import Tag
+    from rich.style import Style
+    from rich.text import Span, Text
+
+    text = Text()
+    if "[" not in markup:
+        text.append(markup)
+        return text
+    stack: list[tuple[int, str, str]] = []  # (start, normalised name, style)
+    spans: list[Span] = []
+    position = 0
+    for match in _TAG.finditer(markup):
+        full, escapes, tag_text = match.groups()
+        start, end = match.span()
+        if start > position:
+            text.append(markup[position:start].replace("\\[", "["))
+        position = end
+        if escapes:
+            backslashes, escaped = divmod(len(escapes), 2)
+            if backslashes:
+                text.append("\\" * backslashes)
+            if escaped:
+                text.append(full[len(escapes):])
+                continue
+        name, equals, parameters = tag_text.partition("=")
+        if name.startswith("/"):
+            wanted = name[1:].strip()
+            index = len(stack) - 1
+            if wanted:
+                wanted = Style.normalize(wanted)
+                while index >= 0 and stack[index][1] != wanted:
+                    index -= 1
+            if index >= 0:
+                opened, _, style = stack.pop(index)
+                spans.append(Span(opened, len(text), style))
+        else:
+            tag = Tag(Style.normalize(name), parameters if equals else None)
+            stack.append((len(text), tag.name, str(tag)))
+    if position < len(markup):
+        text.append(markup[position:].replace("\\[", "["))
+    while stack:
+        opened, _, style = stack.pop()
+        if style:
+            spans.append(Span(opened, len(text), style))
+    text.spans = sorted(spans[::-1], key=attrgetter("start"))
+    return text
 
 
 def _level_text(verdict: Verdict) -> str:
@@ -267,7 +330,7 @@ class TextReport:
             self.stream.write("\n".join(lines) + "\n")
             return
         for line in lines:
-            self._console.print(line)
+            self._console.print(_render(line))
 
 
 def render_text(results: Iterable[TargetResult], stream: TextIO, *, problems: list[str] | None = None,

@@ -453,3 +453,73 @@ def test_facts_mask_the_unknown_reason_of_a_secret(tmp_path: Path) -> None:
     assert facts["lsr"]["rap_password"] == {"$unknown": "***"}
     check = run_cli(["check", "--format", "json", "gw"], cwd=tmp_path)
     assert_no_needle(check.both, p, "check")
+
+
+# ----------------------------------------------------------------------------- every shape a secret takes
+
+
+def _shapes(p: Planted) -> tuple[dict, str]:
+    """config.json and config.lua with secrets under short and odd names, in URLs, after a user name, as
+    unquoted Lua words, and with escapes made of characters that appear nowhere else."""
+    document = {
+        "ws_servers": [{"host": "platform.example.com", "port": 443}],
+        "proxy": {"host": "proxy.example.com", "user": "bob:" + p.word("proxy user:password")},
+        "http_server": {"pass": p.word("pass"), "pin": 918_273, "auth": p.word("auth"),
+                        "Authorization": "Basic " + p.word("authorization header")},
+        "custom": {"userPin": p.word("userPin"), "apiKey": p.word("apiKey"), "api-token": p.word("api-token"),
+                   "db_Passwd": [p.word("Passwd in a list")], "nested": {"credentials": {"x": p.word("creds")}}},
+        "logger": {"audit_target": "https://auditor:" + p.word("URL password") + "@audit.example.com/x"},
+        "file": {"virtual_dirs": [{"ftp": "ftp://" + p.word("URL user-only credential") + "@ftp.example.com"}]},
+        "certificates": {"key_passphrase": "pre\\Ж\\ß" + p.word("escaped passphrase")},
+    }
+    p.secrets["pin (number)"] = "918273"
+    lua = "\n".join([
+        f"scripts.rap_password = {p.name('unquoted rap_password')}",
+        f"scripts.proxy_pass = {p.name('unquoted proxy_pass')}",
+        f"scripts.pin = {p.name('unquoted pin')}",
+        f'scripts.auth = "{p.word("lua auth")}"',
+        f'scripts.webhook = "https://hook:{p.word("lua URL password")}@hooks.example.com"',
+        f'scripts.script_resource_userid = "lsr:{p.word("lua user:password")}"',
+        f'scripts.script_resource_password = "x\\Ж\\ß{p.word("lua escaped password")}"',
+        "",
+    ])
+    return document, lua
+
+
+def test_facts_mask_every_shape_of_secret(tmp_path: Path) -> None:
+    p = Planted()
+    document, lua = _shapes(p)
+    write_deployment(tmp_path / "gw", ems=json.dumps(document, ensure_ascii=False).replace("\\\\", "\\"), lsr=lua)
+    run = run_cli(["facts", "gw"], cwd=tmp_path)
+    assert run.code == 0, run.err[-500:]
+    assert_no_needle(run.both, p, "facts", identities=False)
+    assert "Ж" not in run.both and "ß" not in run.both  # no character of an escaped secret
+    facts = json.loads(run.out)[0]["facts"]
+    assert facts["ems_raw"]["proxy"]["user"] == "bob:***"  # the user name stays readable
+    assert facts["ems_raw"]["logger"]["audit_target"] == "https://***@audit.example.com/x"
+    assert facts["lsr"]["rap_password"] == {"$unknown": "***"}
+    assert facts["ems_raw"]["http_server"]["pin"] == "***"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_check_output_shows_no_shape_of_secret(tmp_path: Path, fmt: str) -> None:
+    p = Planted()
+    document, lua = _shapes(p)
+    write_deployment(tmp_path / "gw", ems=json.dumps(document, ensure_ascii=False).replace("\\\\", "\\"), lsr=lua)
+    run = run_cli(["check", "--format", fmt, "--no-color", *NOW, "gw"], cwd=tmp_path)
+    assert run.code in (1, 2), run.err[-500:]
+    assert_no_needle(run.both, p, f"check --format {fmt}")
+    assert "Ж" not in run.both and "ß" not in run.both
+    assert "which ones is not shown" in run.out  # the escape findings are still there, named by key
+
+
+def test_redacted_escape_messages_name_key_and_position() -> None:
+    from emslint.facts.mask import redact_issue
+    from emslint.read.json_reader import read_json
+
+    result = read_json(r'{"http_server": {"password": "a\@\#", "certificate": "C:\Temp\x.pem"}}')
+    by_pointer = {i.pointer: i for i in result.issues}
+    secret = redact_issue("ems", by_pointer["/http_server/password"])
+    assert "@" not in secret and "#" not in secret and "line 1" in secret
+    path = redact_issue("ems", by_pointer["/http_server/certificate"])
+    assert "\\T" in path  # not a secret: the escapes are still named, as a Windows-path hint

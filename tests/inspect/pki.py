@@ -278,6 +278,56 @@ def re_sign(
     return Issued(x509.load_der_x509_certificate(der), issued.key)
 
 
+def extension(dotted: str, value: bytes, *, critical: bool = False) -> bytes:
+    """One encoded ``Extension`` (RFC 5280 §4.1): ``value`` is the DER inside the OCTET STRING."""
+    flag = tlv(0x01, b"\xff") if critical else b""
+    return seq(oid(dotted), flag, octet(value))
+
+
+def with_extensions(issued: Issued, extensions: list[bytes], signer: Issued | None = None) -> Issued:
+    """``issued`` with its extensions replaced by ``extensions`` (any bytes, valid or not), re-signed (SHA-256)
+    by ``signer`` (default: its own key). ``cryptography`` loads such a certificate and raises only when the
+    extensions are used."""
+    signer_key = (signer or issued).key
+    fields = split(issued.cert.tbs_certificate_bytes)
+    head = [f for f in fields if f[0] != 0xA3]
+    tbs = seq(*head, explicit(3, seq(*extensions)))
+    alg_oid, with_null = _SIG_OIDS[("rsa" if isinstance(signer_key, rsa.RSAPrivateKey) else "ec", "sha256")]
+    alg = seq(oid(alg_oid), null()) if with_null else seq(oid(alg_oid))
+    if isinstance(signer_key, rsa.RSAPrivateKey):
+        signature = signer_key.sign(tbs, padding.PKCS1v15(), hashes.SHA256())
+    else:
+        signature = signer_key.sign(tbs, ec.ECDSA(hashes.SHA256()))
+    return Issued(x509.load_der_x509_certificate(seq(tbs, alg, bitstring(signature))), issued.key)
+
+
+BASIC_CONSTRAINTS = "2.5.29.19"
+KEY_USAGE = "2.5.29.15"
+SUBJECT_ALT_NAME = "2.5.29.17"
+AUTHORITY_KEY_ID = "2.5.29.35"
+NAME_CONSTRAINTS = "2.5.29.30"
+EXTENDED_KEY_USAGE = "2.5.29.37"
+
+# Extension lists that ``cryptography`` loads and then refuses when they are read.
+MALFORMED_EXTENSIONS: dict[str, list[bytes]] = {
+    "duplicate basicConstraints": [
+        extension(BASIC_CONSTRAINTS, seq(tlv(0x01, b"\xff")), critical=True),
+        extension(BASIC_CONSTRAINTS, seq(), critical=True),
+    ],
+    "duplicate subjectAltName": [
+        extension(SUBJECT_ALT_NAME, seq(tlv(0x82, b"ems.example"))),
+        extension(SUBJECT_ALT_NAME, seq(tlv(0x82, b"other.example"))),
+    ],
+    "basicConstraints not a sequence": [extension(BASIC_CONSTRAINTS, tlv(0x01, b"\xff"), critical=True)],
+    "truncated subjectAltName": [extension(SUBJECT_ALT_NAME, b"\x30\x10\x82\x05ems")],
+    "IP SAN of 5 bytes": [extension(SUBJECT_ALT_NAME, seq(tlv(0x87, b"\x7f\x00\x00\x01\x00")))],
+    "keyUsage not a bit string": [extension(KEY_USAGE, octet(b"\x05"), critical=True)],
+    "authorityKeyIdentifier garbage": [extension(AUTHORITY_KEY_ID, b"\xff\xff\xff")],
+    "nameConstraints empty": [extension(NAME_CONSTRAINTS, seq(), critical=True)],
+    "extendedKeyUsage of integers": [extension(EXTENDED_KEY_USAGE, seq(integer(1)))],
+}
+
+
 @functools.cache
 def root_ca(n: int = 0) -> Issued:
     return make_cert(

@@ -396,7 +396,9 @@ def test_pkcs12_with_huge_kdf_cost_is_not_opened(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("must not run the file's KDF")
 
-    monkeypatch.setattr(c, "MAX_KDF_ITERATIONS", 100)  # the test file asks for 2048
+    from emslint.inspect import pkcs12_cost
+
+    monkeypatch.setattr(pkcs12_cost, "MAX_KDF_WORK", 100)  # the test file asks for 2048 per derivation
     monkeypatch.setattr(pkcs12, "load_pkcs12", refuse)
     material = c.parse_material(pki.p12(pki.leaf()))
     assert material.pkcs12.opened is False

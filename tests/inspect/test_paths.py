@@ -48,9 +48,79 @@ def test_relative_falls_back_to_config_dir(tree):
     assert (result.status, result.path) == ("ok", tree["etc"] / "b.pem")
 
 
-def test_absolute_path_used_as_written_even_outside_root(tree):
-    result = resolve(tree, str(tree["outside"] / "secret.pem"))
-    assert result.status == "ok"
+@pytest.fixture
+def looked_at(monkeypatch) -> list[str]:
+    """Every path the code under test stats, lstats, reads a link of or opens (as strings)."""
+    seen: list[str] = []
+    for name in ("stat", "lstat", "readlink", "open"):
+        real = getattr(os, name)
+
+        def spy(path, *args, _real=real, **kwargs):
+            seen.append(os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else str(path))
+            return _real(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, name, spy)
+    return seen
+
+
+OUTSIDE_SPELLINGS = [
+    "{outside}/secret.pem",
+    "../../outside/secret.pem",
+    "../outside/../../outside/secret.pem",
+    "etc/../../../outside/secret.pem",
+    "./../../outside/secret.pem",
+    "{outside}/../outside/secret.pem",
+    "{scan}/../outside/secret.pem",
+    "{scan}/microserver/../../outside/secret.pem",
+    "/etc/shadow",
+    "/",
+    "../..",
+]
+
+
+@pytest.mark.parametrize("spelling", OUTSIDE_SPELLINGS)
+def test_paths_outside_the_root_are_neither_stat_ed_nor_opened(tree, looked_at, spelling):
+    text = spelling.format(outside=tree["outside"], scan=tree["scan"])
+    result = resolve(tree, text)
+    assert result.status == "outside-root"
+    assert text in result.detail and "outside the scanned folder" in result.detail
+    scan = str(tree["scan"])
+    touched = [p for p in looked_at if not (os.path.normpath(p).startswith(scan) or scan.startswith(p))]
+    assert touched == [], touched  # only the root and its ancestors (its real path) may be looked at
+    assert not any(p.startswith((str(tree["outside"]), "/etc")) for p in looked_at)
+
+
+def test_allowed_roots_open_a_folder_outside_the_scan(tree):
+    text = str(tree["outside"] / "secret.pem")
+    result = resolve_config_path(
+        text, microserver_root=tree["ms"], config_dir=tree["etc"], scan_root=tree["scan"],
+        allowed_roots=(tree["scan"], tree["outside"]),
+    )
+    assert (result.status, result.path) == ("ok", tree["outside"] / "secret.pem")
+    only_outside = resolve_config_path(
+        "etc/x.pem", microserver_root=tree["ms"], config_dir=tree["etc"], scan_root=tree["scan"],
+        allowed_roots=(tree["outside"],),
+    )
+    assert only_outside.status == "outside-root"  # the scan root itself is allowed only when listed
+
+
+@posix_only
+def test_symlink_into_an_allowed_root_is_followed(tree):
+    (tree["ms"] / "link.pem").symlink_to(tree["outside"] / "secret.pem")
+    assert resolve(tree, "link.pem").status == "outside-root"
+    allowed = resolve_config_path(
+        "link.pem", microserver_root=tree["ms"], config_dir=tree["etc"], scan_root=tree["scan"],
+        allowed_roots=(tree["scan"], tree["outside"]),
+    )
+    assert allowed.status == "ok"
+
+
+def test_a_relative_path_whose_first_location_is_outside_stops_there(tree):
+    """The EMS tries the microserver folder first: when that location is outside, whether the file is there
+    cannot be known, so the second location (inside) is not used instead."""
+    (tree["ms"] / "x.pem").write_text("x")  # ms/etc/../x.pem: inside, but only the second choice
+    tree_ms_is_root = {**tree, "scan": tree["ms"]}
+    assert resolve(tree_ms_is_root, "../x.pem").status == "outside-root"
 
 
 def test_missing_relative_reports_first_location(tree):
@@ -234,7 +304,7 @@ def _old_symlink_escape(candidate: Path, scan_root: Path) -> Path | None:
 def test_symlink_escape_gives_the_verdicts_it_gave_with_pathlib(tmp_path, monkeypatch):
     """Links in, out, out and back, chains, loops, dangling, '..', a linked root and a linked ancestor of it;
     relative and absolute candidates: the same link (or none) as the pathlib version, or the same error."""
-    from emslint.inspect.paths import _symlink_escape
+    from emslint.inspect.paths import _Roots, _symlink_escape
 
     real = tmp_path / "real"
     scan = real / "scan"
@@ -277,7 +347,7 @@ def test_symlink_escape_gives_the_verdicts_it_gave_with_pathlib(tmp_path, monkey
                 except (OSError, RuntimeError) as exc:
                     expected = ("error", type(exc))
                 try:
-                    got = ("ok", _symlink_escape(candidate, root))
+                    got = ("ok", _symlink_escape(candidate, _Roots((root,))))
                 except (OSError, RuntimeError) as exc:
                     got = ("error", type(exc))
                 assert got == expected, (candidate, root)
@@ -327,3 +397,23 @@ def test_any_text_gives_a_status(tmp_path_factory, text):
     result = resolve_config_path(text, microserver_root=root, config_dir=root, scan_root=root)
     assert result.status in STATUSES
     assert "\n" not in result.detail
+
+
+@posix_only
+@pytest.mark.parametrize(
+    "spelling", ["/etc/shadow", "../../../../../../etc/shadow", "etc/../../../../../../../etc/shadow"]
+)
+def test_a_key_file_outside_the_root_gets_no_facts(tmp_path, looked_at, spelling):
+    """The reported case: as root, /etc/shadow named as certificates.key_file got key type/size facts and its
+    mode. Now the item only says where the path leads; nothing of the file is looked at."""
+    from tests.inspect.pki import inspect, item
+
+    (tmp_path / "etc").mkdir()
+    ems = {"ws_connection": {"encryption": "ssl"}, "certificates": {"key_file": spelling, "client_cert": spelling}}
+    items = inspect(tmp_path, ems, None)
+    for role in ("platform-client-key", "platform-client-cert"):
+        it = item(items, role)
+        assert (it["status"], it["path"], it["mode"], it["key"], it["cert"], it["format"]) == (
+            "outside-root", None, None, None, None, None)
+        assert spelling in it["detail"]
+    assert not [p for p in looked_at if "shadow" in p]

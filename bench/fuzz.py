@@ -217,17 +217,20 @@ def _check_issues(result: Any, codes: frozenset[str], text: str) -> None:
 
 def run_one(target: str, data: bytes) -> None:
     if target == "ciphers":
-        from emslint.inspect.ciphers import cipher_facts, evaluate
+        from emslint.inspect.cipher_verdicts import cipher_facts
+        from emslint.inspect.ciphers import evaluate
 
         text = data.decode("utf-8", "replace")
-        for build in ("default", "weak"):
-            result = evaluate(text, build=build, fips=build == "weak")
-            if result.ok != bool(result.ciphers) or (not result.ok and not result.error):
-                raise AssertionError("inconsistent CipherResult")
-            names = result.names
-            if len(names) != len(set(names)):
-                raise AssertionError("a suite is listed twice")
-        json.dumps(cipher_facts(text))
+        for openssl in ("1.0.2", "1.1.1", "3.1"):
+            for build in ("default", "weak"):
+                fips = openssl == "1.0.2" and build == "weak"
+                result = evaluate(text, build=build, fips=fips, openssl=openssl)
+                if result.ok != bool(result.ciphers) or (not result.ok and not result.error):
+                    raise AssertionError("inconsistent CipherResult")
+                names = result.names
+                if len(names) != len(set(names)):
+                    raise AssertionError("a suite is listed twice")
+            json.dumps(cipher_facts(text, openssl=openssl))
         return
     from emslint.read.source import decode_text
 

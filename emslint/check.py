@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from emslint.errors import Usage
+from emslint.facts.ciphers import model_line
 from emslint.filters.baseline import Baseline, BaselineError, absorb, load_baseline, stale_entries, write_baseline
 from emslint.filters.gate import Gate
 from emslint.model import TargetResult
@@ -150,7 +151,8 @@ def _write_baseline(results: list[TargetResult], path: Path) -> int:
 
 
 def _open_outputs(options: CheckOptions, settings: Settings, rules: dict, *, hold_text: bool) -> list[Output]:
-    info = RunInfo(profile=settings.profile, automation_id=options.automation_id)
+    info = RunInfo(profile=settings.profile, automation_id=options.automation_id,
+                   notices=(model_line(settings.ems_version, settings.openssl),))
     outputs = [Output(settings.output_format, _open(options.output, "--output"), rules, info,
                       color=options.color, hold_text=hold_text)]
     for fmt, path in options.reports:

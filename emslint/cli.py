@@ -20,7 +20,6 @@ from emslint.settings.options import (
     CONTEXTS,
     FAIL_ON,
     LEVELS,
-    OPENSSL,
     OPTIONS,
     OUTPUT_FORMATS,
     PROFILES,
@@ -72,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     _flags(check, "extend_select", "--extend-select", action="extend", type=_list, metavar="RULES")
     _flags(check, "ignore", "--ignore", action="extend", type=_list, metavar="RULES")
     _flags(check, "ems_version", "--ems-version", metavar="VERSION")
-    _flags(check, "openssl", "--openssl", choices=OPENSSL)
+    _flags(check, "openssl", "--openssl", metavar="VERSION")
     _flags(check, "platform_java", "--platform-java", type=int, metavar="N")
     _flags(check, "build", "--build", choices=BUILDS)
     _flags(check, "context", "--context", choices=CONTEXTS)
@@ -98,11 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help="progress bar on stderr (default: on a terminal, many targets, not in CI)")
     check.add_argument("--now", help="pretend it is this ISO date (certificate expiry), for reproducible runs")
 
-    ciphers = commands.add_parser("ciphers", help="the suites the EMS's OpenSSL would offer for a cipher string")
+    ciphers = commands.add_parser("ciphers", help="the suites the EMS's OpenSSL (1.0.2, 1.1.1 or 3.1) offers for a "
+                                  "cipher string, and why weak ones are weak")
     ciphers.add_argument("cipher_string", metavar="STRING", help="an OpenSSL cipher list, e.g. 'ALL:!aNULL:!eNULL'")
+    ciphers.add_argument("--ems-version", metavar="VERSION", help="EMS release, e.g. 5.4.10: picks the OpenSSL model "
+                         "(<= 5.4.10: 1.0.2, 5.4.11/12: 1.1.1, >= 5.5.0: 3.1)")
+    ciphers.add_argument("--openssl", help="OpenSSL model: 1.0.2, 1.1.1 or 3.1 (wins over --ems-version)")
     ciphers.add_argument("--build", choices=BUILDS, default="default",
-                         help="default, or weak (enable-weak-ssl-ciphers enable-ssl2)")
-    ciphers.add_argument("--fips", action="store_true", help="FIPS mode (FIPS Object Module 2.0)")
+                         help="default, or weak (enable-weak-ssl-ciphers; 1.0.2 also enable-ssl2)")
+    ciphers.add_argument("--legacy-provider", action="store_true",
+                         help="OpenSSL 3.x with the legacy provider loaded (SEED, IDEA, RC4)")
+    ciphers.add_argument("--fips", action="store_true",
+                         help="FIPS mode as the C SDK does it (OpenSSL 1.0.2 only): its fixed FIPS list replaces "
+                         "the string")
+    ciphers.add_argument("--profile", choices=("mozilla-intermediate", "mozilla-modern"),
+                         help="compare with Mozilla's server-side TLS guidelines 5.7")
     ciphers.add_argument("-f", "--format", dest="output_format", choices=("text", "json"), default="text")
 
     rules = commands.add_parser("rules", help="list every rule: id, name, severity, link, level effect, summary")
@@ -162,10 +171,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _ciphers(args: argparse.Namespace) -> int:
-    from emslint.cli_ciphers import run_ciphers
+    from emslint.cli_ciphers import CipherOptions, run_ciphers
 
-    return run_ciphers(args.cipher_string, build=args.build, fips=args.fips, fmt=args.output_format,
-                       stream=sys.stdout)
+    options = CipherOptions(ems_version=args.ems_version, openssl=args.openssl, build=args.build,
+                            legacy_provider=args.legacy_provider, fips=args.fips, profile=args.profile,
+                            fmt=args.output_format)
+    return run_ciphers(args.cipher_string, options, sys.stdout, errors=sys.stderr)
 
 
 def _rules(args: argparse.Namespace) -> int:

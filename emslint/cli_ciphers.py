@@ -1,16 +1,26 @@
-"""`emslint ciphers 'STRING'`: show the cipher list OpenSSL 1.0.2q (the EMS's TLS library) makes of a string.
+"""`emslint ciphers 'STRING'`: the cipher list the EMS's OpenSSL (1.0.2q, 1.1.1q or 3.1.2) makes of a string.
 
-Text output mirrors `openssl ciphers -v` plus a column saying why a suite is weak (weakness_classes());
-JSON output is ``{"ok", "error", "ciphers": [{"name", "protocol", "kx", "au", "enc", "mac", "bits", "weak"}],
-"ignored_words"}``.  Exit codes: 0 accepted, 1 rejected by OpenSSL, 2 usage error.
+Text output mirrors `openssl ciphers -v` plus a column saying why a suite is weak, under a header naming the
+OpenSSL model and why it was chosen. JSON output::
+
+    {"ok", "error", "error_reason",
+     "model": {"openssl", "release", "build", "legacy_provider", "fips", "security_level", "reason"},
+     "ciphers": [{"name", "protocol", "kx", "au", "enc", "mac", "bits", "weak", "supported"?}],
+     "protocol_floor", "ignored_words": [{"word", "suggestion", "note"}], "notes", "profile"?}
+
+``ciphers`` is exactly what `openssl ciphers -v STRING` prints for that version (TLS 1.3 suites included);
+``"supported": false`` marks a listed suite the EMS does not offer (`openssl ciphers -s`). With ``--fips``
+(1.0.2 only) the list is the C SDK's fixed FIPS list: the SDK ignores ``cipher_suite`` in FIPS mode.
+
+Exit codes: 0 accepted (and, with --profile, within the profile), 1 rejected by OpenSSL or outside the
+profile, 2 usage error.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TextIO
-
-from emslint.inspect.ciphers import BUILDS, FACT_CLASSES, CipherResult, describe, evaluate, suggest_name
 
 FORMATS = ("text", "json")
 
@@ -19,48 +29,180 @@ EXIT_REJECTED = 1
 EXIT_USAGE = 2
 
 
-def run_ciphers(cipher_string: str, *, build: str, fips: bool, fmt: str, stream: TextIO) -> int:
-    if build not in BUILDS:
-        stream.write(f"error: unknown build {build!r} (choose from: {', '.join(BUILDS)})\n")
+@dataclass(frozen=True)
+class CipherOptions:
+    """Everything `emslint ciphers` takes besides the string (one object, whatever parses the command line)."""
+
+    ems_version: str | None = None
+    openssl: str | None = None  # "1.0.2" | "1.1.1" | "3.1"; wins over ems_version
+    build: str = "default"
+    legacy_provider: bool = False
+    fips: bool = False
+    profile: str | None = None  # "mozilla-intermediate" | "mozilla-modern"
+    fmt: str = "text"
+
+
+class _UsageError(Exception):
+    pass
+
+
+def run_ciphers(cipher_string: str, options: CipherOptions, stream: TextIO, errors: TextIO | None = None) -> int:
+    """Evaluate ``cipher_string`` as ``options`` say and write the report to ``stream`` (a usage error to
+    ``errors``, default ``stream``); returns the exit code."""
+    try:
+        choice = _check(options)
+    except _UsageError as exc:
+        (errors or stream).write(f"emslint: error: {exc}\n")
         return EXIT_USAGE
-    if fmt not in FORMATS:
-        stream.write(f"error: unknown format {fmt!r} (choose from: {', '.join(FORMATS)})\n")
-        return EXIT_USAGE
-    result = evaluate(cipher_string, build, fips)
-    if fmt == "json":
-        stream.write(json.dumps(_as_json(result), indent=2) + "\n")
+    from emslint.inspect.cipher_verdicts import SDK_FIPS_CIPHER_STRING
+    from emslint.inspect.cipher_words import ignored_word_facts
+    from emslint.inspect.ciphers import evaluate
+
+    model = choice.model
+    string = SDK_FIPS_CIPHER_STRING if options.fips else cipher_string
+    result = evaluate(string, options.build, options.fips, openssl=model.name,
+                      legacy_provider=options.legacy_provider)
+    words = ignored_word_facts(result.ignored_words, model.name, options.build, options.legacy_provider,
+                               result.ignored_in_exclusions)
+    notes = _notes(options, model.name)
+    comparison = None
+    if options.profile is not None:
+        from emslint.inspect.mozilla_profiles import compare
+
+        comparison = compare(result, options.profile)
+    if options.fmt == "json":
+        stream.write(json.dumps(_as_json(result, choice, options, words, notes, comparison), indent=2) + "\n")
     else:
-        _write_text(result, build, fips, stream)
-    return EXIT_OK if result.ok else EXIT_REJECTED
+        _write_text(result, choice, options, words, notes, comparison, stream)
+    if not result.ok or (comparison is not None and not comparison.compliant):
+        return EXIT_REJECTED
+    return EXIT_OK
 
 
-def _as_json(result: CipherResult) -> dict[str, object]:
+def _check(options: CipherOptions):
+    from emslint.inspect.mozilla_profiles import PROFILES
+    from emslint.inspect.openssl_models import MODELS, select_model
+
+    if options.fmt not in FORMATS:
+        raise _UsageError(f"unknown format {options.fmt!r} (choose from: {', '.join(FORMATS)})")
+    if options.profile is not None and options.profile not in PROFILES:
+        raise _UsageError(f"unknown profile {options.profile!r} (choose from: {', '.join(PROFILES)})")
+    try:
+        choice = select_model(options.ems_version, options.openssl)
+    except ValueError:
+        raise _UsageError(f"--openssl must be one of {', '.join(MODELS)}; got {options.openssl!r}") from None
+    model = choice.model
+    if options.build not in model.builds:
+        raise _UsageError(f"unknown build {options.build!r} (choose from: {', '.join(model.builds)})")
+    if options.legacy_provider and not model.providers:
+        raise _UsageError(f"--legacy-provider applies to OpenSSL 3.x only; the model is OpenSSL {model.name} "
+                          f"({choice.reason})")
+    if options.fips and not model.fips_mode:
+        raise _UsageError(f"--fips: FIPS is not supported by OpenSSL {model.name} EMS builds (EMS 5.4.11 and later "
+                          f"ship OpenSSL 1.1.1q / 3.1.2 without FIPS support); the model is OpenSSL {model.name} "
+                          f"({choice.reason})")
+    return choice
+
+
+def _notes(options: CipherOptions, model: str) -> list[str]:
+    notes = []
+    if options.fips:
+        notes.append("FIPS mode: the C SDK replaces certificates.cipher_suite with its fixed list "
+                     "TLSv1.2+FIPS:kRSA+FIPS:!eNULL:!aNULL (inferred from the SDK source), so the given string "
+                     "is not used")
+    if model != "1.0.2":
+        notes.append("TLS 1.3 suites come from OpenSSL's TLS 1.3 ciphersuites setting, not from the cipher "
+                     "list; ThingWorx Platform 9.4.x does not support TLS 1.3")
+    if options.legacy_provider:
+        notes.append("legacy provider loaded: whether EMS 5.5 loads it is not known")
+    return notes
+
+
+def _model_json(result, choice, options: CipherOptions) -> dict[str, object]:
     return {
-        "ok": result.ok,
-        "error": result.error,
-        "ciphers": [
-            {"name": c.name, "protocol": c.protocol, "kx": c.kx, "au": c.au, "enc": c.enc, "mac": c.mac,
-             "bits": c.bits, "weak": list(c.weak)}
-            for c in result.ciphers
-        ],
-        "ignored_words": list(result.ignored_words),
+        "openssl": choice.model.name,
+        "release": choice.model.release,
+        "build": options.build,
+        "legacy_provider": options.legacy_provider,
+        "fips": options.fips,
+        "security_level": result.security_level,
+        "reason": choice.reason,
     }
 
 
-def _write_text(result: CipherResult, build: str, fips: bool, stream: TextIO) -> None:
+def _as_json(result, choice, options, words, notes, comparison) -> dict[str, object]:
+    from emslint.inspect.cipher_verdicts import protocol_floor
+
+    supported = None if result.supported is None else {id(s) for s in result.supported}
+    ciphers = []
+    for c in result.ciphers:
+        entry: dict[str, object] = {"name": c.name, "protocol": c.protocol, "kx": c.kx, "au": c.au, "enc": c.enc,
+                                    "mac": c.mac, "bits": c.bits, "weak": list(c.weak)}
+        if supported is not None and id(c) not in supported:
+            entry["supported"] = False
+        ciphers.append(entry)
+    doc: dict[str, object] = {
+        "ok": result.ok,
+        "error": result.error,
+        "error_reason": result.error_reason,
+        "model": _model_json(result, choice, options),
+        "ciphers": ciphers,
+        "protocol_floor": protocol_floor(result),
+        "ignored_words": words,
+        "notes": notes,
+    }
+    if comparison is not None:
+        doc["profile"] = comparison.as_json()
+    return doc
+
+
+def _write_text(result, choice, options, words, notes, comparison, stream: TextIO) -> None:
+    from emslint.inspect.cipher_verdicts import FACT_CLASSES, offered, protocol_floor
+    from emslint.inspect.ciphers import describe
+
+    model = choice.model
+    mode = f"{model.label}, build {options.build}"
+    mode += ", legacy provider" if options.legacy_provider else ""
+    mode += ", FIPS mode" if options.fips else ""
+    stream.write(f"# {mode}: {choice.reason}\n")
+    supported = None if result.supported is None else {id(s) for s in result.supported}
     lines = [describe(c) for c in result.ciphers]
     width = max((len(line) for line in lines), default=0)
     for suite, line in zip(result.ciphers, lines, strict=True):
-        stream.write(f"{line:<{width}}  {', '.join(suite.weak)}".rstrip() + "\n")
-    mode = f"OpenSSL 1.0.2q, build {build}{', FIPS mode' if fips else ''}"
+        marks = list(suite.weak)
+        if supported is not None and id(suite) not in supported:
+            marks.insert(0, "not offered")
+        stream.write(f"{line:<{width}}  {', '.join(marks)}".rstrip() + "\n")
     if result.ok:
-        weak = sum(1 for c in result.ciphers if any(w in FACT_CLASSES for w in c.weak))
-        no_fs = sum(1 for c in result.ciphers if "no-forward-secrecy" in c.weak)
-        summary = f"{len(result.ciphers)} suites ({mode}): {weak} weak, {no_fs} without forward secrecy"
+        suites = [s for s in offered(result) if s.protocol != "TLSv1.3"]
+        weak = sum(1 for c in suites if any(w in FACT_CLASSES for w in c.weak))
+        no_fs = sum(1 for c in suites if "no-forward-secrecy" in c.weak)
+        level = "" if result.security_level is None else f", security level {result.security_level}"
+        tls13 = len(offered(result)) - len(suites)
+        summary = f"{len(result.ciphers)} suites listed ({mode}{level})"
+        if result.supported is not None:
+            summary += f", {len(result.supported)} offered ({tls13} TLS 1.3)"
+        summary += f": {weak} weak, {no_fs} without forward secrecy"
         stream.write(f"\n{summary}\n")
+        floor = protocol_floor(result)
+        stream.write(f"protocol floor: {floor or 'none (nothing usable)'}\n")
     else:
         stream.write(f"error: cipher string rejected ({mode}): {result.error}\n")
-    for word in result.ignored_words:
-        hint = suggest_name(word)
-        tail = f" (did you mean {hint}?)" if hint else ""
-        stream.write(f"ignored: {word!r} is not known to OpenSSL 1.0.2q{tail}\n")
+    for w in words:
+        tail = f" (did you mean {w['suggestion']}?)" if w["suggestion"] else ""
+        tail += f" ({w['note']})" if w["note"] else ""
+        tail += "; harmless: it only excludes what does not exist here" if w["harmless"] else ""
+        stream.write(f"ignored: {w['word']!r} is not known to {model.label}{tail}\n")
+    for note in notes:
+        stream.write(f"note: {note}\n")
+    if comparison is not None:
+        _write_profile(comparison, stream)
+
+
+def _write_profile(comparison, stream: TextIO) -> None:
+    verdict = "within the profile" if comparison.compliant else "outside the profile"
+    stream.write(f"\n{comparison.profile} ({comparison.source}): {verdict}\n")
+    stream.write(f"  beyond the profile: {', '.join(comparison.beyond) or 'nothing'}\n")
+    stream.write(f"  profile suites not offered: {', '.join(comparison.missing) or 'none'}\n")
+    stream.write(f"  {comparison.tls13}\n")
+    stream.write(f"  {comparison.protocols}\n")

@@ -229,6 +229,29 @@ def test_ciphers_command():
     assert result.returncode == 0 and data["ok"] and data["ciphers"][0]["name"] == "ECDHE-RSA-AES256-GCM-SHA384"
     rejected = emslint("ciphers", "NOTHING-KNOWN", cwd=ROOT)
     assert rejected.returncode == 1
+    modern = emslint("ciphers", "ECDHE+AESGCM", "--ems-version", "5.5.0", "--format", "json", cwd=ROOT)
+    data = json.loads(modern.stdout)
+    assert modern.returncode == 0 and data["model"]["openssl"] == "3.1" and data["ciphers"][0]["protocol"] == "TLSv1.3"
+    usage = emslint("ciphers", "ALL", "--openssl", "1.1.1", "--fips", cwd=ROOT)
+    assert usage.returncode == 2 and usage.stdout == ""
+    assert usage.stderr.startswith("emslint: error: --fips: FIPS is not supported by OpenSSL 1.1.1 EMS builds")
+
+
+def test_check_reads_cipher_lists_with_the_chosen_openssl(tmp_path):
+    config = {**CLEARTEXT_PLATFORM, "ws_connection": {"encryption": "ssl"},
+              "certificates": {"validate": True, "cipher_suite": "ALL:!aNULL:@SECLEVEL=0"}}
+    deployment(tmp_path, "gw", config)
+    as_102 = emslint("check", "gw", "--format", "json", "--select", "ciphers", cwd=tmp_path)
+    assert {f["rule"] for f in findings(as_102)} == {"EMS501"}  # 1.0.2 has no @SECLEVEL
+    as_31 = emslint("check", "gw", "--format", "json", "--select", "ciphers", "--openssl", "3.1", cwd=tmp_path)
+    assert {f["rule"] for f in findings(as_31)} == {"EMS517"}
+    (tmp_path / ".emslint.toml").write_text('ems_version = "5.4.11"\n')
+    text = emslint("check", "gw", "--select", "ciphers", "--no-color", cwd=tmp_path).stdout
+    assert "EMS517 cipher-seclevel-zero" in text
+    assert ("note: cipher lists read as OpenSSL 1.1.1q: EMS 5.4.11: C SDK 3.0.0 with OpenSSL 1.1.1q (PTC release "
+            "notes of 5.4.11/5.4.12)") in text.splitlines()
+    bad = emslint("check", "gw", "--openssl", "2", cwd=tmp_path)
+    assert bad.returncode == 2 and "--openssl: openssl must be one of" in bad.stderr
 
 
 # baseline ----------------------------------------------------------------------------------------------------
@@ -255,5 +278,6 @@ def test_unreadable_config_makes_the_sarif_run_unsuccessful(tmp_path):
     result = emslint("check", "gw", "--format", "sarif", cwd=tmp_path)
     invocation = json.loads(result.stdout)["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False
-    assert "could not be read" in invocation["toolExecutionNotifications"][0]["message"]["text"]
+    texts = [n["message"]["text"] for n in invocation["toolExecutionNotifications"] if n["level"] == "error"]
+    assert any("could not be read" in t for t in texts)
     assert result.returncode == 1  # EMS002 is a finding; the tool itself did not fail

@@ -41,6 +41,27 @@ def test_sample_output_is_real():
             assert line in output, line
 
 
+def test_ciphers_examples_are_real():
+    """Every `emslint ciphers` example prints exactly what the README shows (one per OpenSSL version)."""
+    examples = [b for b in _blocks("text") if b.startswith("$ emslint ciphers")]
+    models = set()
+    for block in examples:
+        command, *shown = block.splitlines()
+        args = shlex.split(command.removeprefix("$ "))[1:]
+        assert _emslint(args, ROOT).stdout.splitlines() == shown, command
+        models.add(shown[0].split(",")[0])
+    assert models == {"# OpenSSL 1.0.2q", "# OpenSSL 1.1.1q", "# OpenSSL 3.1.2"}
+
+
+def test_check_model_line_is_real():
+    block = next(b for b in _blocks("text") if b.startswith("$ emslint check examples/medium"))
+    command, *shown = block.splitlines()
+    output = _emslint([*shlex.split(command.removeprefix("$ "))[1:], "--no-color"], ROOT).stdout.splitlines()
+    for line in shown:
+        if line.strip() and line.strip() != "...":
+            assert line in output, line
+
+
 def test_github_actions_snippet_writes_valid_sarif(tmp_path):
     workflow = next(b for b in _blocks("yaml") if "upload-sarif" in b)
     run_line = next(line for line in workflow.splitlines() if "run: emslint check" in line)

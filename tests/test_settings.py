@@ -96,6 +96,7 @@ def test_every_key_in_emslint_toml(tmp_path):
         ignore = ["EMS805"]
         platform_java = 7
         ems_version = "5.4.10"
+        openssl = "1.1.1"
         extra_rules = "../company-rules"
         include_templates = true
         jobs = 4
@@ -115,6 +116,7 @@ def test_every_key_in_emslint_toml(tmp_path):
     assert s.profile == "development" and s.fail_on == "high" and s.require_level == "medium"
     assert s.select == ["EMS1", "secrets", "log-level-trace"] and s.ignore == ["EMS805"]
     assert s.platform_java == 7 and s.ems_version == "5.4.10" and s.include_templates is True and s.jobs == 4
+    assert s.openssl == "1.1.1"
     assert s.extra_rules == Path(os.path.normpath(os.path.abspath(tmp_path / "company-rules")))
     assert s.severity == {"EMS101": "medium", "log-level-trace": "info"}
     assert s.per_path_ignores == [
@@ -123,7 +125,7 @@ def test_every_key_in_emslint_toml(tmp_path):
             rules=["EMS101"],
             reason="lab network, no TLS by design",
             pointer="/ws_connection/encryption",
-            line=16,
+            line=17,
         )
     ]
     assert s.source == path
@@ -239,11 +241,13 @@ def test_merge_cli_values():
         extra_rules="rules-dir",
         platform_java=8,
         ems_version="5.4.11",
+        openssl="3.1.2",
         jobs=2,
         require_level="high",
     )
     assert s.select == ["EMS4"] and s.ignore == ["EMS805", "EMS101"]  # select replaces, ignore extends
     assert s.include_templates is False and s.platform_java == 8 and s.ems_version == "5.4.11"
+    assert s.openssl == "3.1"  # the release name is accepted and normalised
     assert s.extra_rules == Path(os.path.abspath("rules-dir")) and s.jobs == 2 and s.require_level == "high"
 
 
@@ -255,6 +259,7 @@ def test_merge_cli_values():
         ({"jobs": 0}, "--jobs: jobs must be an integer >= 1; got 0"),
         ({"platform_java": 6}, "--platform-java:"),
         ({"ems_version": "latest"}, "--ems-version:"),
+        ({"openssl": "1.1.0"}, "--openssl: openssl must be one of '1.0.2', '1.1.1', '3.1'; got '1.1.0'"),
         ({"select": ["EMS 1"]}, "--select:"),
     ],
 )
@@ -445,6 +450,8 @@ TOP_LEVEL_CASES = {
         'ems_version must be a version string like "5.4.10"; got 5.4',
     ),
     "ems_version text": ('ems_version = "latest" # <-\n', "ems_version must be a version string"),
+    "openssl unknown": ('openssl = "0.9.8" # <-\n', "openssl must be one of '1.0.2', '1.1.1', '3.1'; got '0.9.8'"),
+    "openssl type": ("openssl = 3.1 # <-\n", "openssl must be one of '1.0.2', '1.1.1', '3.1'; got 3.1"),
     "extra_rules type": ("extra_rules = 1 # <-\n", "extra_rules must be a folder path string"),
     "extra_rules empty": ('extra_rules = "" # <-\n', "extra_rules must be a folder path string"),
     "include_templates": (

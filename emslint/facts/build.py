@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from emslint.discover import Target
+from emslint.facts.ciphers import cipher_item, openssl_facts
 from emslint.facts.derive import derive
 from emslint.facts.lua_writes import lua_write_items
 from emslint.facts.normalize import effective_ems, effective_lsr
@@ -182,69 +182,6 @@ def _dp_files(target: Target) -> list[Path]:
     return sorted(set(found))
 
 
-@cache
-def _cipher_string_max() -> float:
-    """The schema's maxLength of certificates.cipher_suite: the longest list evaluated."""
-    from emslint.schema.defaults import schema_members
-
-    node = next(m.target for m in schema_members("ems") if m.pattern == "/certificates/cipher_suite")
-    return node.get("maxLength", float("inf"))
-
-
-def _cipher_item(ems: dict | None, ems_raw: Any, settings: Settings) -> dict | None:
-    if not ems:
-        return None
-    certificates = ems.get("certificates") if isinstance(ems.get("certificates"), dict) else {}
-    raw_certs = ems_raw.get("certificates") if isinstance(ems_raw, dict) else None
-    is_set = isinstance(raw_certs, dict) and "cipher_suite" in raw_certs
-    string = certificates.get("cipher_suite", "ALL") if is_set else "ALL"
-    if not isinstance(string, str) or len(string) > _cipher_string_max():
-        return None  # too long to evaluate in bounded time: the schema's maxLength reports it (EMS015)
-    with stage("ciphers"):
-        facts = _cipher_facts(string, settings)
-    facts["string_set"] = is_set
-    facts["at"] = {"file": "ems", "pointer": "/certificates/cipher_suite"}
-    facts["link"] = "platform"
-    facts["detail"] = _cipher_detail(facts)
-    words = facts.get("ignored_words") or []
-    facts["ignored_summary"] = {
-        "count": len(words),
-        "detail": ", ".join(
-            f"'{_shorten(w['word'])}'" + (f" (OpenSSL 1.0.2 name: {w['suggestion']})" if w.get("suggestion") else "")
-            for w in words[:10]
-        ) + (f" and {len(words) - 10} more" if len(words) > 10 else ""),
-    }
-    return facts
-
-
-def _shorten(word: str, limit: int = 60) -> str:
-    return word if len(word) <= limit else word[:limit] + "..."
-
-
-_cipher_cache: dict[tuple, str] = {}  # a fleet uses a handful of cipher strings; JSON text, so each use is a copy
-
-
-def _cipher_facts(string: str, settings: Settings) -> dict:
-    import json
-
-    key = (string, settings.build, settings.platform_java)
-    text = _cipher_cache.get(key)
-    if text is None:
-        from emslint.inspect.ciphers import cipher_facts
-
-        facts = cipher_facts(string, build=settings.build, fips=False, platform_java=settings.platform_java)
-        if len(_cipher_cache) >= 256:
-            _cipher_cache.clear()
-        text = _cipher_cache[key] = json.dumps(facts)
-    return json.loads(text)
-
-
-def _cipher_detail(facts: dict) -> str:
-    classes = {k: v for k, v in (facts.get("classes") or {}).items() if v}
-    parts = [f"{count} {name}" for name, count in sorted(classes.items())]
-    return ", ".join(parts)
-
-
 @dataclass(slots=True)
 class Effective:
     """The configs as the products read them: ``*_raw`` as read, the others over the schema defaults."""
@@ -283,7 +220,7 @@ def inspect_target(target: Target, sources: Sources, effective: Effective, setti
     return Inspection(
         files=_file_items(target, sources, effective.ems, effective.lsr, now,
                           (target.scan_root, *settings.allow_outside)),
-        ciphers=_cipher_item(effective.ems, effective.ems_raw, settings),
+        ciphers=cipher_item(effective.ems, effective.ems_raw, settings),
     )
 
 
@@ -309,6 +246,7 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
             "profile": settings.profile,
             "ems_version": settings.ems_version,
             "platform_java": settings.platform_java,
+            "openssl": openssl_facts(settings),
             "template": any(f.template for f in target.files),
         },
         "ems": effective.ems,

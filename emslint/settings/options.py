@@ -145,6 +145,15 @@ def _path_string(name: str) -> Validator:
     return check
 
 
+def _openssl(v: Any) -> str:
+    from emslint.inspect.openssl_models import MODELS, parse_model_name  # the models' own names and aliases
+
+    name = parse_model_name(v) if isinstance(v, str) else None
+    if name is None:
+        raise Invalid(f"openssl must be one of {', '.join(repr(m) for m in MODELS)}; got {show(v)}")
+    return name
+
+
 def _severity_table(v: Any) -> dict[str, str]:
     if not isinstance(v, dict):
         raise Invalid(f"severity must be a table of rule id or name -> severity; got {show(v)}")
@@ -228,7 +237,7 @@ OPTIONS: dict[str, Option] = {
                "hide rules in files matching a glob, with a reason (and an expiry date)", spelling="per-path-ignores"),
         Option("severity", "target", _severity_table, "rule id or name -> severity"),
         Option("ems_version", "target", _ems_version, "EMS release, e.g. 5.4.10 (obsolete keys, FIPS, OpenSSL model)"),
-        Option("openssl", "target", _enum("openssl", OPENSSL),
+        Option("openssl", "target", _openssl,
                "OpenSSL of the EMS: 1.0.2, 1.1.1 or 3.1 (default: from ems_version)"),
         Option("platform_java", "target", _int("platform_java", 7, "(7, or 8 and above)"),
                "Java major version of the ThingWorx platform (7 enables the kEDH checks)"),

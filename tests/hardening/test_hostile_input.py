@@ -600,13 +600,18 @@ def _load(path: Path) -> tuple[str, bytes]:
     return path.name.removesuffix(".gz").rsplit(".", 1)[1], data
 
 
+_OPENSSL_MODELS = ("1.0.2", "1.1.1", "3.1")
+
+
 def _replay(kind: str, data: bytes) -> None:
-    from emslint.inspect.ciphers import cipher_facts, evaluate
+    from emslint.inspect.cipher_verdicts import cipher_facts
+    from emslint.inspect.ciphers import evaluate
 
     if kind == "cipher":
         text = data.decode("utf-8", "replace")
-        evaluate(text)
-        cipher_facts(text)
+        for openssl in _OPENSSL_MODELS:
+            evaluate(text, openssl=openssl)
+            cipher_facts(text, openssl=openssl)
     else:
         _read_bytes(data, _read_json if kind == "json" else _read_lua)
 
@@ -622,8 +627,9 @@ def _replay(kind: str, data: bytes) -> None:
 )
 def test_crasher_replays(path: Path) -> None:
     kind, data = _load(path)
-    # Each of these ran for many seconds to hours, or raised, when it was found; big inputs get more time.
-    with time_limit(2 + 2 * len(data) / 1e6):
+    # Each of these ran for many seconds to hours, or raised, when it was found; big inputs get more time, and a
+    # cipher string is replayed once per OpenSSL model.
+    with time_limit((2 + 2 * len(data) / 1e6) * (len(_OPENSSL_MODELS) if kind == "cipher" else 1)):
         _replay(kind, data)
 
 

@@ -217,14 +217,19 @@ cipher_strings = st.lists(cipher_terms, max_size=8).flatmap(
 
 
 @FAST
-@given(cipher_strings | st.text(max_size=80), st.sampled_from(["default", "weak"]), st.booleans())
-def test_cipher_evaluation_never_fails(string: str, build: str, fips: bool) -> None:
-    from emslint.inspect.ciphers import cipher_facts, evaluate
+@given(cipher_strings | st.text(max_size=80), st.sampled_from(["default", "weak"]),
+       st.sampled_from([("1.0.2", False, False), ("1.0.2", True, False), ("1.1.1", False, False),
+                        ("3.1", False, False), ("3.1", False, True)]))
+def test_cipher_evaluation_never_fails(string: str, build: str, variant: tuple[str, bool, bool]) -> None:
+    from emslint.inspect.cipher_verdicts import cipher_facts
+    from emslint.inspect.ciphers import evaluate
 
+    openssl, fips, legacy = variant
+    kwargs = {"build": build, "fips": fips, "openssl": openssl, "legacy_provider": legacy}
     with time_limit(5):
-        result = evaluate(string, build=build, fips=fips)
-        again = evaluate(string, build=build, fips=fips)
-        facts = cipher_facts(string, build=build, fips=fips)
+        result = evaluate(string, **kwargs)
+        again = evaluate(string, **kwargs)
+        facts = cipher_facts(string, **kwargs)
     assert result == again  # deterministic
     assert result.ok == bool(result.ciphers)
     assert result.ok or result.error
@@ -241,8 +246,9 @@ def test_cipher_exclusion_is_final(string: str) -> None:
     """'!X' removes X for good: no later term brings a suite of it back (OpenSSL's 'kill' semantics)."""
     from emslint.inspect.ciphers import evaluate
 
-    result = evaluate(string + ":!RC4")
-    assert not any(c.enc.startswith("RC4") for c in result.ciphers)
+    for openssl, legacy in (("1.0.2", False), ("3.1", True)):
+        result = evaluate(string + ":!RC4", "weak", openssl=openssl, legacy_provider=legacy)
+        assert not any(c.enc.startswith("RC4") for c in result.ciphers)
 
 
 # ------------------------------------------------------------------------------------------ deployments

@@ -1,8 +1,11 @@
-"""emslint.inspect.ciphers: OpenSSL 1.0.2q cipher-string evaluation, facts and the `ciphers` command."""
+"""emslint.inspect.ciphers: cipher-string evaluation as OpenSSL 1.0.2q, 1.1.1q and 3.1.2 do it.
+
+The oracles are answers of real builds (tests/data/openssl-*-cipher-oracle.json): every answer of every build
+must be matched, listing order, `-s` lists and rejection reasons included.
+"""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -10,89 +13,207 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emslint.cli_ciphers import run_ciphers
-from emslint.inspect import ciphers
+from emslint.inspect import cipher_table, ciphers
+from emslint.inspect.cipher_table import CipherSuite, load_table
 from emslint.inspect.ciphers import (
     ERR_INVALID_COMMAND,
     ERR_INVALID_SPECIAL,
-    ERR_NO_CIPHER_MATCH,
-    CipherSuite,
-    cipher_facts,
+    collected,
+    describe,
     evaluate,
-    suggest_name,
+    runtime_variant,
     weakness_classes,
 )
+from emslint.inspect.openssl_models import get_model
 
-ORACLE = json.loads((Path(__file__).parent.parent / "data" / "openssl-1.0.2q-cipher-oracle.json").read_text())
-ORACLE_BUILDS = {"default": ("default", False), "weak": ("weak", False), "fips-mode": ("default", True)}
-PTC_SAMPLE = "ALL:!aNULL:!eNULL:!LOW:!3DES:!MD5:!EXP:!PSK:!DSS:!RC4:!SEED:!ADH:!IDEA:!3DES:!SRP"
-ERRORS = {ERR_INVALID_COMMAND, ERR_INVALID_SPECIAL, ERR_NO_CIPHER_MATCH}
-
-FACT_KEYS = {
-    "string_set", "ok", "error", "count", "names_sample", "ignored_words", "classes", "weak_total",
-    "forward_secrecy", "kedh", "java7_compatible", "fips_dropped", "fips_dropped_sample", "fips_ok",
+DATA = Path(__file__).parent.parent / "data"
+ORACLES = {
+    "1.0.2": json.loads((DATA / "openssl-1.0.2q-cipher-oracle.json").read_text()),
+    "1.1.1": json.loads((DATA / "openssl-1.1.1q-cipher-oracle.json").read_text()),
+    "3.1": json.loads((DATA / "openssl-3.1.2-cipher-oracle.json").read_text()),
 }
+# oracle build name -> (build, fips, legacy provider)
+VARIANTS = {
+    "default": ("default", False, False),
+    "weak": ("weak", False, False),
+    "fips-mode": ("default", True, False),
+    "legacy-provider": ("default", False, True),
+    "weak+legacy-provider": ("weak", False, True),
+}
+PTC_SAMPLE = "ALL:!aNULL:!eNULL:!LOW:!3DES:!MD5:!EXP:!PSK:!DSS:!RC4:!SEED:!ADH:!IDEA:!3DES:!SRP"
+MODELS = ("1.0.2", "1.1.1", "3.1")
+
+
+def _evaluate(string: str, version: str, variant: str):
+    build, fips, legacy = VARIANTS[variant]
+    return evaluate(string, build, fips, openssl=version, legacy_provider=legacy)
+
+
+def _agrees(version: str, string: str, variant: str, answer: dict) -> bool:
+    """Whether the evaluator gives the oracle's answer: ok, listing (order included); for 1.0.2 the error
+    line; from 1.1.1 on the error reason, the -s list and the protocol column."""
+    result = _evaluate(string, version, variant)
+    if result.ok != answer["ok"] or result.names != (answer.get("ciphers") or []):
+        return False
+    if version == "1.0.2":
+        return result.error == answer.get("error")
+    if result.error_reason != answer.get("error_reason"):
+        return False
+    if not answer["ok"]:
+        return result.supported is None
+    return result.supported_names == answer["supported"] and [c.protocol for c in result.ciphers] == answer[
+        "protocols"]
+
 
 ORACLE_CASES = [
-    pytest.param(string, build, answer, id=f"{build}:{string!r}")
-    for string, answers in ORACLE["cases"].items()
-    for build, answer in answers.items()
+    pytest.param(version, string, variant, answer, id=f"{version}:{variant}:{string!r}")
+    for version, oracle in ORACLES.items()
+    for string, answers in oracle["cases"].items()
+    for variant, answer in answers.items()
 ]
 
 
-# ------------------------------------------------------------------------------------------ the oracle
+# ------------------------------------------------------------------------------------------ the oracles
 
 
-def test_oracle_covers_three_builds():
-    assert ORACLE["openssl"].startswith("OpenSSL 1.0.2q")
-    assert len(ORACLE["cases"]) == 89
-    assert all(set(answers) == set(ORACLE_BUILDS) for answers in ORACLE["cases"].values())
+def test_oracles_cover_every_build():
+    assert ORACLES["1.0.2"]["openssl"].startswith("OpenSSL 1.0.2q")
+    assert ORACLES["1.1.1"]["openssl"].startswith("OpenSSL 1.1.1q")
+    assert ORACLES["3.1"]["openssl"].startswith("OpenSSL 3.1.2")
+    assert len(ORACLES["1.0.2"]["cases"]) == 89
+    assert len(ORACLES["1.1.1"]["cases"]) == len(ORACLES["3.1"]["cases"]) == 100
+    expected = {"1.0.2": {"default", "weak", "fips-mode"}, "1.1.1": {"default", "weak"},
+                "3.1": {"default", "weak", "legacy-provider", "weak+legacy-provider"}}
+    for version, oracle in ORACLES.items():
+        assert all(set(answers) == expected[version] for answers in oracle["cases"].values())
 
 
-@pytest.mark.parametrize(("string", "build", "answer"), ORACLE_CASES)
-def test_matches_openssl_1_0_2q(string, build, answer):
-    name, fips = ORACLE_BUILDS[build]
-    result = evaluate(string, name, fips=fips)
-    assert result.ok == answer["ok"]
-    assert result.names == (answer.get("ciphers") or [])  # order included
-    assert result.error == answer.get("error")
+@pytest.mark.parametrize(("version", "string", "variant", "answer"), ORACLE_CASES)
+def test_matches_the_oracle(version, string, variant, answer):
+    assert _agrees(version, string, variant, answer)
 
 
-@pytest.mark.parametrize("string", list(ORACLE["cases"]))
-def test_facts_agree_with_oracle(string):
-    answers = ORACLE["cases"][string]
-    facts = cipher_facts(string)
-    plain, fips_mode = answers["default"], answers["fips-mode"]
-    assert facts["count"] == len(plain.get("ciphers") or [])
-    assert facts["names_sample"] == (plain.get("ciphers") or [])[:5]
-    if plain["ok"]:
-        dropped = [n for n in plain["ciphers"] if n not in set(fips_mode.get("ciphers") or [])]
-        assert facts["fips_dropped"] == len(dropped)
-        assert facts["fips_dropped_sample"] == dropped[:5]
-        assert facts["fips_ok"] is fips_mode["ok"]
-    else:
-        assert facts["fips_ok"] is None
+def test_oracle_agreement_per_build(capsys):
+    """The agreement count of every build of every version (printed with `pytest -s`); 100% is the bar."""
+    counts: dict[str, dict[str, list[int]]] = {}
+    for version, oracle in ORACLES.items():
+        for string, answers in oracle["cases"].items():
+            for variant, answer in answers.items():
+                tally = counts.setdefault(version, {}).setdefault(variant, [0, 0])
+                tally[0] += _agrees(version, string, variant, answer)
+                tally[1] += 1
+    lines = [f"OpenSSL {v} {b}: {a}/{t}" for v, builds in counts.items() for b, (a, t) in builds.items()]
+    with capsys.disabled():
+        print("\noracle agreement: " + "; ".join(lines))
+    assert all(a == t for builds in counts.values() for a, t in builds.values()), lines
+    assert sum(t for builds in counts.values() for _, t in builds.values()) == 89 * 3 + 100 * 2 + 100 * 4
 
 
-# ------------------------------------------------------- 1.0.2 behaviour the oracle does not exercise
+@pytest.mark.parametrize("version", ["1.1.1", "3.1"])
+def test_matches_the_reference_listings(version):
+    """The default list (`openssl ciphers -v` without a string, and -s) and the whole table, -v lines included."""
+    for variant, ref in ORACLES[version]["reference"].items():
+        default = _evaluate("DEFAULT", version, variant)
+        assert default.names == ref["no_argument"]["ciphers"]
+        assert default.supported_names == ref["no_argument"]["supported"]
+        everything = _evaluate("ALL:COMPLEMENTOFALL", version, variant)
+        assert everything.names == ref["all_complementofall"]["ciphers"]
+        assert everything.supported_names == ref["all_complementofall"]["supported"]
+        assert [describe(c) for c in everything.ciphers] == ref["all_complementofall"]["lines"]
 
 
-def test_explicit_name_matches_by_algorithms_not_id():
+@pytest.mark.parametrize("version", ["1.1.1", "3.1"])
+def test_disabled_algorithms_match_runtime_availability(version):
+    """The algorithms ssl_load_ciphers() disables (GOST everywhere; SEED, IDEA, RC4, DES, RC2 in 3.x without
+    the legacy provider) leave exactly the suites the real binaries list (the table's available_at_runtime)."""
+    model = get_model(version)
+    table = load_table(model)
+    for variant in ORACLES[version]["reference"]:
+        build, fips, legacy = VARIANTS[variant]
+        assert runtime_variant(model, build, legacy) == variant
+        ours = {c.entry.name for c in collected(table, build, fips, legacy)}
+        theirs = {c.entry.name for c in table.ciphers if not c.tls13 and c.available and variant in c.available}
+        assert ours == theirs
+
+
+# ------------------------------------------------------- behaviour the oracles do not exercise
+
+
+def test_explicit_name_matches_by_algorithms_in_102_by_id_later():
     # cipher_id matching is compiled out in 1.0.2 (OPENSSL_SSL_DEBUG_BROKEN_PROTOCOL), so "RC4-MD5"
-    # selects the SSLv3 and the SSLv2 suite of that name.
+    # selects the SSLv3 and the SSLv2 suite of that name; 1.1.0+ selects one suite by its id.
     result = evaluate("RC4-MD5", "weak")
     assert [(c.name, c.protocol) for c in result.ciphers] == [("RC4-MD5", "SSLv3"), ("RC4-MD5", "SSLv2")]
+    assert evaluate("AES128-SHA", openssl="1.1.1").names[3:] == ["AES128-SHA"]
+    # a suite in a multi-part term narrows it like an alias would, whichever place it has
+    for string in ("AES128-SHA+RSA", "RSA+AES128-SHA", "kRSA+AES128-SHA+SHA1"):
+        assert evaluate(string, openssl="1.1.1").names[3:] == ["AES128-SHA"]
 
 
+@pytest.mark.parametrize("version", MODELS)
 @pytest.mark.parametrize("string", ["ALL+", "ALL:!", "HIGH:-", "ALL:+", "AES+_X"])
-def test_dangling_operator_is_an_invalid_command(string):
-    result = evaluate(string)
-    assert (result.ok, result.error, result.ciphers) == (False, ERR_INVALID_COMMAND, [])
+def test_dangling_operator_is_an_invalid_command(version, string):
+    result = evaluate(string, openssl=version)
+    model = get_model(version)
+    assert (result.ok, result.error, result.error_reason, result.ciphers) == (
+        False, model.err_invalid_char, "invalid command", [])
 
 
-@pytest.mark.parametrize("string", ["ALL:@", "ALL:@STRENGTHX", "ALL:@strength"])
-def test_bad_special_command(string):
+@pytest.mark.parametrize("string", ["ALL:@", "ALL:@STRENGTHX", "ALL:@strength", "ALL:@SECLEVEL=1"])
+def test_bad_special_command_102(string):
     assert evaluate(string).error == ERR_INVALID_SPECIAL
+
+
+@pytest.mark.parametrize("version", ["1.1.1", "3.1"])
+@pytest.mark.parametrize("string", ["ALL:@SECLEVEL=6", "ALL:@SECLEVEL=10", "ALL:@SECLEVEL=x", "ALL:@SECLEVEL",
+                                    "ALL:@STRENGTHX", "ALL:@"])
+def test_bad_special_command_later(version, string):
+    result = evaluate(string, openssl=version)
+    assert (result.ok, result.error_reason) == (False, "invalid command")
+    assert result.error == get_model(version).err_invalid_special
+
+
+@pytest.mark.parametrize("version", ["1.1.1", "3.1"])
+def test_security_level_changes_supported_not_the_listing(version):
+    base = evaluate("ALL", openssl=version)
+    for level in range(6):
+        result = evaluate(f"ALL:@SECLEVEL={level}", openssl=version)
+        assert result.names == base.names
+        assert result.security_level == level and result.security_level_set
+        assert set(result.supported_names) <= set(result.names)
+    assert base.security_level == 1 and not base.security_level_set
+    # level 5: 256 bits, no SHA-1 MAC; only the two 256-bit TLS 1.3 suites remain of AES128-SHA's list
+    top = evaluate("AES128-SHA:@SECLEVEL=5", openssl=version)
+    assert top.ok and top.supported_names == ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
+    # level 3: forward secrecy only (TLS 1.3 suites count as such)
+    three = evaluate("ALL:@SECLEVEL=3", openssl=version)
+    assert all(c.protocol == "TLSv1.3" or "no-forward-secrecy" not in c.weak for c in three.supported)
+    # level 0: anonymous and NULL suites become usable
+    zero = evaluate("aNULL:eNULL:@SECLEVEL=0", openssl=version)
+    assert any("anonymous" in c.weak for c in zero.supported) and any("NULL" in c.weak for c in zero.supported)
+
+
+def test_tls10_needs_level_0_on_31():
+    idea = evaluate("IDEA", openssl="3.1", legacy_provider=True)
+    assert "IDEA-CBC-SHA" in idea.names and "IDEA-CBC-SHA" not in idea.supported_names  # max TLS 1.1
+    assert "IDEA-CBC-SHA" in evaluate("IDEA:@SECLEVEL=0", openssl="3.1", legacy_provider=True).supported_names
+    assert "IDEA-CBC-SHA" in evaluate("IDEA", openssl="1.1.1").supported_names
+
+
+def test_equals_sign_is_a_word_character_from_111():
+    assert evaluate("HIGH:ALL=1").error == ERR_INVALID_COMMAND  # 1.0.2: "=" is not a word character
+    result = evaluate("HIGH:ALL=1", openssl="1.1.1")
+    assert result.ok and result.ignored_words == ["ALL=1"] and result.names == evaluate("HIGH", openssl="1.1.1").names
+
+
+@pytest.mark.parametrize("version", ["1.1.1", "3.1"])
+def test_tls13_suites_are_always_listed_first(version):
+    for string in ("AES128-SHA", "!TLSv1.3:AES128-SHA", "!ALL:AES128-SHA", "AES128-SHA:!AESGCM:!CHACHA20"):
+        result = evaluate(string, openssl=version)
+        assert result.names[:3] == ["TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+                                    "TLS_AES_128_GCM_SHA256"] or not result.ok
+    only13 = evaluate("TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384", openssl=version)
+    assert (only13.ok, only13.error_reason) == (False, "no cipher match")
 
 
 def test_default_only_counts_at_the_start():
@@ -102,9 +223,10 @@ def test_default_only_counts_at_the_start():
     assert evaluate("DEFAULT,HIGH").names == evaluate("DEFAULT:HIGH").names
 
 
-def test_killed_suites_never_come_back():
-    assert evaluate("!RSA:RSA").error == ERR_NO_CIPHER_MATCH
-    assert "AES128-SHA" in evaluate("-RSA:RSA").names
+@pytest.mark.parametrize("version", MODELS)
+def test_killed_suites_never_come_back(version):
+    assert evaluate("!RSA:RSA", openssl=version).error_reason == "no cipher match"
+    assert "AES128-SHA" in evaluate("-RSA:RSA", openssl=version).names
 
 
 def test_unknown_words_are_ignored_and_reported():
@@ -120,48 +242,72 @@ def test_empty_combination_is_silently_skipped():
     assert result.ignored_words == []
 
 
-def test_suiteb_replaces_the_string():
+@pytest.mark.parametrize("version", MODELS)
+def test_suiteb_replaces_the_string(version):
     expected = ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384"]
-    assert evaluate("SUITEB128:RC4").names == expected
+    assert [n for n in evaluate("SUITEB128:RC4", openssl=version).names if not n.startswith("TLS_")] == expected
 
 
 def test_fips_mode_keeps_only_fips_suites():
     plain, fips = evaluate("ALL:COMPLEMENTOFALL"), evaluate("ALL:COMPLEMENTOFALL", fips=True)
-    table = {c.entry.name: c.fips for c in ciphers._table().ciphers}
+    table = {c.entry.name: c.fips for c in load_table(get_model("1.0.2")).ciphers}
     assert fips.names == [n for n in plain.names if table[n]]
 
 
-def test_unknown_build_is_an_error():
-    with pytest.raises(ValueError, match="unknown build"):
-        evaluate("ALL", "enable-weak-ssl-ciphers")
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"build": "enable-weak-ssl-ciphers"}, "unknown build"),
+        ({"fips": True, "openssl": "1.1.1"}, "no FIPS mode"),
+        ({"fips": True, "openssl": "3.1"}, "no FIPS mode"),
+        ({"legacy_provider": True}, "no providers"),
+        ({"legacy_provider": True, "openssl": "1.1.1"}, "no providers"),
+        ({"openssl": "1.1.0"}, "unknown OpenSSL model"),
+    ],
+)
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        evaluate("ALL", **kwargs)
 
 
-def test_table_is_parsed_once():
-    assert ciphers._table() is ciphers._table()
+def test_tables_are_parsed_once():
+    for version in MODELS:
+        assert load_table(get_model(version)) is load_table(get_model(version))
+
+
+def test_min_tls_bits_are_one_per_version():
+    bits = list(cipher_table.MIN_TLS_BIT.values())
+    assert all(b and not b & (b - 1) for b in bits) and len(set(bits)) == len(bits)
 
 
 # ------------------------------------------------------------------------------------ weakness classes
 
 
 @pytest.mark.parametrize(
-    ("name", "classes"),
+    ("name", "classes", "version"),
     [
-        ("ECDHE-RSA-AES128-GCM-SHA256", ()),
-        ("DHE-RSA-AES256-SHA", ()),
-        ("AES128-SHA", ("no-forward-secrecy",)),
-        ("NULL-MD5", ("NULL", "MD5", "no-forward-secrecy")),
-        ("ADH-AES128-SHA", ("anonymous",)),
-        ("AECDH-NULL-SHA", ("NULL", "anonymous")),
-        ("EXP-RC4-MD5", ("EXPORT", "RC4", "MD5", "no-forward-secrecy")),
-        ("EDH-RSA-DES-CBC-SHA", ("LOW", "DES")),
-        ("DES-CBC3-SHA", ("3DES", "no-forward-secrecy")),
-        ("ECDHE-RSA-RC4-SHA", ("RC4",)),
-        ("DES-CBC3-MD5", ("MD5", "3DES", "SSLv2", "no-forward-secrecy")),
-        ("EXP-RC2-CBC-MD5", ("EXPORT", "RC2", "MD5", "no-forward-secrecy")),
+        ("ECDHE-RSA-AES128-GCM-SHA256", (), "1.0.2"),
+        ("DHE-RSA-AES256-SHA", (), "1.0.2"),
+        ("AES128-SHA", ("no-forward-secrecy",), "1.0.2"),
+        ("NULL-MD5", ("NULL", "MD5", "no-forward-secrecy"), "1.0.2"),
+        ("ADH-AES128-SHA", ("anonymous",), "1.0.2"),
+        ("AECDH-NULL-SHA", ("NULL", "anonymous"), "1.0.2"),
+        ("EXP-RC4-MD5", ("EXPORT", "RC4", "MD5", "no-forward-secrecy"), "1.0.2"),
+        ("EDH-RSA-DES-CBC-SHA", ("LOW", "DES"), "1.0.2"),
+        ("DES-CBC3-SHA", ("3DES", "no-forward-secrecy"), "1.0.2"),
+        ("ECDHE-RSA-RC4-SHA", ("RC4",), "1.0.2"),
+        ("DES-CBC3-MD5", ("MD5", "3DES", "SSLv2", "no-forward-secrecy"), "1.0.2"),
+        ("EXP-RC2-CBC-MD5", ("EXPORT", "RC2", "MD5", "no-forward-secrecy"), "1.0.2"),
+        ("TLS_AES_128_GCM_SHA256", (), "1.1.1"),
+        ("ECDHE-RSA-CHACHA20-POLY1305", (), "3.1"),
+        ("DHE-PSK-AES128-CBC-SHA", (), "3.1"),
+        ("RSA-PSK-AES128-CBC-SHA", ("no-forward-secrecy",), "1.1.1"),
+        ("DES-CBC3-SHA", ("3DES", "no-forward-secrecy"), "3.1"),
+        ("ADH-AES128-SHA", ("anonymous",), "1.1.1"),
     ],
 )
-def test_weakness_classes(name, classes):
-    assert weakness_classes(name) == classes
+def test_weakness_classes(name, classes, version):
+    assert weakness_classes(name, version) == classes
 
 
 def test_weakness_classes_of_evaluated_suites():
@@ -173,196 +319,46 @@ def test_weakness_classes_of_evaluated_suites():
         weakness_classes("TLS_AES_128_GCM_SHA256")
 
 
-# ----------------------------------------------------------------------------------------- suggestions
-
-
-@pytest.mark.parametrize(
-    ("word", "suggestion"),
-    [
-        ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"),
-        ("TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "DHE-RSA-AES256-GCM-SHA384"),
-        ("SSL_RSA_WITH_3DES_EDE_CBC_SHA", "DES-CBC3-SHA"),  # Java/JSSE spelling
-        ("TLS_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"),  # OpenSSL 3 TLS 1.3 name
-        ("TLS_AES_256_GCM_SHA384", "ECDHE-RSA-AES256-GCM-SHA384"),
-        ("TLS_CHACHA20_POLY1305_SHA256", None),  # no ChaCha20 in 1.0.2
-        ("ECDHE-ECDSA-CHACHA20-POLY1305", None),
-        ("ECDHE-RSA-AES128-GCM-SHA265", "ECDHE-RSA-AES128-GCM-SHA256"),  # typo
-        ("DEFUALT", "DEFAULT"),
-        ("high", "HIGH"),
-        ("adh", "ADH"),  # not "aDH": the all-capitals alias wins a case collision
-        ("ADH", None),
-        ("ecdhe-rsa-aes256-sha", "ECDHE-RSA-AES256-SHA"),
-        ("xyzzy", None),
-        ("kEDH", None),  # already a 1.0.2 word
-    ],
-)
-def test_suggest_name(word, suggestion):
-    assert suggest_name(word) == suggestion
-
-
-# --------------------------------------------------------------------------------------------- facts
-
-
-def test_facts_for_ptc_sample():
-    facts = cipher_facts(PTC_SAMPLE)
-    assert set(facts) == FACT_KEYS
-    assert facts["string_set"] is True
-    assert (facts["ok"], facts["error"], facts["count"]) == (True, None, 58)
-    assert facts["names_sample"] == [
-        "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-SHA384",
-        "ECDHE-ECDSA-AES256-SHA384", "ECDHE-RSA-AES256-SHA",
-    ]
-    assert facts["ignored_words"] == []
-    assert facts["classes"] == dict.fromkeys(ciphers.FACT_CLASSES, 0)
-    assert facts["weak_total"] == 0
-    assert (facts["forward_secrecy"], facts["kedh"]) == (20, 8)  # 12 ECDHE + 8 DHE-RSA
-    assert facts["java7_compatible"] == 10  # AES128 CBC with RSA/ECDHE/ECDH; 3DES is excluded
-    assert facts["fips_dropped"] == 10  # Camellia and GOST suites
-    assert facts["fips_dropped_sample"][:3] == [
-        "DHE-RSA-CAMELLIA256-SHA", "DH-RSA-CAMELLIA256-SHA", "DH-DSS-CAMELLIA256-SHA",
-    ]
-    assert facts["fips_ok"] is True
-    json.dumps(facts)  # plain JSON data
-
-
-def test_facts_for_ems_default_all():
-    facts = cipher_facts(ciphers.EMS_DEFAULT_CIPHER_STRING)
-    assert facts["count"] == 115
-    assert facts["classes"] == {
-        "NULL": 0, "anonymous": 15, "EXPORT": 0, "LOW": 0, "DES": 0, "RC4": 9, "MD5": 2, "3DES": 15,
-        "SSLv2": 0,
-    }
-    assert facts["weak_total"] == 35  # 15 + 9 + 15 minus 4 anonymous RC4/3DES suites counted twice
-    assert facts["java7_compatible"] == 15
-    assert (facts["fips_dropped"], facts["fips_ok"]) == (115 - 76, True)
-
-
-def test_facts_for_all_in_weak_build():
-    facts = cipher_facts("ALL", build="weak")
-    assert facts["count"] == 132
-    assert facts["classes"]["EXPORT"] == 7
-    assert facts["classes"]["SSLv2"] == 4
-    assert facts["classes"]["LOW"] == 6
-
-
-def test_facts_for_java7_string():
-    facts = cipher_facts("DEFAULT:!kEDH", platform_java=7)
-    assert (facts["ok"], facts["count"], facts["kedh"]) == (True, 80, 0)
-    assert facts["java7_compatible"] == 15
-    assert cipher_facts("DEFAULT")["kedh"] > 0
-
-
-def test_facts_for_rejected_strings():
-    facts = cipher_facts("ALL:!aNULL:@SECLEVEL=1")
-    assert set(facts) == FACT_KEYS
-    assert (facts["ok"], facts["error"], facts["count"]) == (False, ERR_INVALID_SPECIAL, 0)
-    assert facts["fips_ok"] is None
-    assert facts["weak_total"] == 0
-
-    facts = cipher_facts("TLS_AES_128_GCM_SHA256")
-    assert (facts["ok"], facts["error"]) == (False, ERR_NO_CIPHER_MATCH)
-    assert facts["ignored_words"] == [
-        {"word": "TLS_AES_128_GCM_SHA256", "suggestion": "ECDHE-RSA-AES128-GCM-SHA256"}
-    ]
-
-
-def test_facts_fips_mode_without_suites():
-    facts = cipher_facts("RC4:CAMELLIA")
-    assert facts["ok"] is True
-    assert facts["fips_ok"] is False
-    assert facts["fips_dropped"] == facts["count"]
-    fips_facts = cipher_facts("RC4:CAMELLIA", fips=True)
-    assert (fips_facts["ok"], fips_facts["error"]) == (False, ERR_NO_CIPHER_MATCH)
-    assert fips_facts["fips_ok"] is False
-
-
-# ------------------------------------------------------------------------------------------- command
-
-
-def _run(string: str, **kw) -> tuple[int, str]:
-    out = io.StringIO()
-    opts = {"build": "default", "fips": False, "fmt": "text"} | kw
-    code = run_ciphers(string, stream=out, **opts)
-    return code, out.getvalue()
-
-
-def test_command_json():
-    code, out = _run("ECDHE+AESGCM:DES-CBC3-SHA:NOPE", fmt="json")
-    assert code == 0
-    doc = json.loads(out)
-    assert set(doc) == {"ok", "error", "ciphers", "ignored_words"}
-    assert (doc["ok"], doc["error"], doc["ignored_words"]) == (True, None, ["NOPE"])
-    assert [c["name"] for c in doc["ciphers"]] == [
-        "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256",
-        "ECDHE-ECDSA-AES128-GCM-SHA256", "DES-CBC3-SHA",
-    ]
-    assert doc["ciphers"][-1] == {
-        "name": "DES-CBC3-SHA", "protocol": "SSLv3", "kx": "RSA", "au": "RSA", "enc": "3DES", "mac": "SHA1",
-        "bits": 112, "weak": ["3DES", "no-forward-secrecy"],
-    }
-
-
-def test_command_json_rejected():
-    code, out = _run("AES_128", fmt="json", build="weak")
-    assert code == 1
-    assert json.loads(out) == {"ok": False, "error": ERR_INVALID_COMMAND, "ciphers": [], "ignored_words": []}
-
-
-def test_command_text():
-    code, out = _run("RC4-MD5:AES128-SHA:TLS_AES_128_GCM_SHA256", build="weak")
-    assert code == 0
-    lines = out.splitlines()
-    assert lines[0].startswith("RC4-MD5                 SSLv3 Kx=RSA      Au=RSA  Enc=RC4(128)  Mac=MD5")
-    assert lines[0].endswith("RC4, MD5, no-forward-secrecy")
-    assert "SSLv2" in lines[1] and lines[1].endswith("RC4, MD5, SSLv2, no-forward-secrecy")
-    assert lines[2].rstrip().endswith("Mac=SHA1  no-forward-secrecy")
-    assert "3 suites (OpenSSL 1.0.2q, build weak): 2 weak, 3 without forward secrecy" in out
-    assert "ignored: 'TLS_AES_128_GCM_SHA256'" in out
-    assert "did you mean ECDHE-RSA-AES128-GCM-SHA256?" in out
-
-
-def test_command_text_rejected_and_fips():
-    code, out = _run("RC4", fips=True)
-    assert code == 1
-    assert f"rejected (OpenSSL 1.0.2q, build default, FIPS mode): {ERR_NO_CIPHER_MATCH}" in out
-
-
-@pytest.mark.parametrize("kw", [{"build": "strong"}, {"fmt": "yaml"}])
-def test_command_usage_errors(kw):
-    code, out = _run("ALL", **kw)
-    assert code == 2
-    assert out.startswith("error: unknown")
-
-
 # ---------------------------------------------------------------------------------------- properties
 
-_WORDS = sorted({a.name for a in ciphers._table().aliases} | {
+_WORDS = sorted({a.name for m in MODELS for a in load_table(get_model(m)).aliases} | {
     "DEFAULT", "AES128-SHA", "RC4-MD5", "DES-CBC3-SHA", "DES-CBC-SHA", "EXP-RC4-MD5", "DES-CBC3-MD5",
     "ECDHE-RSA-AES256-GCM-SHA384", "NULL-MD5", "CAMELLIA256-SHA", "NOSUCH", "all", "TLS_AES_128_GCM_SHA256",
+    "ECDHE-RSA-CHACHA20-POLY1305", "SEED-SHA", "IDEA-CBC-SHA", "AES128-CCM",
 })
 _TERM = st.builds(
     lambda op, words, special: special or op + "+".join(words),
     st.sampled_from(["", "", "!", "-", "+"]),
     st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3),
-    st.sampled_from([None] * 8 + ["@STRENGTH", "@SECLEVEL=1", "_", "", "+", "@"]),
+    st.sampled_from([None] * 8 + ["@STRENGTH", "@SECLEVEL=1", "@SECLEVEL=0", "@SECLEVEL=6", "_", "", "+", "@"]),
 )
 _STRINGS = st.builds(
     lambda terms, seps: "".join(t + s for t, s in zip(terms, seps, strict=False)),
     st.lists(_TERM, max_size=8),
     st.lists(st.sampled_from([":", ":", ",", " ", ";", "::", ", "]), min_size=8, max_size=8),
 )
+_VARIANTS = st.sampled_from([("1.0.2", v) for v in ("default", "weak", "fips-mode")]
+                            + [("1.1.1", v) for v in ("default", "weak")]
+                            + [("3.1", v) for v in ("default", "weak", "legacy-provider", "weak+legacy-provider")])
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(string=_STRINGS, build=st.sampled_from(ciphers.BUILDS), fips=st.booleans())
-def test_random_strings_never_raise(string, build, fips):
-    result = evaluate(string, build, fips=fips)
+@given(string=_STRINGS, where=_VARIANTS)
+def test_random_strings_never_raise(string, where):
+    version, variant = where
+    result = _evaluate(string, version, variant)
+    model = get_model(version)
     if result.ok:
         assert result.error is None and result.ciphers
         keys = [(c.name, c.protocol) for c in result.ciphers]
         assert len(keys) == len(set(keys))
+        if result.supported is not None:  # -s keeps the listing's order
+            listed = [id(c) for c in result.ciphers]
+            kept = [listed.index(id(c)) for c in result.supported]
+            assert kept == sorted(kept)
     else:
-        assert result.error in ERRORS and result.ciphers == []
+        assert result.error in (model.err_invalid_char, model.err_invalid_special, model.err_no_match)
+        assert result.ciphers == [] and result.supported is None
 
 
 @settings(max_examples=200, deadline=None)
@@ -370,10 +366,28 @@ def test_random_strings_never_raise(string, build, fips):
 def test_builds_are_filters_of_each_other(string):
     # Every rule is a stable partition of one list, so a smaller build gives the bigger build's answer
     # minus the suites it lacks (words naming a missing suite are simply unknown there).
-    table = {(c.entry.name, c.suite.protocol): c for c in ciphers._table().ciphers}
+    table = {(c.entry.name, c.suite.protocol): c for c in load_table(get_model("1.0.2")).ciphers}
     weak, plain, fips = evaluate(string, "weak"), evaluate(string), evaluate(string, fips=True)
     if weak.ok and plain.ok:
         default_build = [c.name for c in weak.ciphers if "default" in table[(c.name, c.protocol)].builds]
         assert plain.names == default_build
     if plain.ok and fips.ok:
         assert fips.names == [c.name for c in plain.ciphers if table[(c.name, c.protocol)].fips]
+    for version, small, big in (("1.1.1", "default", "weak"), ("3.1", "default", "weak+legacy-provider"),
+                                ("3.1", "weak", "weak+legacy-provider"), ("3.1", "default", "legacy-provider")):
+        a, b = _evaluate(string, version, small), _evaluate(string, version, big)
+        if a.ok and b.ok:
+            names = {c.entry.name for c in collected(load_table(get_model(version)), *VARIANTS[small])}
+            assert a.names == [n for n in b.names if n in names or n.startswith("TLS_")]
+
+
+def test_hostile_repetition_is_bounded():
+    """Alternating rules over a long string: the work is per distinct rule, not per character (steps are
+    counted: the pattern cache holds one entry per distinct term)."""
+    for version in MODELS:
+        table = load_table(get_model(version))
+        start = ciphers._start(get_model(version), "default", False, False)
+        state = ciphers._State(list(start.order), set(), table)
+        parser = ciphers._Parser(state, start.lookup, table)
+        assert parser.run("RC4:!RC4:" * 5000 + "HIGH:-HIGH:" * 5000)
+        assert len(state._hit_cache) <= 2

@@ -7,8 +7,9 @@ Choices, see docs/architecture.md and the SARIF checklist in the linter-practice
   ``security-severity`` follow the highest *effective* severity of its findings in this log (profile and
   ``severity`` settings applied upstream), because GitHub takes an alert's severity from the rule, not the
   result. ``properties.default-severity`` keeps the catalogue's value.
-* Suppressed and baselined findings are not emitted: the caller removes them from ``results`` first.
-  GitHub would ingest ``suppressions[]`` as open alerts.
+* Findings hidden by an inline suppression or a per-path ignore are emitted with ``suppressions`` (kind
+  ``inSource`` / ``external``, the reason as justification), so that reviewers see what was waived and GitHub
+  shows them as dismissed. Findings outside the rule selection or absorbed by the baseline are not emitted.
 * URIs are relative and percent-encoded. An absolute path is made relative to ``base_dir`` when it lies
   below it; otherwise it becomes a ``file://`` URI, which GitHub rewrites against the checkout root.
 * ``partialFingerprints.primaryLocationLineHash`` is a hash of (rule, uri, pointer), never of the line
@@ -55,6 +56,7 @@ _MAX_TEXT = 1024  # GitHub's limit for shortDescription / fullDescription
 _MAX_TAGS = 20
 
 _Uri = Callable[[str], str]  # display path -> artifact URI (memoised per render)
+_WAIVED = {"inline": "inSource", "per-path": "external"}  # suppression kind -> SARIF suppression kind
 
 
 def render_sarif(
@@ -75,7 +77,8 @@ def render_sarif(
         return uris[path]
 
     findings = sorted(
-        (f for target in results for f in target.findings),
+        (f for target in results for f in (*target.findings, *target.suppressed)
+         if f.suppressed is None or f.suppressed.kind in _WAIVED),
         key=lambda f: (uri(f.file), f.line, f.column, f.rule, f.pointer, f.message),
     )
     by_rule: dict[str, list[Finding]] = {}
@@ -184,6 +187,9 @@ def _result(f: Finding, rule_index: int, uri: _Uri, counter: FingerprintCounter)
             for i, path in enumerate(f.related, start=1)
         ]
     result["partialFingerprints"] = {"primaryLocationLineHash": counter.next(f.rule, file_uri, f.pointer)}
+    if f.suppressed is not None:
+        result["suppressions"] = [{"kind": _WAIVED[f.suppressed.kind], "status": "accepted",
+                                   "justification": escape_unsafe(f.suppressed.reason)}]
     result["properties"] = {
         "severity": f.severity.label,
         "link": f.link,

@@ -340,7 +340,7 @@ def evaluate(rules: list[Rule], doc: dict, sources: Sources, *, profile: str) ->
     findings: list[Finding] = []
     selections: dict[tuple[str, ...], list[tuple[tuple, Any]]] = {}  # many rules look at the same places
     for rule, matches in _plan(rules, profile):
-        seen: set[tuple[str, str, int, int]] = set()
+        seen: set[tuple[str, str, int, int, int]] = set()
         for match, compiled in matches:
             selected = selections.get(compiled.tokens)
             if selected is None:
@@ -364,13 +364,13 @@ def evaluate(rules: list[Rule], doc: dict, sources: Sources, *, profile: str) ->
                     break
                 item, detail = _item_context(doc, path)
                 file, pointer, line, column, exact = locator.locate(doc, path, item)
-                place = (file, pointer, line, column)
-                if place in seen:
-                    continue  # one finding per rule and place, even when several matches agree
-                seen.add(place)
                 template = match.message or rule.message
                 message = template.replace("{property}", _dotted(pointer)).replace("{detail}", str(detail))
                 message = escape_unsafe(message)  # key names and words come from the config
+                place = (file, pointer, line, column, id(item) if item is not None else 0)
+                if place in seen:
+                    continue  # one finding per rule, place and facts item, even when several matches agree
+                seen.add(place)
                 findings.append(
                     Finding(
                         rule=rule.id,

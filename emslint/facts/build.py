@@ -17,6 +17,7 @@ from typing import Any
 from emslint.discover import Target
 from emslint.facts.ciphers import cipher_item, openssl_facts
 from emslint.facts.derive import derive
+from emslint.facts.lua_writes import lua_write_items
 from emslint.facts.normalize import effective_ems, effective_lsr
 from emslint.facts.secrets import secret_items
 from emslint.profiling import stage
@@ -257,6 +258,7 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
         "files": inspection.files,
         "ciphers": inspection.ciphers,
         "issues": _issue_items(sources),
+        "lua_writes": lua_write_items(sources.get("lsr")),
     }
 
 

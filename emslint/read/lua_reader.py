@@ -3,17 +3,37 @@
 The chunk is parsed with the full Lua grammar (5.1 plus the 5.2-5.4 additions, so any valid file parses) and
 evaluated statically, statement by statement, in a model of Lua 5.1:
 
-* Known values: nil, booleans, numbers (doubles), strings (bytes), tables built by constructors, and what
-  ``local``s, globals assigned earlier in the file and ``scripts.*`` hold. Operators on them are evaluated
-  as Lua 5.1 does (``..`` formats numbers with ``%.14g``, arithmetic converts numeric strings, ``or``/``and``
-  follow Lua truthiness).
-* Everything else is "not statically known": function calls (``os.getenv``, ``require``, ``dofile``; none is
-  run), function values, varargs, globals never assigned in the file, values assigned inside ``if``/loops/
-  function bodies or after a conditional ``return``. Such a ``scripts`` value is left out of ``data`` and
-  listed in ``unknown[pointer] = reason`` (its positions are still given). ``do ... end`` blocks always run
-  once, so they are evaluated.
-* Tables passed to a function, and ``scripts`` after ``dofile``/``require``/``load*``/``setmetatable``, may
-  change invisibly: a ``lua-not-static`` issue says so at the table's pointer; its known values are kept.
+* Known values: nil, booleans, numbers (doubles), strings (bytes), tables built by constructors (by
+  reference: ``local s = scripts; s.x = 1`` and ``{scripts}[1].x`` reach ``scripts``), functions the file
+  defines, and what ``local``s, globals and table fields hold. The globals are a table too: ``_G.scripts``,
+  ``_G["scripts"]``, ``getfenv()`` and ``getfenv(1)`` are the environment, as in Lua. ``rawset(t, k, v)`` with a
+  known table and key is an assignment. Operators are evaluated as Lua 5.1 does (``..`` formats numbers
+  with ``%.14g``, arithmetic converts numeric strings, ``or``/``and`` follow Lua truthiness).
+* Everything else is "not statically known" (``Unknown``): function results, varargs, parameters, loop
+  variables, globals the file never assigns, values assigned inside ``if``/loops/function bodies, after a
+  conditional ``return`` or after a ``goto``/label. Such a ``scripts`` value is left out of ``data`` and
+  listed in ``unknown[pointer] = reason`` (its positions are still given). ``do ... end`` blocks run once, so
+  they are evaluated.
+
+Writes the reader cannot follow (conservative: when in doubt, unknown):
+
+* An assignment through a value that is not statically known and may be a table (``s.rap_ssl = x`` where
+  ``s`` was set in an ``if``, a loop variable, a function result or parameter, an unknown global): key
+  ``rap_ssl`` of every table may change, from then on (inside a function body: for good). A computed key
+  (``t[k] = v``, ``rawset(t, k, v)``, ``{[k] = v}``) may change any key of that table, or of every table.
+* A call of anything but a function the file defines or a standard function that cannot run code or change a
+  table (``lua_builtins``): ``dofile``, ``require``, ``loadstring(...)()``, ``setmetatable``, ``setfenv``,
+  ``pcall``, a global the file never assigns ...: it may run any code, so every value of every table that
+  exists is unknown from then on, ``scripts`` included (even keys the file never sets).
+* Loops and function bodies run any number of times, function bodies at any later time: inside them, a
+  variable or field from outside whose name the file assigns anywhere (``_assignable_keys``, a syntactic
+  over-approximation) is read as unknown, so that a later iteration cannot be missed.
+* ``goto`` and labels (Lua 5.1 refuses them; 5.2+ may skip or repeat statements): everything after the first
+  one is treated like a loop body whose statements may not run.
+
+Each such statement is an ``UnresolvedWrite`` in ``ReadResult.unresolved_writes`` (its position, the
+construct, the pointers it may change or ``None`` for any key of ``scripts``) when it may reach ``scripts``;
+the pointers it changes are in ``unknown``.
 
 Output conventions:
 
@@ -24,21 +44,25 @@ Output conventions:
   Numbers are ``int`` when integral (below 2**53), else ``float``. Strings are the Lua bytes decoded as
   UTF-8 with ``errors="surrogateescape"`` (so ``"\\200"``, the byte 0xC8, gives ``"\\udcc8"``;
   ``.encode("utf-8", "surrogateescape")`` restores the bytes).
-* ``positions[pointer]`` is the first token of the value expression of the last assignment,
-  ``key_positions[pointer]`` the key (``rap_ssl`` in ``scripts.rap_ssl``, ``file`` in ``{file = ...}``,
-  the key expression of ``[k] = ...``, the value itself for list items). ``positions[""]`` is (1, 1).
+* ``positions[pointer]`` is the first token of the value expression of the last assignment (for a key removed
+  by ``= nil``, of that ``nil``), ``key_positions[pointer]`` the key (``rap_ssl`` in ``scripts.rap_ssl``,
+  ``file`` in ``{file = ...}``, the key expression of ``[k] = ...``, the value itself for list items).
+  ``positions[""]`` is (1, 1).
 * ``comments``: every comment as (line, text without ``--`` or the long brackets).
 
-Issues (messages name keys, escapes and Lua tokens, never a string value of the file):
-``lua-syntax-error`` (Lua-style message at the offending token; reading resumes at the next line starting
-with ``scripts`` or ``local``), ``lua-invalid-escape``, ``lua-control-escape``, ``lua-not-static``,
-``lua-or-expression``, ``lua-too-deep``, ``lua-bom``. At most ``MAX_ISSUES`` are listed, then one
-``lua-syntax-error`` "... and N more problems". ``fatal`` (and ``data is None``) only when a syntax error
-left nothing usable.
+Issues (messages name keys, escapes and Lua tokens, never a string value of the file nor a name of a global
+it reads): ``lua-syntax-error`` (Lua-style message at the offending token; reading resumes at the next line
+starting with ``scripts`` or ``local``), ``lua-invalid-escape``, ``lua-control-escape``, ``lua-not-static``,
+``lua-or-expression``, ``lua-too-deep``, ``lua-too-large``, ``lua-bom``. At most ``MAX_ISSUES`` are listed,
+then one ``lua-syntax-error`` "... and N more problems". ``fatal`` (and ``data is None``) only when a syntax
+error left nothing usable.
 
-Nesting is counted as Lua 5.1 does (each block and each sub-expression is a level, the main chunk is
-level 1); Lua 5.1 refuses more than about 200 levels, so ``max_depth`` defaults to 200. No input can
-cause a ``RecursionError`` or any other exception.
+Bounded work: nesting is counted as Lua 5.1 does (each block and each sub-expression is a level, the main
+chunk is level 1); Lua 5.1 refuses more than about 200 levels, so ``max_depth`` defaults to 200. Computed
+strings share a budget of ``MAX_COMPUTED_BYTES`` (``s = s .. s`` forty times is not built), the data built
+for ``scripts`` at most ``MAX_MEMBERS`` values (a table shared many times is not copied without end), and the
+pointers listed for writes through unknown tables at most ``MAX_POINTER_CHECKS`` checks; past a cap a value
+is unknown and ``lua-too-large`` says so. No input can cause a ``RecursionError`` or any other exception.
 """
 
 from __future__ import annotations
@@ -46,17 +70,32 @@ from __future__ import annotations
 import math
 import re
 import sys
+from bisect import bisect_right
 from typing import NoReturn
 
+from emslint.read.lua_builtins import (
+    FILE_METHODS,
+    ITERATOR_OF,
+    ITERATORS,
+    LIBRARY_TABLES,
+    PURE_ALIAS,
+    PURE_OPAQUE,
+    STRING_METHODS,
+    shown_name,
+)
 from emslint.read.lua_lexer import Note, Token, tokenize
-from emslint.read.result import ReadIssue, ReadResult, escape_pointer_token
+from emslint.read.result import ReadIssue, ReadResult, UnresolvedWrite, escape_pointer_token
 
 MAX_ISSUES = 50
+MAX_COMPUTED_BYTES = 4 * 1024 * 1024  # all strings built by '..' in one file, together
+MAX_MEMBERS = 50_000  # values built into data["scripts"]
+MAX_POINTER_CHECKS = 20_000  # (table, key) pairs checked for writes through unknown tables
 
 SYNTAX = "lua-syntax-error"
 NOT_STATIC = "lua-not-static"
 OR_EXPRESSION = "lua-or-expression"
 TOO_DEEP = "lua-too-deep"
+TOO_LARGE = "lua-too-large"
 BOM = "lua-bom"
 
 _BINARY = {
@@ -88,55 +127,137 @@ _BLOCK_FOLLOW = frozenset(("else", "elseif", "end", "eof", "until"))
 _ARITH = frozenset(("+", "-", "*", "/", "//", "%", "^"))
 _BITWISE = frozenset(("|", "~", "&", "<<", ">>"))
 _ORDER = frozenset(("<", ">", "<=", ">="))
-# Calls that can assign scripts.* behind the reader's back (they run other code or change the table).
-_LOADERS = frozenset(
-    ("dofile", "loadfile", "loadstring", "load", "require", "setfenv", "setmetatable", "rawset")
-)
 _C_SPACE = b" \t\n\v\f\r"
+# One way only to split the digits (an optional part after a mandatory run): "[0-9]+\.?[0-9]*" backtracked
+# quadratically on a long digit string that ends badly ("0xfff...g" + 1).
 _STRTOD = re.compile(
-    rb"[+-]?(?:0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?"
-    rb"|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf(?:inity)?|nan)",
+    rb"[+-]?(?:0[xX](?:[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?"
+    rb"|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf(?:inity)?|nan)",
     re.IGNORECASE,
 )
 
+_GLOBAL_REASON = "a global variable (not assigned in this file)"
+_FUNCTION_REASON = "assigned inside a function"
+_GOTO_REASON = "assigned after a goto or label (Lua 5.1 refuses goto; Lua 5.2 and later may skip or repeat it)"
+_VARYING_REASON = "read inside a loop or function body, where it may differ from run to run"
+
 
 class Unknown:
-    """A value emslint cannot know without running the file."""
+    """A value emslint cannot know without running the file.
 
-    __slots__ = ("reason",)
+    ``alias``: it may be (or lead to) a table that exists, so a write through it may change ``scripts``;
+    False for values that are never such a table (numbers, strings, booleans, library functions).
+    ``prior``: for a table variable assigned under a condition, the table it held before.
+    """
 
-    def __init__(self, reason: str) -> None:
+    __slots__ = ("alias", "prior", "reason")
+
+    def __init__(self, reason: str, alias: bool = True, prior: object = None) -> None:
         self.reason = reason
+        self.alias = alias
+        self.prior = prior
+
+
+class LFunction(Unknown):
+    """A function defined in the file: calling it runs only code the reader has read (its body)."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__("a function", alias=False)
+
+
+class Builtin(Unknown):
+    """A global the file never assigned (a standard library value while the file leaves it alone)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        super().__init__(_GLOBAL_REASON, alias=not (name in PURE_OPAQUE or name in PURE_ALIAS or name in ITERATORS))
+        self.name = name
+
+
+class _Write:
+    """A statement whose effect on tables the reader cannot follow (becomes an ``UnresolvedWrite``)."""
+
+    __slots__ = ("column", "line", "pointers", "reason", "why")
+
+    def __init__(self, reason: str, why: str, at: tuple[int, int], any_key: bool) -> None:
+        self.reason = reason  # the construct, for the report
+        self.why = why  # the reason of the values it makes unknown
+        self.line, self.column = at
+        self.pointers: set[str] | None = None if any_key else set()
+
+    def touch(self, pointer: str | None) -> None:
+        """It may change ``pointer`` (None: any key of scripts)."""
+        if pointer is None:
+            self.pointers = None
+        elif self.pointers is not None:
+            self.pointers.add(pointer)
 
 
 class Slot:
-    """Where a value lives (a local, a global, a table field), with its positions and notes."""
+    """Where a value lives (a local, a global, a table field), with its positions and notes.
 
-    __slots__ = ("kpos", "level", "notes", "value", "vpos")
+    ``seq``: the reader's clock when it was assigned (later unresolved writes may change it); ``born``: when a
+    local was declared; ``origin``: the unresolved write that made its value unknown; ``sticky``: a local that a
+    function body assigns, unknown for good."""
+
+    __slots__ = ("born", "kpos", "level", "notes", "origin", "seq", "sticky", "value", "vpos")
 
     def __init__(
-        self, value: object, vpos: tuple[int, int], kpos: tuple[int, int], notes: tuple[Note, ...], level: int
+        self,
+        value: object,
+        vpos: tuple[int, int],
+        kpos: tuple[int, int],
+        notes: tuple[Note, ...],
+        level: int,
+        seq: int = 0,
     ) -> None:
         self.value = value
         self.vpos = vpos
         self.kpos = kpos
         self.notes = notes
         self.level = level
+        self.seq = seq
+        self.born = seq
+        self.origin: _Write | None = None
+        self.sticky: str | None = None
 
 
 class LTable:
-    __slots__ = ("dynamic", "dynamic_pos", "entries", "level", "root")
+    __slots__ = (
+        "any_event",
+        "born",
+        "cleared",
+        "dynamic",
+        "dynamic_pos",
+        "entries",
+        "env",
+        "level",
+        "root",
+        "sticky_any",
+        "sticky_keys",
+    )
 
-    def __init__(self, level: int, root: bool = False) -> None:
+    def __init__(self, level: int, born: int, root: bool = False, env: bool = False) -> None:
         self.entries: dict[object, Slot] = {}
         self.level = level  # block level where the table was created
-        self.dynamic: str | None = None  # why its contents may differ from what was read
+        self.born = born  # the reader's clock when it was created
+        self.dynamic: str | None = None  # why its list part may differ from what was read
         self.dynamic_pos = (1, 1)
         self.root = root  # the initial scripts table: reading a missing key is not "nil"
+        self.env = env  # the globals: a missing key is a global the file never assigned
+        # key -> (clock, value position, key position) of its last "= nil" (positions of absent keys)
+        self.cleared: dict[object, tuple[int, tuple[int, int], tuple[int, int]]] = {}
+        self.any_event: tuple[int, _Write] | None = None  # a write with a computed key, at that clock
+        self.sticky_any: _Write | None = None  # ... inside a function body: any time
+        self.sticky_keys: dict[object, _Write] = {}  # keys a function body assigns
 
 
 class _Ref:
-    """What a suffixed expression denotes: a variable, a table field, or a plain value."""
+    """What a suffixed expression denotes: a local, a table field (globals are fields of the environment),
+    or a plain value."""
 
     __slots__ = ("base", "key", "kind", "kpos", "name", "path", "ptr", "slot", "value")
 
@@ -153,7 +274,7 @@ class _Ref:
         path: str | None = None,
         ptr: str | None = None,
     ) -> None:
-        self.kind = kind  # "local", "global", "index", "value", "call"
+        self.kind = kind  # "local", "index", "value", "call"
         self.value = value
         self.name = name
         self.slot = slot
@@ -189,6 +310,46 @@ def read_lua(text: str, *, max_depth: int = 200, had_bom: bool = False) -> ReadR
             sys.setrecursionlimit(old_limit)
 
 
+def _assignable_keys(toks: list[Token], text: str) -> tuple[frozenset[object], bool]:
+    """Names and keys the file may assign anywhere, read from the tokens: a name or a literal bracket key
+    before ``=`` or ``,`` (assignment targets, also arguments: an over-approximation), the names of function
+    statement. True with them: a computed key is assigned somewhere (``t[k] =``, ``rawset`` in ``text``)."""
+    keys: set[object] = set()
+    any_key = "rawset" in text
+    last = len(toks) - 1
+    kinds = [tok.kind for tok in toks]
+    for i in [i for i, kind in enumerate(kinds) if kind in _ASSIGN_MARKS]:
+        if kinds[i] == "function":  # function a.b:c() assigns c (a field of a.b)
+            j = i + 1
+            while j < last and kinds[j] == "name" and kinds[j + 1] in (".", ":"):
+                j += 2
+            if kinds[j] == "name":
+                keys.add(toks[j].value.encode())
+            continue
+        if i == 0:
+            continue
+        before = kinds[i - 1]
+        if before == "name":
+            keys.add(toks[i - 1].value.encode())
+        elif before == "]":
+            literal = toks[i - 2] if i >= 3 and kinds[i - 3] == "[" else None
+            if literal is not None and literal.kind in ("string", "number"):
+                keys.add(literal.value)
+            elif literal is not None and literal.kind in ("true", "false"):
+                keys.add(_TRUE_KEY if literal.kind == "true" else _FALSE_KEY)
+            else:
+                any_key = True
+    return frozenset(keys), any_key
+
+
+_ASSIGN_MARKS = frozenset(("=", ",", "function"))
+
+
+def _construct(reason: str) -> str:
+    """The statement behind a reason: "assigned inside an if block" -> "an assignment inside an if block"."""
+    return "an assignment " + reason.removeprefix("assigned ")
+
+
 class _Reader:
     def __init__(self, text: str, max_depth: int) -> None:
         lexed = tokenize(text)
@@ -203,8 +364,10 @@ class _Reader:
         self.or_notes: list[Note] = []
         self.notes: list[Note] = []  # notes of the expression being evaluated
         self.multi = False  # the last expression was a call or '...' (may yield several values)
-        root = LTable(0, root=True)
-        self.globals: dict[str, Slot] = {"scripts": Slot(root, (1, 1), (1, 1), (), 0)}
+        # The environment: globals are its fields; _G is the environment itself.
+        self.env = LTable(0, 0, env=True)
+        self.env.entries[b"scripts"] = Slot(LTable(0, 0, root=True), (1, 1), (1, 1), (), 0)
+        self.env.entries[b"_G"] = Slot(self.env, (1, 1), (1, 1), (), 0)
         self.loose: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
         self.unwound = 0  # blocks left open by syntax errors (their closers are skipped quietly)
         self.stmt_start = 0  # token index where the current top-level statement began
@@ -216,7 +379,21 @@ class _Reader:
         self.prev_undo: list[tuple] = []
         self.dead = False  # after an unconditional return of the main chunk: nothing runs any more
         self.ret_reason: str | None = None  # after a conditional return of the main chunk
+        self.ret_since = 0  # the clock at the first one
         self.scopes: list[dict[str, Slot]] = [{}]
+        # Writes the reader cannot follow. The clock orders them against assignments (Slot.seq) and table
+        # creation (LTable.born): it ticks at every such write and at the start of every loop or function body.
+        self.clock = 0
+        self.writes: dict[tuple, _Write] = {}
+        self.key_events: dict[object, tuple[int, _Write]] = {}  # key -> last write to it through an unknown table
+        self.any_event: tuple[int, _Write] | None = None  # last write with a computed key through one
+        self.sticky_keys: dict[object, _Write] = {}  # keys function bodies assign through unknown tables
+        self.sticky_any: _Write | None = None  # code the reader cannot see may run: nothing is certain any more
+        self.goto_since: int | None = None  # clock of the first goto or label of the main chunk
+        self.assignable, self.assignable_any = _assignable_keys(self.toks, text)
+        self.events = False  # any unresolved write so far (a shortcut for _cause)
+        self.string_budget = MAX_COMPUTED_BYTES
+        self.pointer_checks = MAX_POINTER_CHECKS
         self._reset()
 
     def _reset(self) -> None:
@@ -224,10 +401,16 @@ class _Reader:
         del self.scopes[1:]
         self.level = 0
         self.depth = 1  # the main chunk
-        self.reason: str | None = None  # why assignments to outer variables are not static here
-        self.reason_level = 0  # block level where that reason began
+        # The conditional blocks (if, loops, function bodies) open here, outermost first: the clock when they
+        # began, and why an assignment inside them to a variable or table made before may not happen (or may
+        # happen again).
+        self.cond_since: list[int] = []
+        self.cond_reasons: list[str] = []
         self.varargs = [True]  # the main chunk is a vararg function
         self.notes = []
+        self.blind_since: int | None = None  # clock at the start of the innermost loop or function body
+        self.function_depth = 0
+        self.function_since = 0  # clock at the start of the innermost function body
 
     # ----------------------------------------------------------------------------------------- driver
 
@@ -376,6 +559,16 @@ class _Reader:
             )
             raise _Abort
 
+    def _tick(self) -> int:
+        self.clock += 1
+        return self.clock
+
+    def _region(self) -> int | None:
+        """Enter a loop body: reads of outer values the file assigns anywhere become unknown."""
+        saved = self.blind_since
+        self.blind_since = self._tick()
+        return saved
+
     # --------------------------------------------------------------------------------------- statements
 
     def _statement(self) -> bool:
@@ -387,10 +580,12 @@ class _Reader:
             self._if()
         elif kind == "while":
             line = self._next().line
+            saved = self._region()  # the condition is evaluated before every iteration
             self._expr()
             self._check("do")
             self._block("assigned inside a while loop")
             self._check_match("end", "while", line)
+            self.blind_since = saved
         elif kind == "do":
             line = self._next().line
             self._block(None)
@@ -413,37 +608,46 @@ class _Reader:
         elif kind == "break":
             self._next()
         elif kind == "::":
+            self._goto_seen()
             self._next()
             self._name()
             self._check("::")
         elif kind == "name" and self.tok.value == "goto" and self.toks[self.i + 1].kind == "name":
+            self._goto_seen()
             self._next()
             self._next()
         else:
             self._expr_statement()
         return False
 
+    def _goto_seen(self) -> None:
+        """A goto or label of the main chunk: what follows may be skipped or repeated (Lua 5.2+)."""
+        if self.goto_since is None and len(self.varargs) == 1 and not self.dead:
+            self.goto_since = self._tick()
+
     def _block(
         self,
         reason: str | None,
         params: list[Token] | None = None,
         param_reason: str = "a function parameter",
+        param_alias: bool = True,
     ) -> None:
         self._enter()
         self.level += 1
         scope: dict[str, Slot] = {}
         self.scopes.append(scope)
-        saved = self.reason, self.reason_level
-        if reason is not None and self.reason is None:
-            self.reason, self.reason_level = reason, self.level
+        if reason is not None:
+            self.cond_since.append(self._tick())
+            self.cond_reasons.append(reason)
         for tok in params or ():
-            scope[tok.value] = Slot(
-                Unknown(param_reason), (tok.line, tok.col), (tok.line, tok.col), (), self.level
-            )
+            pos = (tok.line, tok.col)
+            scope[tok.value] = Slot(Unknown(param_reason, param_alias), pos, pos, (), self.level, self.clock)
         while self.tok.kind not in _BLOCK_FOLLOW:
             if self._statement():
                 break
-        self.reason, self.reason_level = saved
+        if reason is not None:
+            self.cond_since.pop()
+            self.cond_reasons.pop()
         self.scopes.pop()
         self.level -= 1
         self.depth -= 1
@@ -464,9 +668,11 @@ class _Reader:
         self._check_match("end", "if", line)
 
     def _for(self) -> None:
-        line = self._next().line
+        for_tok = self._next()
+        line = for_tok.line
         names = [self._name()]
-        if self.tok.kind == "=":
+        numeric = self.tok.kind == "="
+        if numeric:
             self._next()
             self._expr()
             self._check(",")
@@ -479,31 +685,41 @@ class _Reader:
                 self._next()
                 names.append(self._name())
             self._check("in")
-            self._expr_list()
+            iterator = self._expr_list()[0][0]
+            # the generic for calls its iterator before every iteration
+            if not isinstance(iterator, LFunction) and not (
+                isinstance(iterator, Builtin) and iterator.name in ITERATORS
+            ):
+                at = (for_tok.line, for_tok.col)
+                self._code("a generic for loop over an iterator that is not statically known", at)
         else:
             self._error(f"'=' or 'in' expected near {self._near()}")
         self._check("do")
-        self._block("assigned inside a for loop", names, "a loop variable")
+        saved = self._region()
+        self._block("assigned inside a for loop", names, "a loop variable", param_alias=not numeric)
+        self.blind_since = saved
         self._check_match("end", "for", line)
 
     def _repeat(self) -> None:
         line = self._next().line
+        saved_region = self._region()
         # the 'until' condition sees the block's locals, so it is parsed inside the block's scope
         self._enter()
         self.level += 1
         self.scopes.append({})
-        saved = self.reason, self.reason_level
-        if self.reason is None:
-            self.reason, self.reason_level = "assigned inside a repeat loop", self.level
+        self.cond_since.append(self._tick())
+        self.cond_reasons.append("assigned inside a repeat loop")
         while self.tok.kind not in _BLOCK_FOLLOW:
             if self._statement():
                 break
         self._check_match("until", "repeat", line)
         self._expr()
-        self.reason, self.reason_level = saved
+        self.cond_since.pop()
+        self.cond_reasons.pop()
         self.scopes.pop()
         self.level -= 1
         self.depth -= 1
+        self.blind_since = saved_region
 
     def _function_stat(self) -> None:
         line = self._next().line
@@ -517,16 +733,19 @@ class _Reader:
             if method:
                 break
         value = self._function_body(line, method)
-        self._assign(ref, value, (first.line, first.col), ())
+        at = (first.line, first.col)
+        self._assign(ref, value, at, (), at)
 
     def _local_function(self) -> None:
         line = self._next().line
         name = self._name()
-        slot = Slot(None, (name.line, name.col), (name.line, name.col), (), self.level)
+        slot = Slot(None, (name.line, name.col), (name.line, name.col), (), self.level, self.clock)
         self.scopes[-1][name.value] = slot
-        slot.value = self._wrap(self.level, self._function_body(line, False))
+        value = self._function_body(line, False)
+        reason = self._conditional(self.level, self.clock)
+        slot.value = Unknown(reason) if reason is not None else value
 
-    def _function_body(self, line: int, method: bool) -> Unknown:
+    def _function_body(self, line: int, method: bool) -> LFunction:
         params: list[Token] = []
         if method:
             params.append(Token("name", "self", 0, 0, line, 1))
@@ -546,15 +765,22 @@ class _Reader:
                     break
                 self._next()
         self._check(")")
-        saved = self.reason, self.reason_level
-        # a function body runs only when (if ever) the function is called
-        self.reason, self.reason_level = "assigned inside a function", self.level + 1
+        saved = self.blind_since, self.function_since
+        # A function body runs only when (if ever) the function is called, maybe many times, maybe later:
+        # what it assigns outside is unknown for good, what it reads from outside may have changed.
+        self.function_depth += 1
+        self.blind_since = self.function_since = self._tick()
+        self.cond_since.append(self.function_since)
+        self.cond_reasons.append(_FUNCTION_REASON)
         self.varargs.append(vararg)
         self._block(None, params)
         self.varargs.pop()
-        self.reason, self.reason_level = saved
+        self.function_depth -= 1
+        self.blind_since, self.function_since = saved
+        self.cond_since.pop()
+        self.cond_reasons.pop()
         self._check_match("end", "function", line)
-        return Unknown("a function")
+        return LFunction()
 
     def _local(self) -> None:
         names = []
@@ -578,10 +804,8 @@ class _Reader:
             value, vpos, notes = values[index] if index < len(values) else (None, (name.line, name.col), ())
             if self.dead:
                 value = Unknown("never assigned (after a return)")
-            elif self.ret_reason is not None and self.level == 0:
-                value = Unknown(self.ret_reason)
             self.undo.append(("map", scope, name.value, scope.get(name.value)))
-            scope[name.value] = Slot(value, vpos, (name.line, name.col), notes, self.level)
+            scope[name.value] = Slot(value, vpos, (name.line, name.col), notes, self.level, self.clock)
 
     def _return(self) -> None:
         self._next()
@@ -590,10 +814,11 @@ class _Reader:
         if self.tok.kind == ";":
             self._next()
         if len(self.varargs) == 1:  # a return of the main chunk
-            if self.reason is None:
+            if not self.cond_since and self.goto_since is None:
                 self.dead = True
             else:
-                self.ret_reason = "assigned after a conditional return"
+                if self.ret_reason is None:
+                    self.ret_reason, self.ret_since = "assigned after a conditional return", self._tick()
 
     def _expr_statement(self) -> None:
         first = self.tok
@@ -602,7 +827,7 @@ class _Reader:
             return
         targets = [(ref, first)]
         while True:
-            if targets[-1][0].kind not in ("local", "global", "index"):
+            if targets[-1][0].kind not in ("local", "index"):
                 self._error(f"syntax error near {self._near()}")
             if self.tok.kind != ",":
                 break
@@ -615,7 +840,7 @@ class _Reader:
         for index in range(len(targets) - 1, -1, -1):
             target, tok = targets[index]
             value, vpos, notes = values[index] if index < len(values) else (None, (tok.line, tok.col), ())
-            self._assign(target, value, vpos, notes)
+            self._assign(target, value, vpos, notes, (tok.line, tok.col))
 
     def _expr_list(self, wanted: int = 0) -> list[tuple[object, tuple[int, int], tuple[Note, ...]]]:
         """Evaluate ``exp {, exp}``; a trailing call or '...' fills the remaining ``wanted`` values."""
@@ -635,61 +860,226 @@ class _Reader:
             values.extend((value, vpos, ()) for _ in range(wanted - len(values)))
         return values
 
-    # ------------------------------------------------------------------------------------- assignment
+    # --------------------------------------------------------------------- writes the reader cannot follow
 
-    def _wrap(self, level: int, value: object) -> object:
-        """The value as seen after the statement: unknown if it may or may not have been assigned."""
-        if self.reason is not None and level < self.reason_level:
-            return Unknown(self.reason)
-        if self.ret_reason is not None and level == 0:
-            return Unknown(self.ret_reason)
-        return value
+    def _write(self, construct: str, why: str, at: tuple[int, int], any_key: bool = False) -> _Write:
+        key = (at, construct)
+        write = self.writes.get(key)
+        if write is None:
+            write = self.writes[key] = _Write(construct, why, at, any_key)
+        return write
 
-    def _assign(self, ref: _Ref, value: object, vpos: tuple[int, int], notes: tuple[Note, ...]) -> None:
+    def _wild(self, key: object, construct: str, at: tuple[int, int]) -> None:
+        """A write to ``key`` of a table the reader cannot identify: that key of every table may change (any
+        key if ``key`` is not a known string)."""
+        if self.dead or self.sticky_any is not None:
+            return
+        if self._in_region() and not (isinstance(key, bytes) and key in self.assignable):
+            # the environment and the library tables are read as stable inside loops and function bodies
+            # unless the file assigns that name somewhere: a write the token scan did not see breaks that
+            self._code(f"{construct} inside a loop or function body", at, "it may change any value")
+            return
+        self.events = True
+        if isinstance(key, bytes):
+            write = self._write(construct, f"{construct} on line {at[0]} may change it", at)
+            if self.function_depth:
+                self.sticky_keys.setdefault(key, write)
+            else:
+                self.key_events[key] = (self._tick(), write)
+            return
+        construct += ", with a key that is not a known string"
+        write = self._write(construct, f"{construct} on line {at[0]} may change it", at, any_key=True)
+        if self.function_depth:
+            self.sticky_any = write
+        else:
+            self.any_event = (self._tick(), write)
+
+    def _table_any(self, table: LTable, construct: str, at: tuple[int, int]) -> None:
+        """A write with a computed key to a known table: any key of that table may change."""
+        if self.dead or self.sticky_any is not None:
+            return
+        if table.env and self._in_region():
+            self._code(f"{construct} to the globals inside a loop or function body", at, "it may change any value")
+            return
+        self.events = True
+        write = self._write(construct, f"{construct} on line {at[0]} may change it", at)
+        if self.function_depth and table.born < self.function_since:
+            if table.sticky_any is None:
+                table.sticky_any = write
+        else:
+            table.any_event = (self._tick(), write)
+
+    def _code(self, construct: str, at: tuple[int, int], effect: str = "it may run any code") -> None:
+        """Code the reader cannot see may run here: no value of any table is certain from now on. Each such
+        statement is reported, the first one gives the reason of the unknown values."""
         if self.dead:
             return
-        if ref.kind in ("local", "global"):
+        self.events = True
+        write = self._write(f"{construct} ({effect})", f"{construct} on line {at[0]} may change it", at, True)
+        if self.sticky_any is None:
+            self.sticky_any = write
+
+    def _cause(self, table: LTable, key: object, slot: Slot | None) -> _Write | None:
+        """The unresolved write that may have changed ``table[key]`` since it was read, if any."""
+        if not self.events:
+            return None
+        if self.sticky_any is not None:
+            return self.sticky_any
+        if table.sticky_any is not None:
+            return table.sticky_any
+        write = table.sticky_keys.get(key) or self.sticky_keys.get(key)
+        if write is not None:
+            return write
+        if slot is not None:
+            static = slot.seq
+        else:
+            cleared = table.cleared.get(key)
+            static = cleared[0] if cleared is not None else table.born
+        best: tuple[int, _Write] | None = None
+        for event in (self.key_events.get(key), self.any_event, table.any_event):
+            if event is not None and event[0] > static and (best is None or event[0] > best[0]):
+                best = event
+        return best[1] if best is not None else None
+
+    def _any_causes(self, table: LTable) -> list[_Write]:
+        """Unresolved writes that may have set any key of ``table``."""
+        if not self.events:
+            return []
+        found = [w for w in (self.sticky_any, table.sticky_any) if w is not None]
+        for event in (self.any_event, table.any_event):
+            if event is not None and event[0] > table.born:
+                found.append(event[1])
+        return found
+
+    def _library_cause(self, key: bytes) -> _Write | None:
+        """A write that may have changed ``key`` of a standard library table (which exist from the start)."""
+        if self.sticky_any is not None:
+            return self.sticky_any
+        event = self.key_events.get(key) or self.any_event
+        return self.sticky_keys.get(key) or (event[1] if event is not None else None)
+
+    def _in_region(self) -> bool:
+        return self.blind_since is not None or self.goto_since is not None
+
+    def _blind(self, born: int, key: object, by_computed_keys: bool = True) -> bool:
+        """Inside a loop, a function body or after a goto: may this value from outside differ from what the
+        reader followed, because the file assigns its name somewhere (``_assignable_keys``)?
+
+        ``by_computed_keys``: a write with a computed key (``t[k] = v``) may change it too. Not so for locals
+        (only ``name = v`` assigns them) and the environment and library tables (a computed-key write that may
+        reach them inside a loop or function body counts as code that may change anything: ``_wild``)."""
+        since = self.blind_since
+        if self.goto_since is not None and (since is None or self.goto_since > since):
+            since = self.goto_since
+        if since is None or born >= since:
+            return False
+        return key in self.assignable or (by_computed_keys and self.assignable_any)
+
+    def _conditional(self, level: int, born: int) -> str | None:
+        """Why an assignment to a variable or table created at ``born`` (at block ``level``) may not happen.
+        Clocks, not levels, tell whether it was made inside the conditional block: a table made in an earlier
+        ``do`` block has the same level as an ``if`` block after it."""
+        index = bisect_right(self.cond_since, born)  # the outermost conditional block begun after it was made
+        if index < len(self.cond_since):
+            return self.cond_reasons[index]
+        if self.ret_reason is not None and born < self.ret_since:
+            return self.ret_reason
+        if self.goto_since is not None and born < self.goto_since:
+            return _GOTO_REASON
+        return None
+
+    # ------------------------------------------------------------------------------------- assignment
+
+    def _assign(
+        self, ref: _Ref, value: object, vpos: tuple[int, int], notes: tuple[Note, ...], at: tuple[int, int]
+    ) -> None:
+        if self.dead:
+            return
+        if ref.kind == "local":
             slot = ref.slot
-            if slot is None:
-                self.undo.append(("map", self.globals, ref.name, None))
-                slot = self.globals[ref.name] = Slot(None, vpos, ref.kpos, (), 0)
-            else:
-                self.undo.append(("slot", slot, None, (slot.value, slot.vpos, slot.kpos, slot.notes)))
-            if ref.ptr == "/scripts":
-                self.loose.clear()
-            slot.value = self._wrap(slot.level, value)
-            slot.vpos, slot.kpos, slot.notes = vpos, ref.kpos, notes
+            assert slot is not None
+            self.undo.append(("slot", slot, None, (slot.value, slot.vpos, slot.kpos, slot.notes)))
+            if self.function_depth and slot.born < self.function_since and slot.sticky is None:
+                slot.sticky = _FUNCTION_REASON  # the function may run at any later time
+            reason = self._conditional(slot.level, slot.born)
+            slot.value = Unknown(reason) if reason is not None else value
+            slot.vpos, slot.kpos, slot.notes, slot.seq = vpos, ref.kpos, notes, self.clock
             return
         base = ref.base
         if isinstance(base, LTable):
-            self._assign_field(base, ref, value, vpos, notes)
-        elif ref.ptr is not None:
+            self._assign_field(base, ref.key, value, vpos, ref.kpos, notes, at, ref.ptr)
+            return
+        if isinstance(base, Unknown) and base.alias:
+            self._wild(ref.key, "an assignment through a table value that is not statically known", at)
+        if ref.ptr is not None:
             if isinstance(base, Unknown):
                 self.loose[ref.ptr] = (base.reason, vpos, ref.kpos)
             else:
                 self.loose[ref.ptr] = ("its parent is not a table (Lua raises an error)", vpos, ref.kpos)
 
     def _assign_field(
-        self, table: LTable, ref: _Ref, value: object, vpos: tuple[int, int], notes: tuple[Note, ...]
+        self,
+        table: LTable,
+        key: object,
+        value: object,
+        vpos: tuple[int, int],
+        kpos: tuple[int, int],
+        notes: tuple[Note, ...],
+        at: tuple[int, int],
+        ptr: str | None,
+        computed: str = "an assignment with a computed key",
     ) -> None:
-        value = self._wrap(table.level, value)
-        key = ref.key
-        if isinstance(key, Unknown) or key is None or (isinstance(key, float) and key != key):
+        if isinstance(key, Unknown):
+            self._table_any(table, computed, at)
+            return
+        if key is None or (isinstance(key, float) and key != key):
             _set_dynamic(table, _bad_key_reason(key), vpos)
             return
-        if ref.ptr is not None:
-            self._clear_loose(ref.ptr)
+        if ptr is not None:
+            self._clear_loose(ptr)
+        if table.env and key == b"scripts":
+            self.loose.clear()
         key = _table_key(key)
-        self.undo.append(("map", table.entries, key, table.entries.get(key)))
+        if table.env and key not in self.assignable and self._in_region():  # rawset(_G, "name", v) in a loop
+            self._code("a rawset of a global inside a loop or function body", at, "it may change any value")
+        old = table.entries.get(key)
+        self.undo.append(("map", table.entries, key, old))
+        origin = None
+        prior = old.value if old is not None and isinstance(old.value, LTable) else None
+        if self.function_depth and table.born < self.function_since:
+            origin = self._write(
+                "an assignment inside a function body (it runs whenever the function is called)", _FUNCTION_REASON, at
+            )
+            table.sticky_keys.setdefault(key, origin)
+            self.events = True
+            value = Unknown(_FUNCTION_REASON, prior=prior)
+        else:
+            reason = self._conditional(table.level, table.born)
+            if reason is not None:
+                origin = self._write(_construct(reason), reason, at)
+                value = Unknown(reason, prior=prior)
         if value is None:
             table.entries.pop(key, None)
+            table.cleared[key] = (self.clock, vpos, kpos)
             return
-        table.entries[key] = Slot(value, vpos, ref.kpos, notes, table.level)
+        slot = Slot(value, vpos, kpos, notes, table.level, self.clock)
+        slot.origin = origin
+        table.entries[key] = slot
 
     def _clear_loose(self, ptr: str) -> None:
         if self.loose:
             for stale in [p for p in self.loose if p == ptr or p.startswith(ptr + "/")]:
                 del self.loose[stale]
+
+    def _rawset(self, args: list[object], at: tuple[int, int]) -> None:
+        """``rawset(t, k, v)``: ``t[k] = v`` without metamethods (the reader models none)."""
+        if self.dead:
+            return
+        table, key, value = [*args, None, None, None][:3]
+        if isinstance(table, LTable):
+            self._assign_field(table, key, value, at, at, (), at, None, "rawset with a computed key")
+        elif isinstance(table, Unknown) and table.alias:
+            self._wild(key, "rawset on a table that is not statically known", at)
 
     # ------------------------------------------------------------------------------------ expressions
 
@@ -701,7 +1091,11 @@ class _Reader:
         tok = self.tok
         if tok.kind in _UNARY:
             self._next()
-            value = _unary(tok.kind, self._subexpr(_UNARY_PRIORITY))
+            operand = self._subexpr(_UNARY_PRIORITY)
+            if tok.kind == "#" and isinstance(operand, LTable) and self._length_uncertain(operand):
+                value: object = Unknown("the length of a table that may have changed", alias=False)
+            else:
+                value = _opaque(_unary(tok.kind, operand))
             self.multi = False
         else:
             value = self._simple()
@@ -720,11 +1114,38 @@ class _Reader:
                     note = Note(OR_EXPRESSION, _OR_MESSAGE, op_tok.line, op_tok.col)
                     self.or_notes.append(note)
                     self.notes.append(note)
+            elif op == "..":
+                value = self._concat(value, right, op_tok)
             else:
-                value = _binary(op, value, right)
+                value = _opaque(_binary(op, value, right))
             self.multi = False
         self.depth -= 1
         return value
+
+    def _concat(self, left: object, right: object, op_tok: Token) -> object:
+        """``left .. right`` within the budget of computed strings (``s = s .. s`` forty times is not built)."""
+        a, b = _concat_piece(left), _concat_piece(right)
+        if a is None or b is None:
+            return _opaque(_binary("..", left, right))
+        size = len(a) + len(b)
+        if size > self.string_budget:
+            if self.string_budget >= 0:
+                self.string_budget = -1  # reported once
+                self.issues.append(
+                    ReadIssue(
+                        TOO_LARGE,
+                        f"config.lua computes strings of more than {MAX_COMPUTED_BYTES // (1024 * 1024)} MiB "
+                        "in total ('..'); emslint does not build them, so such values are not statically known",
+                        op_tok.line,
+                        op_tok.col,
+                    )
+                )
+            return Unknown("a computed string too large to build", alias=False)
+        self.string_budget -= size
+        return a + b
+
+    def _length_uncertain(self, table: LTable) -> bool:
+        return bool(self._any_causes(table)) or self._blind(table.born, 1.0)
 
     def _simple(self) -> object:
         tok = self.tok
@@ -760,13 +1181,13 @@ class _Reader:
 
     def _table(self) -> LTable:
         line = self._next().line
-        table = LTable(self.level)
+        table = LTable(self.level, self.clock)
         pending: list[tuple[object, tuple[int, int], tuple[Note, ...]]] = []
         count = 0
         multi_item: Token | None = None  # the last field, if it is a list item that is a call or '...'
         while self.tok.kind != "}":
             if len(pending) == 50:  # Lua 5.1 stores list items in batches of 50 (LFIELDS_PER_FLUSH)
-                count = _store_list(table, pending, count)
+                count = _store_list(table, pending, count, self.clock)
             tok = self.tok
             mark = len(self.notes)
             multi_item = None
@@ -794,7 +1215,7 @@ class _Reader:
             if self.tok.kind not in (",", ";"):
                 break
             self._next()
-        _store_list(table, pending, count)
+        _store_list(table, pending, count, self.clock)
         if multi_item is not None:  # f() or ... as the last item fills the rest of the list
             reason = "its last list item is a call or '...' that may yield several values"
             _set_dynamic(table, reason, (multi_item.line, multi_item.col))
@@ -807,16 +1228,24 @@ class _Reader:
     ) -> None:
         notes = tuple(self.notes[mark:])
         del self.notes[mark:]
-        if isinstance(key, Unknown) or key is None or (isinstance(key, float) and key != key):
-            _set_dynamic(table, _bad_key_reason(key), (key_tok.line, key_tok.col))
+        kpos = (key_tok.line, key_tok.col)
+        if isinstance(key, Unknown):
+            self._table_any(table, "a table constructor with a computed key", kpos)
             return
-        if value is None:
-            table.entries.pop(_table_key(key), None)
+        if key is None or (isinstance(key, float) and key != key):
+            _set_dynamic(table, _bad_key_reason(key), kpos)
             return
         vpos = (value_tok.line, value_tok.col)
-        table.entries[_table_key(key)] = Slot(value, vpos, (key_tok.line, key_tok.col), notes, table.level)
+        key = _table_key(key)
+        if value is None:
+            table.entries.pop(key, None)
+            table.cleared[key] = (self.clock, vpos, kpos)
+            return
+        table.entries[key] = Slot(value, vpos, kpos, notes, table.level, self.clock)
 
     def _suffixed(self) -> _Ref:
+        first = self.tok
+        at = (first.line, first.col)
         ref = self._primary()
         while True:
             kind = self.tok.kind
@@ -830,15 +1259,19 @@ class _Reader:
                 key = self._expr()
                 self._check("]")
                 kpos = (key_tok.line, key_tok.col)
-                ref = _Ref("index", base=base, key=key, kpos=kpos, ptr=_ptr(ref.ptr, key))
+                ptr = _ptr(ref.ptr, key)
+                if ptr is None and base is self.env and key == b"scripts":
+                    ptr = "/scripts"
+                ref = _Ref("index", base=base, key=key, kpos=kpos, ptr=ptr)
             elif kind == ":":
                 self._next()
                 method = self._name()
                 receiver = self._deref(ref)
-                ref = self._call(_extend(ref.path, f":{method.value}"), [receiver])
+                callee = self._method(receiver, method.value)
+                ref = self._call(callee, _extend(ref.path, f":{method.value}"), [receiver], at)
             elif kind in ("(", "string", "{"):
-                self._deref(ref)
-                ref = self._call(ref.path, [])
+                callee = self._deref(ref)
+                ref = self._call(callee, ref.path, [], at)
             else:
                 return ref
 
@@ -846,7 +1279,10 @@ class _Reader:
         base = self._deref(ref)
         name = key_tok.value
         path = _extend(ref.path, f".{name}")
-        ptr = f"{ref.ptr}/{escape_pointer_token(name)}" if ref.ptr is not None else None
+        if ref.ptr is not None:
+            ptr: str | None = f"{ref.ptr}/{escape_pointer_token(name)}"
+        else:
+            ptr = "/scripts" if base is self.env and name == "scripts" else None
         kpos = (key_tok.line, key_tok.col)
         return _Ref("index", base=base, key=name.encode(), kpos=kpos, path=path, ptr=ptr)
 
@@ -870,11 +1306,25 @@ class _Reader:
             slot = scope.get(name)
             if slot is not None:
                 return _Ref("local", name=name, slot=slot, kpos=kpos, path=name)
-        slot = self.globals.get(name)
         ptr = "/scripts" if name == "scripts" else None
-        return _Ref("global", name=name, slot=slot, kpos=kpos, path=name, ptr=ptr)
+        return _Ref("index", base=self.env, key=name.encode(), kpos=kpos, path=name, ptr=ptr)
 
-    def _call(self, path: str | None, args: list[object]) -> _Ref:
+    def _method(self, receiver: object, name: str) -> object:
+        """The function ``receiver:name`` calls."""
+        key = name.encode()
+        if isinstance(receiver, bytes) or (isinstance(receiver, Unknown) and not receiver.alias):
+            # a string's methods are the string library's (through the string metatable's __index, which a
+            # write to a key __index may have replaced); io.open's files have their own (both pure)
+            stable = self._library_cause(key) is None and self._library_cause(b"__index") is None
+            if stable and not self._blind(0, key, False) and not self._blind(0, b"__index", False):
+                if name in STRING_METHODS:
+                    return Builtin(f"string.{name}")
+                if name in FILE_METHODS:
+                    return Builtin(f"file:{name}")
+            return Unknown("a method of a value that is not statically known")
+        return self._index(_Ref("index", base=receiver, key=key))
+
+    def _call(self, callee: object, path: str | None, args: list[object], at: tuple[int, int]) -> _Ref:
         tok = self.tok
         if tok.kind == "string":
             self._next()
@@ -892,25 +1342,52 @@ class _Reader:
             self._check_match(")", "(", line)
         else:
             self._error(f"function arguments expected near {self._near()}")
-        name = path or "a function"
-        where = (tok.line, tok.col)
-        for arg in args:
-            if isinstance(arg, LTable):
-                _set_dynamic(arg, f"it is passed to {name}", where)
-        if path is not None and path.split(".")[0].split(":")[0] in _LOADERS:
-            root = self.globals["scripts"].value
-            if isinstance(root, LTable):
-                _set_dynamic(root, f"{path} runs code that may assign scripts values", where)
+        value = self._call_effect(callee, args, at, path)
         self.multi = True
-        reason = f"function call {path}" if path else "a function call"
-        return _Ref("call", value=Unknown(reason), path=_extend(path, "(...)"))
+        return _Ref("call", value=value, path=_extend(path, "(...)"))
+
+    def _call_effect(self, callee: object, args: list[object], at: tuple[int, int], path: str | None) -> object:
+        """What calling ``callee`` (written ``path``) does to the values the reader follows, and what it
+        returns. Messages show a function's name only if it is a standard one (never a name the file made up:
+        an unquoted password reads as one)."""
+        if isinstance(callee, LFunction):  # its body was read: what it assigns is unknown already
+            return Unknown("a function call")
+        name = callee.name if isinstance(callee, Builtin) else None
+        shown = shown_name(name or path or "")
+        reason = f"function call {shown}" if shown else "a function call"
+        if name is not None:
+            if name in ITERATOR_OF:
+                return Builtin(ITERATOR_OF[name])
+            if name in PURE_OPAQUE and self._pure_arguments(name, args):
+                return Unknown(reason, alias=False)
+            if name == "getfenv" and not self.function_depth and (not args or args[:1] == [1.0]):
+                return self.env
+            if name in PURE_ALIAS or name in ITERATORS:
+                return Unknown(reason)
+            if name == "rawset":
+                self._rawset(args, at)
+                return args[0] if args else None
+        self._code(f"a call of {shown}" if shown else "a call of a function that is not statically known", at)
+        return Unknown(reason)
+
+    def _pure_arguments(self, name: str, args: list[object]) -> bool:
+        if name == "print":  # print calls the global tostring
+            called = self._index(_Ref("index", base=self.env, key=b"tostring"))
+            return isinstance(called, Builtin) and called.name == "tostring"
+        if name == "string.gsub":  # calls its replacement if that is a function
+            replacement = args[2] if len(args) > 2 else None
+            return not (isinstance(replacement, Unknown) and replacement.alias)
+        return True
 
     def _deref(self, ref: _Ref) -> object:
         kind = ref.kind
-        if kind in ("local", "global"):
+        if kind == "local":
             slot = ref.slot
-            if slot is None:
-                return Unknown("a global variable (not assigned in this file)")
+            assert slot is not None
+            if slot.sticky is not None:
+                return Unknown(slot.sticky)
+            if self._blind(slot.born, ref.name.encode(), False):
+                return Unknown(_VARYING_REASON)
             if slot.notes:
                 self.notes.extend(slot.notes)
             return slot.value
@@ -921,43 +1398,71 @@ class _Reader:
     def _index(self, ref: _Ref) -> object:
         base = ref.base
         key = ref.key
-        if isinstance(base, Unknown):
-            return base
-        if isinstance(key, Unknown):
-            return key
         if isinstance(base, LTable):
+            if isinstance(key, Unknown):
+                return Unknown(key.reason)
             if key is None or (isinstance(key, float) and key != key):
                 return None
-            slot = base.entries.get(_table_key(key))
+            key = _table_key(key)
+            if self._blind(base.born, key, not base.env):
+                return Unknown(_VARYING_REASON)
+            slot = base.entries.get(key)
+            cause = self._cause(base, key, slot)
+            if cause is not None:
+                return Unknown(cause.why)
             if slot is not None:
                 if slot.notes:
                     self.notes.extend(slot.notes)
                 return slot.value
+            if base.env:
+                return Builtin(key.decode("utf-8", "surrogateescape")) if isinstance(key, bytes) else None
             if base.root:
                 return Unknown(f"{ref.path or 'a scripts value'} is read before it is assigned")
             if base.dynamic:
                 return Unknown(f"a field of a table that may have changed ({base.dynamic})")
             return None
+        if isinstance(base, Builtin) and base.name in LIBRARY_TABLES and isinstance(key, bytes):
+            if self._library_cause(key) is not None or self._blind(0, key, False):
+                return Unknown(_VARYING_REASON)
+            return Builtin(f"{base.name}.{key.decode('utf-8', 'surrogateescape')}")
+        if isinstance(base, Unknown):
+            return Unknown(base.reason, alias=base.alias)
+        if isinstance(key, Unknown):
+            return Unknown(key.reason)
         if isinstance(base, bytes):
-            return Unknown("a string method")
-        return Unknown(f"indexing a {_type_name(base)} value (Lua raises an error)")
+            return Unknown("a string method", alias=False)
+        return Unknown(f"indexing a {_type_name(base)} value (Lua raises an error)", alias=False)
 
     # ---------------------------------------------------------------------------------------- results
 
     def _result(self) -> ReadResult:
         result = ReadResult(comments=self.comments)
         result.positions[""] = (1, 1)
-        slot = self.globals["scripts"]
-        result.positions["/scripts"] = slot.vpos
-        result.key_positions["/scripts"] = slot.kpos
-        root = slot.value
+        env = self.env
+        slot = env.entries.get(b"scripts")
+        if slot is not None:
+            result.positions["/scripts"] = slot.vpos
+            result.key_positions["/scripts"] = slot.kpos
+        elif b"scripts" in env.cleared:
+            _, result.positions["/scripts"], result.key_positions["/scripts"] = env.cleared[b"scripts"]
         builder = _Builder(self, result)
-        if isinstance(root, LTable):
-            scripts = builder.table(root, "/scripts", "scripts", 1, force_dict=True)
+        root = slot.value if slot is not None else None
+        cause = self._cause(env, b"scripts", slot)
+        if cause is None and slot is not None and isinstance(root, Unknown):
+            cause = slot.origin
+        if cause is None and isinstance(root, LTable):
+            scripts = builder.table(root, "/scripts", "scripts", 1, root=True)
         else:
+            # scripts itself may have been replaced: every key is unknown, also those the file never sets
+            if cause is not None:
+                cause.touch(None)
+            reason = cause.why if cause is not None else getattr(root, "reason", "scripts is not a table")
+            prior = root if isinstance(root, LTable) else getattr(root, "prior", None)
             scripts = {}
-            reason = root.reason if isinstance(root, Unknown) else "scripts is not a table"
-            builder.unknown("/scripts", "scripts", reason, slot.vpos)
+            if isinstance(prior, LTable):
+                builder.every_key_unknown(prior, reason)
+            else:
+                builder.unknown("/scripts", "scripts", reason, result.positions.get("/scripts", (1, 1)))
         for ptr, (reason, vpos, kpos) in self.loose.items():
             if ptr not in result.unknown:
                 result.positions[ptr] = vpos
@@ -977,12 +1482,56 @@ class _Reader:
             message = f"... and {more} more problems (not listed)"
             issues.append(ReadIssue(SYNTAX, message, last.line, last.column))
         result.issues = issues
+        result.unresolved_writes = self._unresolved()
         if self.syntax_errors and not scripts and not result.unknown:
             result.fatal = True
             result.data = None
         else:
             result.data = {"scripts": scripts}
         return result
+
+    def _unresolved(self) -> list[UnresolvedWrite]:
+        """The writes that may reach scripts (those that changed nothing scripts holds are left out)."""
+        found = []
+        for write in self.writes.values():
+            if write.pointers is None:
+                found.append(UnresolvedWrite(write.line, write.column, write.reason, None))
+            elif write.pointers:
+                found.append(UnresolvedWrite(write.line, write.column, write.reason, tuple(sorted(write.pointers))))
+        found.sort(key=lambda w: (w.line, w.column, w.reason))
+        return found
+
+    def absent_causes(self, table: LTable) -> list[tuple[object, _Write]]:
+        """Keys ``table`` lacks that a write through an unknown table may have set, with that write."""
+        if not (self.key_events or self.sticky_keys or table.sticky_keys):
+            return []
+        entries = self.entries_checked(table)
+        if entries is None:
+            return []
+        found = []
+        for key, (seq, write) in self.key_events.items():
+            if key not in entries:
+                cleared = table.cleared.get(key)
+                if seq > (cleared[0] if cleared is not None else table.born):
+                    found.append((key, write))
+        for sticky in (self.sticky_keys, table.sticky_keys):
+            found.extend((key, write) for key, write in sticky.items() if key not in entries)
+        return found
+
+    def entries_checked(self, table: LTable) -> dict[object, Slot] | None:
+        """``table.entries``, or None once ``MAX_POINTER_CHECKS`` is spent: then every write through an unknown
+        table counts as one that may change any key of scripts (pointers None), which no pointer list misses."""
+        if self.pointer_checks < 0:
+            return None
+        self.pointer_checks -= len(self.key_events) + len(self.sticky_keys) + len(table.sticky_keys)
+        if self.pointer_checks >= 0:
+            return table.entries
+        for _, write in self.key_events.values():
+            write.touch(None)
+        for sticky in (self.sticky_keys, table.sticky_keys):
+            for write in sticky.values():
+                write.touch(None)
+        return None
 
 
 _PATH_SHOWN = 120
@@ -1004,6 +1553,8 @@ class _Builder:
         self.reader = reader
         self.result = result
         self.active: set[int] = set()
+        self.members = 0
+        self.capped = False
 
     def unknown(self, ptr: str, label: str, reason: str, vpos: tuple[int, int]) -> None:
         self.result.unknown[ptr] = reason
@@ -1018,12 +1569,27 @@ class _Builder:
             )
         )
 
-    def table(self, table: LTable, ptr: str, label: str, depth: int, force_dict: bool = False) -> dict | list:
+    def every_key_unknown(self, table: LTable, reason: str) -> None:
+        """``scripts`` may have been replaced: its keys as read get positions, none a value."""
+        result = self.result
+        for key, slot in table.entries.items():
+            name = _key_text(key)
+            if name is None:
+                continue
+            child = f"/scripts/{escape_pointer_token(name)}"
+            result.positions[child] = slot.vpos
+            result.key_positions[child] = slot.kpos
+            if slot.origin is not None:  # an assignment under a condition may change it as well
+                slot.origin.touch(child)
+            self.unknown(child, _label("scripts", key, name), reason, slot.vpos)
+
+    def table(self, table: LTable, ptr: str, label: str, depth: int, root: bool = False) -> dict | list:
         """``label``: the Lua expression of the table for messages (``scripts.T.tags[2]``)."""
         result = self.result
+        reader = self.reader
         if table.dynamic:
             line, col = table.dynamic_pos
-            self.reader.issues.append(
+            reader.issues.append(
                 ReadIssue(
                     NOT_STATIC,
                     f"{label} may hold other values than those read ({table.dynamic})",
@@ -1032,10 +1598,14 @@ class _Builder:
                     ptr,
                 )
             )
+        for write in reader._any_causes(table):
+            write.touch(None if root else ptr)
+        absent = reader.absent_causes(table)
         entries = table.entries
         n = len(entries)
         is_list = (
-            not force_dict
+            not root
+            and not absent
             and n > 0
             and all(isinstance(k, float) and 1 <= k <= n and k.is_integer() for k in entries)
         )
@@ -1044,9 +1614,8 @@ class _Builder:
         if is_list:
             out = []
             for index in range(1, n + 1):
-                out.append(
-                    self._member(entries[float(index)], f"{ptr}/{index - 1}", f"{label}[{index}]", depth)
-                )
+                key = float(index)
+                out.append(self._member(table, key, entries[key], f"{ptr}/{index - 1}", f"{label}[{index}]", depth))
         else:
             out = {}
             # a string key wins over a number or boolean key with the same text ("1" and 1)
@@ -1056,13 +1625,29 @@ class _Builder:
                 if name is None or (not isinstance(key, bytes) and name in names):
                     continue
                 child = f"{ptr}/{escape_pointer_token(name)}"
-                value = self._member(slot, child, _label(label, key, name), depth)
+                value = self._member(table, key, slot, child, _label(label, key, name), depth)
                 if child not in result.unknown:
                     out[name] = value
+            for key, write in absent:  # keys a write through an unknown table may have added
+                name = _key_text(key)
+                if name is None:
+                    continue
+                child = f"{ptr}/{escape_pointer_token(name)}"
+                out.pop(name, None)
+                if child not in result.unknown:
+                    result.unknown[child] = write.why
+                    result.positions[child] = result.key_positions[child] = (write.line, write.column)
+                write.touch(child)
+            for key, (_seq, vpos, kpos) in table.cleared.items():  # keys removed by "= nil"
+                name = _key_text(key)
+                if key not in entries and name is not None:
+                    child = f"{ptr}/{escape_pointer_token(name)}"
+                    result.positions.setdefault(child, vpos)
+                    result.key_positions.setdefault(child, kpos)
         self.active.discard(id(table))
         return out
 
-    def _member(self, slot: Slot, ptr: str, label: str, depth: int) -> object:
+    def _member(self, table: LTable, key: object, slot: Slot, ptr: str, label: str, depth: int) -> object:
         result = self.result
         result.positions[ptr] = slot.vpos
         result.key_positions[ptr] = slot.kpos
@@ -1070,6 +1655,13 @@ class _Builder:
             if note.pointer is None:
                 note.pointer = ptr
         value = slot.value
+        if slot.origin is not None:  # made unknown by a conditional assignment or a function body
+            slot.origin.touch(ptr)
+        cause = self.reader._cause(table, key, slot)
+        if cause is not None:
+            cause.touch(ptr)
+            self.unknown(ptr, label, cause.why, slot.vpos)
+            return None
         if isinstance(value, Unknown):
             self.unknown(ptr, label, value.reason, slot.vpos)
             return None
@@ -1081,8 +1673,26 @@ class _Builder:
                 reason = f"tables nested deeper than {self.reader.max_depth} levels"
                 self.unknown(ptr, label, reason, slot.vpos)
                 return None
+            self.members += len(value.entries) + 1
+            if self.members > MAX_MEMBERS:
+                self._cap(slot.vpos)
+                self.unknown(ptr, label, f"more than {MAX_MEMBERS} values in scripts", slot.vpos)
+                return None
             return self.table(value, ptr, label, depth + 1)
         return _plain(value)
+
+    def _cap(self, where: tuple[int, int]) -> None:
+        if not self.capped:
+            self.capped = True
+            self.reader.issues.append(
+                ReadIssue(
+                    TOO_LARGE,
+                    f"the scripts table holds more than {MAX_MEMBERS} values (a table used in many places is "
+                    "copied each time); emslint does not build the rest, so they are not statically known",
+                    where[0],
+                    where[1],
+                )
+            )
 
 
 # ------------------------------------------------------------------------------------ Lua 5.1 semantics
@@ -1171,14 +1781,25 @@ def _truthy(value: object) -> bool:
     return value is not None and value is not False
 
 
+def _may_alias(value: object) -> bool:
+    return isinstance(value, LTable) or (isinstance(value, Unknown) and value.alias)
+
+
+def _opaque(value: object) -> object:
+    """The result of an operator: never a table, so an unknown one leads to no table either."""
+    if isinstance(value, Unknown) and (value.alias or type(value) is not Unknown):
+        return Unknown(value.reason, alias=False)
+    return value
+
+
 def _logical(op: str, left: object, right: object) -> object:
-    if isinstance(left, Unknown):
-        return left
+    if isinstance(left, LFunction):  # a function is true
+        return left if op == "or" else right
+    if isinstance(left, Unknown):  # either operand
+        return Unknown(left.reason, alias=left.alias or _may_alias(right))
     if op == "or":
         return left if _truthy(left) else right
     return right if _truthy(left) else left
-
-
 def _tonumber(value: object) -> float | None:
     """Lua 5.1's arithmetic coercion (luaV_tonumber: numbers, and strings that strtod reads whole)."""
     if isinstance(value, float):
@@ -1314,7 +1935,10 @@ def _unary(op: str, value: object) -> object:
             return float(len(value))
         if isinstance(value, LTable) and not value.dynamic:
             n = 0
-            while float(n + 1) in value.entries:
+            entries = value.entries
+            while float(n + 1) in entries:
+                if isinstance(entries[float(n + 1)].value, Unknown):  # may be nil
+                    return Unknown("the length of a table with an item that is not statically known")
                 n += 1
             if len(value.entries) == n:
                 return float(n)
@@ -1324,7 +1948,7 @@ def _unary(op: str, value: object) -> object:
 
 
 def _store_list(
-    table: LTable, pending: list[tuple[object, tuple[int, int], tuple[Note, ...]]], count: int
+    table: LTable, pending: list[tuple[object, tuple[int, int], tuple[Note, ...]]], count: int, seq: int
 ) -> int:
     for value, vpos, notes in pending:
         count += 1
@@ -1332,6 +1956,6 @@ def _store_list(
         if value is None:
             table.entries.pop(key, None)
         else:
-            table.entries[key] = Slot(value, vpos, vpos, notes, table.level)
+            table.entries[key] = Slot(value, vpos, vpos, notes, table.level, seq)
     pending.clear()
     return count

@@ -23,6 +23,24 @@ class ReadIssue:
     pointer: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class UnresolvedWrite:
+    """A statement of config.lua that may change ``scripts`` in a way the static reader cannot follow.
+
+    ``line``/``column``: where the statement (the assignment target or the call) starts, 1-based.
+    ``reason``: the construct, never a value of the file ("an assignment inside an if block",
+    "rawset with a computed key", "a call of loadstring (it may run any code)").
+    ``pointers``: the RFC 6901 pointers it may change (a pointer to a table stands for everything below it),
+    each also listed in ``ReadResult.unknown`` when it holds a value; ``None``: any key of ``scripts``,
+    including keys the file never sets (their defaults are not certain either).
+    """
+
+    line: int
+    column: int
+    reason: str
+    pointers: tuple[str, ...] | None
+
+
 @dataclass(slots=True)
 class Shadowed:
     """A value written in the file that the product never reads (a repeated key: the EMS reads the first). It is
@@ -44,6 +62,8 @@ class ReadResult:
     issues: list[ReadIssue] = field(default_factory=list)
     # Lua only: pointer -> why its value is not statically known (the value is absent from `data`).
     unknown: dict[str, str] = field(default_factory=dict)
+    # Lua only: statements that may change scripts values the reader could not follow (see UnresolvedWrite).
+    unresolved_writes: list[UnresolvedWrite] = field(default_factory=list)
     # Comments as (line, text without the comment marker); Lua only (inline suppressions).
     comments: list[tuple[int, str]] = field(default_factory=list)
     fatal: bool = False  # the file could not be read into anything usable

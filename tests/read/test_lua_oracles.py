@@ -1,8 +1,10 @@
 """Differential tests of the static Lua reader against two oracles (test extra only, never product code):
 
-1. real Lua 5.1 (``lupa.lua51``) in a sandbox: the chunk sees one global, ``scripts``; no libraries, an
-   instruction budget, a memory cap, text chunks only. On every fixture that is valid 5.1 and statically
-   evaluable, and on generated configs, it must build the same ``scripts`` table as the reader.
+1. real Lua 5.1 (``lupa.lua51``) in a sandbox: the chunk sees ``scripts``, ``_G`` (its own environment),
+   ``getfenv`` (levels 1 and none only) and ``rawset``; no libraries, an instruction budget, a memory cap,
+   text chunks only. On every fixture that is valid 5.1 and statically evaluable, and on generated configs,
+   it must build the same ``scripts`` table as the reader. (``tests/read/test_lua_writes.py`` adds globals
+   the reader cannot follow, to check that it never claims a wrong value.)
 2. luaparser (Lua 5.4 grammar): it must accept exactly the files the reader reads without a syntax error,
    leaving out files whose strings have escapes that only Lua 5.1 accepts (and Lua 5.1's nested ``[[``).
 """
@@ -22,9 +24,16 @@ from emslint.read.result import ReadResult
 from tests.read.test_lua_reader import CASES, Case
 
 SANDBOX = """
-function(src)
+function(src, extra)
   if src:sub(1, 1) == "\\27" then return nil, "binary chunk refused", false end
-  local env = { scripts = {} }
+  local env = { scripts = {}, rawset = rawset }
+  env._G = env
+  -- the chunk's own environment (getfenv(2) seen from here); level 0 or 2+ would reach the host's globals
+  env.getfenv = function(level)
+    if level ~= nil and level ~= 1 then error("getfenv level refused by the sandbox") end
+    return getfenv(2)
+  end
+  if extra then extra(env) end
   local f, err = loadstring(src, "=config.lua")
   if not f then return nil, err, false end
   setfenv(f, env)
@@ -41,18 +50,19 @@ class Lua51:
     def __init__(self) -> None:
         lua51 = pytest.importorskip("lupa.lua51")
         self.lupa = lua51
-        runtime = lua51.LuaRuntime(
+        self.runtime = lua51.LuaRuntime(
             register_eval=False,
             register_builtins=False,
             unpack_returned_tuples=True,
             encoding=None,
             max_memory=32 * 1024 * 1024,
         )
-        self.run = runtime.eval(SANDBOX)
+        self.run = self.runtime.eval(SANDBOX)
 
-    def load(self, src: str) -> tuple[object, str | None, bool]:
-        """(scripts as plain data or None, error, whether the chunk compiled)."""
-        table, error, compiled = self.run(src.encode("utf-8", "surrogateescape"))
+    def load(self, src: str, extra: object = None) -> tuple[object, str | None, bool]:
+        """(scripts as plain data or None, error, whether the chunk compiled). ``extra``: a Lua function that
+        adds globals to the environment."""
+        table, error, compiled = self.run(src.encode("utf-8", "surrogateescape"), extra)
         if table is None:
             return None, (error or b"").decode("utf-8", "replace"), bool(compiled)
         return self._plain(table, force_dict=True), None, True

@@ -41,6 +41,7 @@ class Case:
     lua51: bool = False  # real Lua 5.1 loads and runs it and must build the same scripts table
     luaparser: bool = True  # luaparser must agree on "parses" / "syntax error"
     had_bom: bool = False
+    writes: tuple | None = None  # expected unresolved writes (line, column, reason, pointers); None: not checked
 
 
 def issues(*items: tuple) -> frozenset:
@@ -240,36 +241,58 @@ CASES = [
         lua51=True,
     ),
     Case(
+        # standard functions that neither run code nor change a table: only their results are unknown
         "calls-are-never-run",
         'scripts.home = os.getenv("EMS_HOME")\nscripts.out = os.execute("id")\n'
         'local f = io.open("/etc/passwd")\n'
-        'scripts.file = f\nscripts.code = loadstring("return 1")\ndofile("/tmp/other.lua")\n'
-        'local m = require("mod")\nscripts.mod = m.value\nscripts.ok = "fixed-value"\n'
-        'scripts.s = ("x"):upper()\n'
-        'scripts.t = require"x"\nscripts.u = f{1}\n',
+        'scripts.file = f\nscripts.code = loadstring("return 1")\nscripts.line = f:read("*l")\n'
+        'scripts.ok = "fixed-value"\nscripts.s = ("x"):upper()\nscripts.n = tonumber(os.getenv("PORT"))\n',
         {"ok": "fixed-value"},
         issues(
             (NOT_STATIC, 1, 16, "/scripts/home"),
             (NOT_STATIC, 2, 15, "/scripts/out"),
             (NOT_STATIC, 4, 16, "/scripts/file"),
             (NOT_STATIC, 5, 16, "/scripts/code"),
-            (NOT_STATIC, 5, 26, "/scripts"),
-            (NOT_STATIC, 8, 15, "/scripts/mod"),
-            (NOT_STATIC, 10, 13, "/scripts/s"),
-            (NOT_STATIC, 11, 13, "/scripts/t"),
-            (NOT_STATIC, 12, 13, "/scripts/u"),
+            (NOT_STATIC, 6, 16, "/scripts/line"),
+            (NOT_STATIC, 8, 13, "/scripts/s"),
+            (NOT_STATIC, 9, 13, "/scripts/n"),
         ),
         unknown={
             "/scripts/home": "function call os.getenv",
             "/scripts/out": "function call os.execute",
             "/scripts/file": "function call io.open",
             "/scripts/code": "function call loadstring",
-            "/scripts/mod": "function call require",
-            "/scripts/s": "a function call",
-            "/scripts/t": "function call require",
-            "/scripts/u": "function call f",
+            "/scripts/line": "function call file:read",
+            "/scripts/s": "function call string.upper",
+            "/scripts/n": "function call tonumber",
         },
         positions={"/scripts/home": (1, 16)},
+        writes=(),
+    ),
+    Case(
+        # dofile, require ... may run any code: no value is certain any more, also those assigned later
+        "code-may-run",
+        'scripts.a = 1\nscripts.T = { file = "t.lua" }\ndofile("/tmp/other.lua")\nscripts.b = 2\n'
+        'local m = require("mod")\nscripts.u = f{1}\n',
+        {},
+        issues(
+            (NOT_STATIC, 1, 13, "/scripts/a"),
+            (NOT_STATIC, 2, 13, "/scripts/T"),
+            (NOT_STATIC, 4, 13, "/scripts/b"),
+            (NOT_STATIC, 6, 13, "/scripts/u"),
+        ),
+        unknown={
+            "/scripts/a": "a call of dofile on line 3 may change it",
+            "/scripts/T": "a call of dofile on line 3 may change it",
+            "/scripts/b": "a call of dofile on line 3 may change it",
+            "/scripts/u": "a call of dofile on line 3 may change it",
+        },
+        positions={"/scripts/b": (4, 13)},
+        writes=(
+            (3, 1, "a call of dofile (it may run any code)", None),
+            (5, 11, "a call of require (it may run any code)", None),
+            (6, 13, "a call of a function that is not statically known (it may run any code)", None),
+        ),
     ),
     Case(
         "loops-blocks-functions",
@@ -277,7 +300,7 @@ CASES = [
         "repeat scripts.r = 1 until true\nif port then scripts.cond = 1 else scripts.cond2 = 2 end\n"
         'do scripts.inner = "once" end\nfunction scripts.cb() scripts.fn = 1 end\n'
         "local function g() port = 1 end\nscripts.port = port\n"
-        'for k, v in pairs({}) do scripts[k] = v end\nscripts.after = "ok"\n',
+        'scripts.after = "ok"\n',
         {"inner": "once", "after": "ok"},
         issues(
             (NOT_STATIC, 2, 32, "/scripts/loop"),
@@ -288,7 +311,6 @@ CASES = [
             (NOT_STATIC, 7, 10, "/scripts/cb"),
             (NOT_STATIC, 7, 36, "/scripts/fn"),
             (NOT_STATIC, 9, 16, "/scripts/port"),
-            (NOT_STATIC, 10, 39, "/scripts"),
         ),
         unknown={
             "/scripts/loop": "assigned inside a for loop",
@@ -300,6 +322,27 @@ CASES = [
             "/scripts/fn": "assigned inside a function",
             "/scripts/port": "assigned inside a function",
         },
+        writes=(
+            (2, 17, "an assignment inside a for loop", ("/scripts/loop",)),
+            (3, 16, "an assignment inside a while loop", ("/scripts/w",)),
+            (4, 8, "an assignment inside a repeat loop", ("/scripts/r",)),
+            (5, 14, "an assignment inside an if block", ("/scripts/cond",)),
+            (5, 36, "an assignment inside an if block", ("/scripts/cond2",)),
+            (7, 23, "an assignment inside a function body (it runs whenever the function is called)", ("/scripts/fn",)),
+        ),
+    ),
+    Case(
+        # a computed key may be any key: what was set before the loop is unknown, what is set after is read
+        "computed-key-in-a-loop",
+        'scripts.rap_ssl = true\nscripts.T = { file = "t.lua" }\n'
+        'for k, v in pairs({}) do scripts[k] = v end\nscripts.after = "ok"\n',
+        {"after": "ok"},
+        issues((NOT_STATIC, 1, 19, "/scripts/rap_ssl"), (NOT_STATIC, 2, 13, "/scripts/T")),
+        unknown={
+            "/scripts/rap_ssl": "an assignment with a computed key on line 3 may change it",
+            "/scripts/T": "an assignment with a computed key on line 3 may change it",
+        },
+        writes=((3, 26, "an assignment with a computed key", None),),
     ),
     Case(
         "nil-removes",
@@ -435,6 +478,72 @@ CASES = [
             "/scripts/c": "assigned after a conditional return",
         },
     ),
+    # Aliases of scripts and of the environment that Lua resolves without running anything: read exactly.
+    Case(
+        "alias-through-_G",
+        'scripts.rap_ssl = true\n_G.scripts.rap_ssl = false\n_G["scripts"].rap_host = "h"\n'
+        "_G._G.scripts.x = 1\nlocal G = _G\nG.scripts.y = 2\n",
+        {"rap_ssl": False, "rap_host": "h", "x": 1, "y": 2},
+        positions={"/scripts/rap_ssl": (2, 22)},
+        key_positions={"/scripts/rap_ssl": (2, 12)},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "alias-through-locals-and-tables",
+        "local s = scripts\ns.a = 1\nlocal t = { scripts }\nt[1].b = 2\nlocal u = { s = scripts }\n"
+        "u.s.c = 3\nlocal w = {}\nw.q = {}\nw.q.r = scripts\nw.q.r.d = 4\nlocal s2 = s\ns2.e = 5\n"
+        "scripts.T = {}\nlocal th = scripts.T\nth.file = \"t.lua\"\n(scripts).f = 6\n",
+        {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "T": {"file": "t.lua"}, "f": 6},
+        positions={"/scripts/b": (4, 10), "/scripts/T/file": (15, 11)},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "getfenv-is-the-environment",
+        'getfenv().scripts.a = 1\ngetfenv(1).scripts.b = 2\nlocal e = getfenv()\ne.scripts.c = 3\ne.g = "x"\n'
+        "scripts.d = g\n",
+        {"a": 1, "b": 2, "c": 3, "d": "x"},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "rawset-with-known-arguments",
+        'rawset(scripts, "a", 1)\nscripts.b = 1\nrawset(scripts, "b", nil)\nlocal t = rawset({}, "x", 2)\n'
+        'scripts.t = t\nrawset(_G, "g", "v")\nscripts.g = g\nrawset(scripts, 1, "one")\n',
+        {"a": 1, "t": {"x": 2}, "g": "v", "1": "one"},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "rebinding-_G-does-not-move-the-environment",
+        "_G = { scripts = {} }\n_G.scripts.a = 1\nscripts.b = 2\n",
+        {"b": 2},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "replacing-scripts-through-_G",
+        'scripts.old = 1\n_G.scripts = { new = 2 }\nscripts.after = 3\n_G["scripts"].last = 4\n',
+        {"new": 2, "after": 3, "last": 4},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "alias-of-the-old-scripts",
+        "local old = scripts\nscripts = {}\nold.a = 1\nscripts.b = 2\n",
+        {"b": 2},
+        lua51=True,
+        writes=(),
+    ),
+    Case(
+        "nil-keeps-its-position",
+        "scripts.a = 1\nscripts.a = nil\nscripts.T = { x = 1 }\nscripts.T.x = nil\nscripts.c = 3\n",
+        {"T": {}, "c": 3},
+        positions={"/scripts/a": (2, 13), "/scripts/T/x": (4, 15)},
+        key_positions={"/scripts/a": (2, 9), "/scripts/T/x": (4, 11)},
+        lua51=True,
+    ),
     Case(
         "unicode-columns",
         'scripts.a = "ééé"; scripts.b = 2\n',
@@ -560,6 +669,8 @@ def test_lua_fixture(case: Case) -> None:
         assert result.key_positions.get(pointer) == position, pointer
     if case.comments is not None:
         assert result.comments == case.comments
+    if case.writes is not None:
+        assert [(w.line, w.column, w.reason, w.pointers) for w in result.unresolved_writes] == list(case.writes)
 
 
 def _strings(value: object) -> list[str]:
@@ -710,7 +821,10 @@ def test_lua_never_executes_anything(tmp_path: Path) -> None:
     )
     result = read_lua(src)
     assert not list(tmp_path.iterdir())
-    assert result.data == {"scripts": {"y": 1}}
+    # io.popen and os.execute change no Lua value; dofile may run any code, so even y is not certain
+    assert result.data == {"scripts": {}}
+    assert set(result.unknown) == {"/scripts/x", "/scripts/y"}
+    assert [(w.line, w.reason) for w in result.unresolved_writes] == [(5, "a call of dofile (it may run any code)")]
 
 
 def test_lua_import_is_light() -> None:
@@ -839,3 +953,6 @@ def test_lua_never_raises(soup: list[str], noise: str) -> None:
         assert len(result.issues) <= MAX_ISSUES + 1
         for issue in result.issues:
             assert issue.line >= 1 and issue.column >= 1
+        for write in result.unresolved_writes:
+            assert write.line >= 1 and write.column >= 1 and write.reason
+            assert write.pointers is None or all(p.startswith("/scripts") for p in write.pointers)

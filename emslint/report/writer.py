@@ -1,8 +1,8 @@
 """Writes a run's reports: text and jsonl as each result arrives, the other formats at the end.
 
 One run may write several reports (the stdout format and ``--report FORMAT:PATH`` ones); each is an
-:class:`Output` with its own stream. Only the formats that need the whole run (json, sarif, github) hold
-results.
+:class:`Output` with its own stream. Only the formats that need the whole run (json, sarif, github, html,
+junit, gitlab) hold results.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TextIO
+from dataclasses import dataclass, field
+from typing import Any, TextIO
 
 from emslint import __version__
 from emslint.model import TargetResult
@@ -19,6 +19,7 @@ from emslint.profiling import stage
 from emslint.report.json_report import render_json, render_jsonl_line
 from emslint.report.text import TextReport
 from emslint.rules.model import Rule
+from emslint.settings.model import Settings
 
 STREAMED = ("text", "concise", "jsonl")
 
@@ -30,6 +31,8 @@ class RunInfo:
     profile: str
     automation_id: str | None = None
     notices: tuple[str, ...] = ()
+    openssl: dict[str, Any] = field(default_factory=dict)  # the OpenSSL model cipher lists are read with, and why
+    settings: Settings = field(default_factory=Settings)  # the run's (junit: fail_on, require_level, selection)
 
 
 class Output:
@@ -67,7 +70,8 @@ class Output:
                 self.text.end(problems, self.info.notices)
             elif self.fmt == "json":
                 self.stream.write(render_json(self.results, profile=self.info.profile, problems=problems,
-                                              stale_baseline=stale, notices=list(self.info.notices)))
+                                              stale_baseline=stale, notices=list(self.info.notices),
+                                              openssl=self.info.openssl or None))
             elif self.fmt == "sarif":
                 from emslint.report.sarif import render_sarif
 
@@ -77,8 +81,22 @@ class Output:
                 self.stream.write(render_sarif(
                     self.results, {k: v for k, v in self.rules.items() if k in fired}, version=__version__,
                     automation_id=self.info.automation_id, notifications=notes,
-                    base_dir=os.environ.get("GITHUB_WORKSPACE") or os.getcwd()))
+                    base_dir=os.environ.get("GITHUB_WORKSPACE") or os.getcwd(), openssl=self.info.openssl or None))
             elif self.fmt == "github":
                 from emslint.report.github import render_github
 
                 self.stream.write(render_github(self.results, self.rules))
+            elif self.fmt == "html":
+                from emslint.report.html import render_html
+
+                self.stream.write(render_html(self.results, self.rules, version=__version__,
+                                              profile=self.info.profile, notices=self.info.notices,
+                                              problems=problems, openssl=self.info.openssl or None))
+            elif self.fmt == "junit":
+                from emslint.report.junit import render_junit
+
+                self.stream.write(render_junit(self.results, self.rules, self.info.settings))
+            elif self.fmt == "gitlab":
+                from emslint.report.gitlab import render_gitlab
+
+                self.stream.write(render_gitlab(self.results, base_dir=os.environ.get("CI_PROJECT_DIR") or os.getcwd()))

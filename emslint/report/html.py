@@ -46,7 +46,7 @@ LINK_TEXT = {
     "lsr-rest": "the LSR's REST server \u2194 the EMS calling it",
 }
 _ID = re.compile(r"[^A-Za-z0-9_-]")
-_TOP_RULES = 15
+_TOP_RULES = 10
 
 
 def esc(text: object) -> str:
@@ -87,10 +87,11 @@ def render_html(results: list[TargetResult], rules: Mapping[str, Rule], *, versi
         *(f'<p class="notice">note: {esc(n)}</p>' for n in notices),
         "</header><main>",
         *_overview(results, deployments, rules),
-        '<h2 id="details">Deployments in detail</h2>',
+        '<h2 id="details">Deployments in detail, the lowest level first</h2>',
     ]
     open_all = len(results) <= 20
-    for index, result in enumerate(results, start=1):
+    worst_first = sorted(enumerate(results, start=1), key=lambda item: _LEVEL_SORT[_level_state(item[1])])
+    for index, result in worst_first:
         out += _deployment(index, result, rules, open_all)
     if fired:
         out += ['<section class="rules-appendix"><h2 id="rules">Rules that reported findings</h2>']

@@ -44,7 +44,8 @@ class CheckOptions:
     color: bool | None = None
     progress: bool | None = None
     now: datetime | None = None
-    quiet: bool = False
+    quiet: bool = False  # text: only what fails the run, and the summary
+    statistics: bool = False  # counts per rule instead of the findings
 
 
 def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
@@ -160,8 +161,9 @@ def _open_outputs(options: CheckOptions, settings: Settings, rules: dict, *, hol
     line = model_line(settings.ems_version, settings.openssl)
     info = RunInfo(profile=settings.profile, automation_id=options.automation_id, notices=(line,),
                    openssl={**openssl_facts(settings), "line": line}, settings=settings)
-    outputs = [Output(settings.output_format, _open(options.output, "--output"), rules, info,
-                      color=options.color, hold_text=hold_text)]
+    fmt = "statistics" if options.statistics else settings.output_format
+    outputs = [Output(fmt, _open(options.output, "--output"), rules, info, color=options.color, hold_text=hold_text,
+                      quiet=options.quiet)]
     for fmt, path in options.reports:
         outputs.append(Output(fmt, _open(path, "--report"), rules, info, color=False))
     return outputs

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from emslint import __version__
+from emslint.filters.gate import Gate
 from emslint.model import TargetResult
 from emslint.profiling import stage
 from emslint.report.json_report import render_json, render_jsonl_line
+from emslint.report.statistics import Statistics
 from emslint.report.text import TextReport
 from emslint.rules.model import Rule
 from emslint.settings.model import Settings
@@ -39,20 +41,27 @@ class Output:
     """One report in one format on one stream."""
 
     def __init__(self, fmt: str, stream: TextIO, rules: Mapping[str, Rule], info: RunInfo, *,
-                 color: bool | None = None, hold_text: bool = False) -> None:
+                 color: bool | None = None, hold_text: bool = False, quiet: bool = False) -> None:
+        """``fmt`` is a format of ``--format``, or ``statistics`` (counts per rule); ``quiet`` (text, concise):
+        only what fails the run, and the summary."""
         self.fmt, self.stream, self.rules, self.info = fmt, stream, rules, info
         self.results: list[TargetResult] = []
         self.text: TextReport | None = None
+        self.statistics: Statistics | None = Statistics(stream) if fmt == "statistics" else None
         self.hold_text = hold_text  # a progress bar is drawn: the text waits for the last result
         if fmt in ("text", "concise"):
             if color is None and stream is not sys.stdout:
                 color = False
+            gate = Gate(info.settings.fail_on, info.settings.require_level) if quiet else None
             with stage("output"):
-                self.text = TextReport(stream, color=color, concise=fmt == "concise")
+                self.text = TextReport(stream, color=color, concise=fmt == "concise", width=_terminal_width(stream),
+                                       quiet=gate)
 
     def add(self, result: TargetResult) -> None:
         with stage("output"):
-            if self.fmt == "jsonl":
+            if self.statistics is not None:
+                self.statistics.add(result)
+            elif self.fmt == "jsonl":
                 self.stream.write(render_jsonl_line(result, profile=self.info.profile))
                 self.stream.flush()
             elif self.text is not None and not self.hold_text:
@@ -62,7 +71,9 @@ class Output:
 
     def finish(self, problems: list[str], stale: list[dict] | None) -> None:
         with stage("output"):
-            if self.fmt == "jsonl":
+            if self.statistics is not None:
+                self.statistics.finish()
+            if self.fmt in ("jsonl", "statistics"):
                 return
             if self.text is not None:
                 for result in self.results:
@@ -100,3 +111,13 @@ class Output:
                 from emslint.report.gitlab import render_gitlab
 
                 self.stream.write(render_gitlab(self.results, base_dir=os.environ.get("CI_PROJECT_DIR") or os.getcwd()))
+
+
+def _terminal_width(stream: TextIO) -> int | None:
+    """The terminal's columns when the report goes to one (messages are wrapped to it), else None."""
+    try:
+        if not stream.isatty():
+            return None
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return None

@@ -35,7 +35,8 @@ def _attr(text: str) -> str:
 
 
 def _text(text: str) -> str:
-    return escape(_clean(text))
+    """Element text: each line escaped on its own, so that no line of the report starts with a CI command."""
+    return "\n".join(escape(_clean(line)) for line in text.split("\n"))
 
 
 def checked_rules(rules: Mapping[str, Rule], settings: Settings) -> list[Rule]:

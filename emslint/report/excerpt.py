@@ -55,12 +55,12 @@ def source_excerpts(sources: Sources, findings: Iterable[Finding]) -> dict[str, 
             continue
         try:
             kind = "lsr" if source.role == "lsr" else "ems"
-            lines = masked_lines(source.text, kind, source.result, wanted[source.display])
+            masked = masked_lines(source.text, kind, source.result, wanted[source.display])
         except Exception as exc:  # an excerpt is a convenience: never worth a failed run
             debug.report(exc, source.display)
             continue
-        if lines:
-            out[source.display] = lines
+        if masked:
+            out[source.display] = masked
     return out
 
 

@@ -128,7 +128,7 @@ def _overview(results: list[TargetResult], deployments: list[TargetResult], rule
     out += ["<h3>Per link</h3>", "<table class=\"per-link\"><thead><tr><th>link</th>",
             *(f'<th class="num"><span class="level {s}">{s}</span></th>' for s in STATES), "</tr></thead><tbody>"]
     for link in LINKS:
-        per = Counter(r.links[link].state for r in deployments if link in r.links)
+        per: Counter[str] = Counter(r.links[link].state for r in deployments if link in r.links)
         out.append(f"<tr><td><strong>{link}</strong><br><span class=\"muted\">{esc(LINK_TEXT[link])}</span></td>"
                    + "".join(f'<td class="num">{per.get(s, 0)}</td>' for s in STATES) + "</tr>")
     out.append("</tbody></table>")
@@ -325,9 +325,10 @@ def _path_to_high(result: TargetResult, rules: Mapping[str, Rule]) -> list[str]:
         if verdict is None or verdict.state in ("high", "absent"):
             continue
         holding = [f for f in result.all_findings() if link in f.links and f.caps is not None]
+        low = [f for f in holding if f.caps is Cap.LOW]
         groups = (
-            ("to leave LOW, fix", [f for f in holding if f.caps is Cap.LOW]),
-            ("to reach HIGH, also fix", [f for f in holding if f.caps is Cap.MEDIUM]),
+            ("to leave LOW, fix", low),
+            ("then, to reach HIGH, fix" if low else "to reach HIGH, fix", [f for f in holding if f.caps is Cap.MEDIUM]),
             ("to be judged at all, resolve", [f for f in holding if f.caps in (Cap.UNKNOWN, Cap.UNREADABLE)]),
         )
         items = [f"<li>{label}: " + "; ".join(_finding_ref(f) for f in group) + "</li>"

@@ -215,3 +215,17 @@ def test_excerpt_lines_are_capped(tmp_path: Path) -> None:
     text = '{"ws_connection": {"encryption": "none"}, "x": "' + "a" * 5000 + '"}'
     lines = masked_lines(text, "ems", read_json(text), {1})
     assert len(lines[1]) <= 200
+
+
+def test_several_reports_from_one_run(tmp_path: Path) -> None:
+    """--report FORMAT:PATH, repeated: the html page keeps its excerpts while the text goes to stdout."""
+    run = run_cli(["check", "--no-progress", "--now", "2026-01-01", "examples/", "--report",
+                   f"html:{tmp_path / 'r.html'}", "--report", f"junit:{tmp_path / 'r.xml'}", "--report",
+                   f"gitlab:{tmp_path / 'r.json'}"], cwd=ROOT)
+    assert run.code == 1
+    assert run.out.splitlines()[-1].startswith("3 deployment(s) (1 high, 1 medium, 1 low)")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '<pre class="excerpt">' in page and not parse(page).unbalanced
+    assert (tmp_path / "r.xml").read_text().startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')
+    shown = int(re.search(r", (\d+) finding\(s\)", run.out.splitlines()[-1]).group(1))
+    assert len(json.loads((tmp_path / "r.json").read_text())) == shown

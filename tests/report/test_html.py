@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from emslint.model import Finding
 from emslint.read.json_reader import read_json
@@ -229,3 +232,43 @@ def test_several_reports_from_one_run(tmp_path: Path) -> None:
     assert (tmp_path / "r.xml").read_text().startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')
     shown = int(re.search(r", (\d+) finding\(s\)", run.out.splitlines()[-1]).group(1))
     assert len(json.loads((tmp_path / "r.json").read_text())) == shown
+
+
+# A general promise, so a property: whatever the layout, no value under a secret or identity name is shown.
+_SECRET_KEYS = ["password", "passphrase", "appKey", "key_passphrase", "rap_password", "user", "proxyAuth", "pin"]
+_VALUE = st.text(alphabet=string.ascii_letters + string.digits + "!#%&*+-.=?@^_~ ", min_size=6, max_size=24)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_SECRET_KEYS), _VALUE), min_size=1, max_size=5),
+       st.sampled_from([None, 0, 2]), st.booleans())
+def test_no_secret_in_json_excerpts(pairs: list[tuple[str, str]], indent: int | None, nested: bool) -> None:
+    secrets = {f"k{i}_{key}": value for i, (key, value) in enumerate(pairs)}
+    document = {"http_server": {"host": "127.0.0.1", **secrets}} if nested else {"ws_connection": {}, **secrets}
+    text = json.dumps(document, indent=indent)
+    skeleton = json.dumps({"http_server": {"host": "127.0.0.1", **dict.fromkeys(secrets, "")}}, indent=indent)
+    assume(all(v.strip() and v not in skeleton and v not in "true false null" for v in secrets.values()))
+    shown = "\n".join(masked_lines(text, "ems", read_json(text), set(range(1, text.count("\n") + 2))).values())
+    for value in secrets.values():
+        assert value not in shown
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_SECRET_KEYS), _VALUE, st.sampled_from(['"', "'", "[["])), min_size=1,
+                max_size=5), st.booleans())
+def test_no_secret_in_lua_excerpts(items: list[tuple[str, str, str]], comment: bool) -> None:
+    lines, values = [], []
+    for i, (key, value, quote) in enumerate(items):
+        close = "]]" if quote == "[[" else quote
+        if quote != "[[" and quote in value:
+            continue
+        suffix = f" -- {value}" if comment else ""
+        lines.append(f"scripts.k{i}_{key} = {quote}{value}{close}{suffix}")
+        values.append(value)
+    assume(values)
+    text = "\n".join(lines)
+    skeleton = "\n".join(f"scripts.k{i}_{key} = " for i, (key, _, _) in enumerate(items))
+    assume(all(v.strip() and v not in skeleton for v in values))
+    shown = "\n".join(masked_lines(text, "lsr", read_lua(text), set(range(1, len(lines) + 1))).values())
+    for value in values:
+        assert value not in shown

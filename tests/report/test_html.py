@@ -61,8 +61,8 @@ def parse(page: str) -> _Page:
     return parser
 
 
-def _check(cwd: Path, *args: str) -> tuple[int, str]:
-    out = cwd / "report.html"
+def _check(cwd: Path, *args: str, out: Path | None = None) -> tuple[int, str]:
+    out = out or cwd / "report.html"
     run = run_cli(["check", "--no-progress", "-j", "1", "--now", "2026-01-01", *args, "--format", "html",
                    "--output", str(out)], cwd=cwd)
     assert run.code in (0, 1), run.err[-2000:]
@@ -70,8 +70,8 @@ def _check(cwd: Path, *args: str) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def examples_page() -> str:
-    return _check(ROOT, "examples/")[1]
+def examples_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _check(ROOT, "examples/", out=tmp_path_factory.mktemp("html") / "report.html")[1]
 
 
 def test_page_is_self_contained(examples_page: str) -> None:

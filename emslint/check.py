@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from emslint.errors import Usage
-from emslint.facts.ciphers import model_line
+from emslint.facts.ciphers import model_line, openssl_facts
 from emslint.filters.baseline import Baseline, BaselineError, absorb, load_baseline, stale_entries, write_baseline
 from emslint.filters.gate import Gate
 from emslint.model import TargetResult
@@ -28,7 +28,7 @@ from emslint.rules.model import RuleFileError
 from emslint.settings import SettingsError, SettingsResolver
 from emslint.settings.model import Settings
 
-FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github")
+FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github", "html", "junit", "gitlab")
 
 
 @dataclass(slots=True)
@@ -45,7 +45,8 @@ class CheckOptions:
     color: bool | None = None
     progress: bool | None = None
     now: datetime | None = None
-    quiet: bool = False
+    quiet: bool = False  # text: only what fails the run, and the summary
+    statistics: bool = False  # counts per rule instead of the findings
 
 
 def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
@@ -53,7 +54,8 @@ def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
     paths = options.paths or ["."]
     settings = resolver.run
     try:
-        job_plan = plan(paths, resolver, lazy=not _may_show_progress(options))
+        job_plan = plan(paths, resolver, lazy=not _may_show_progress(options),
+                        excerpts=_wants_excerpts(options, settings))
         rules = rule_set(settings).by_id
     except (SettingsError, RuleFileError) as exc:
         raise Usage(str(exc)) from None
@@ -151,11 +153,18 @@ def _write_baseline(results: list[TargetResult], path: Path) -> int:
     return 0
 
 
+def _wants_excerpts(options: CheckOptions, settings: Settings) -> bool:
+    """Whether a report shows source excerpts (html): only then do the workers keep masked lines."""
+    return "html" in (settings.output_format, *(fmt for fmt, _ in options.reports))
+
+
 def _open_outputs(options: CheckOptions, settings: Settings, rules: dict, *, hold_text: bool) -> list[Output]:
-    info = RunInfo(profile=settings.profile, automation_id=options.automation_id,
-                   notices=(model_line(settings.ems_version, settings.openssl),))
-    outputs = [Output(settings.output_format, _open(options.output, "--output"), rules, info,
-                      color=options.color, hold_text=hold_text)]
+    line = model_line(settings.ems_version, settings.openssl)
+    info = RunInfo(profile=settings.profile, automation_id=options.automation_id, notices=(line,),
+                   openssl={**openssl_facts(settings), "line": line}, settings=settings)
+    fmt = "statistics" if options.statistics else settings.output_format
+    outputs = [Output(fmt, _open(options.output, "--output"), rules, info, color=options.color, hold_text=hold_text,
+                      quiet=options.quiet)]
     for fmt, path in options.reports:
         outputs.append(Output(fmt, _open(path, "--report"), rules, info, color=False))
     return outputs

@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "(pre-commit)")
     check.add_argument("--automation-id", help="SARIF run.automationDetails.id, e.g. emslint/prod/")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run")
+    check.add_argument("-q", "--quiet", action="store_true", help="show only what fails the run, and the summary")
+    check.add_argument("--statistics", action="store_true", help="print how many findings each rule reported "
+                       "instead of the findings")
     check.add_argument("--color", action=argparse.BooleanOptionalAction, default=None, help="force colour on or off")
     check.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="progress bar on stderr (default: on a terminal, many targets, not in CI)")
@@ -134,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="where rule fixtures live [tests/fixtures/rules]")
 
     commands.add_parser("version", help="print the version")
+
+    completion = commands.add_parser("completion", help="print a shell completion script (bash, zsh or fish)")
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"))
     return parser
 
 
@@ -170,6 +176,8 @@ def _check(args: argparse.Namespace) -> int:
         write_baseline=args.write_baseline,
         automation_id=args.automation_id,
         exit_zero=args.exit_zero,
+        quiet=args.quiet,
+        statistics=args.statistics,
         color=args.color,
         progress=args.progress,
         now=_parse_now(args.now),
@@ -215,8 +223,15 @@ def _version(args: argparse.Namespace) -> int:
     return 0
 
 
+def _completion(args: argparse.Namespace) -> int:
+    from emslint.completion import completion_script
+
+    sys.stdout.write(completion_script(args.shell, build_parser()))
+    return 0
+
+
 COMMANDS = {"check": _check, "ciphers": _ciphers, "rules": _rules, "rule": _rule, "facts": _facts,
-            "new-rule": _new_rule, "version": _version}
+            "new-rule": _new_rule, "version": _version, "completion": _completion}
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -197,6 +197,8 @@ class TargetResult:
     errors: list[str] = field(default_factory=list)  # tool-execution notes (never secrets)
     suppressed: list[Finding] = field(default_factory=list)
     kind: TargetKind = "deployment"  # "not-ems": a config.json of another program (EMS016); no level
+    # display path -> line -> that line with every value that is or may be a secret masked (HTML report only)
+    excerpts: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @property
     def level(self) -> Level | None:

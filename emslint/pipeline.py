@@ -44,6 +44,7 @@ class Job:
 
     target: Target
     settings: Settings
+    excerpts: bool = False  # keep masked source lines around each finding (emslint.report.excerpt)
 
 
 @dataclass(slots=True)
@@ -58,7 +59,7 @@ class Plan:
 # ---- discover -------------------------------------------------------------------------------------------
 
 
-def plan(paths: list[str], resolver: SettingsResolver, *, lazy: bool = False) -> Plan:
+def plan(paths: list[str], resolver: SettingsResolver, *, lazy: bool = False, excerpts: bool = False) -> Plan:
     """The deployments under ``paths``, each paired with the settings nearest to it (settings errors raise
     :class:`emslint.settings.SettingsError` here, in the calling process, before any worker sees them)."""
     run = resolver.run
@@ -70,7 +71,7 @@ def plan(paths: list[str], resolver: SettingsResolver, *, lazy: bool = False) ->
         for target in targets:
             settings = resolver.for_target(target.root)
             rule_set(settings)  # loads and validates the rules and selectors these settings name
-            yield Job(target, settings)
+            yield Job(target, settings, excerpts)
 
     return Plan(jobs() if not isinstance(targets, list) else list(jobs()), problems)
 
@@ -113,7 +114,7 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
     shown, hidden = filter_target(findings, sources, settings, rules.by_id, today,
                                   lambda issues, role: meta_findings(rules, sources, issues, role, settings))
     kind = "not-ems" if not live and sources.files else "deployment"
-    return TargetResult(
+    result = TargetResult(
         path=target.display,
         files=[f.display for f in target.files],
         findings=shown,
@@ -124,6 +125,11 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
         suppressed=hidden,
         kind=kind,
     )
+    if job.excerpts:
+        from emslint.report.excerpt import source_excerpts
+
+        result.excerpts = source_excerpts(sources, result.all_findings())
+    return result
 
 
 def read_target(target: Target, settings: Settings) -> Sources:

@@ -91,3 +91,63 @@ def test_settings_snippet_is_accepted(tmp_path):
     settings = load_settings(tmp_path / ".emslint.toml")
     assert settings.fail_on == "medium" and settings.platform_java == 7
     assert settings.per_path_ignores[0].reason
+
+
+def test_setup_command_succeeds_and_shows_the_levels():
+    """The first command a newcomer runs exits 0 (also under `set -e`) and shows the three levels."""
+    line = next(line.strip() for line in README.splitlines() if line.strip().startswith("pip install . &&"))
+    command = shlex.split(line.split("&&", 1)[1])
+    assert command[:2] == ["emslint", "check"]
+    result = _emslint([*command[1:], "--no-color"], ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].startswith("3 deployment(s) (1 high, 1 medium, 1 low), ")
+    for level in ("HIGH", "MEDIUM", "LOW"):
+        assert f"level {level}" in result.stdout
+
+
+def test_gate_step_is_as_described():
+    fails = next(m for m in re.findall(r"`(emslint check [^`]*)` fails", README))
+    passes = next(m for m in re.findall(r"`(emslint check [^`]*)` passes", README))
+    assert _emslint(shlex.split(fails)[1:], ROOT).returncode == 1
+    assert _emslint(shlex.split(passes)[1:], ROOT).returncode == 0
+
+
+def test_html_section_shows_the_screenshot():
+    assert "![The HTML report of the bundled examples](docs/report.png)" in README
+    png = (ROOT / "docs" / "report.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    command = next(line.strip() for line in README.splitlines() if "--format html --output" in line)
+    assert command.startswith("emslint check examples/ --format html")
+
+
+def test_gitlab_snippet_writes_the_reports_it_names(tmp_path):
+    import xmlschema
+    import yaml
+
+    snippet = yaml.safe_load(next(b for b in _blocks("yaml") if "codequality" in b))
+    job = snippet["emslint"]
+    command = next(line for line in job["script"] if line.startswith("emslint check"))
+    shutil.copytree(ROOT / "examples", tmp_path / "repo")
+    result = _emslint(shlex.split(command)[1:], tmp_path / "repo")
+    assert result.returncode == 1, result.stderr  # findings fail the job; `when: always` keeps the artifacts
+    reports = job["artifacts"]["reports"]
+    issues = json.loads((tmp_path / "repo" / reports["codequality"]).read_text())
+    assert issues and all(not i["location"]["path"].startswith(("/", "file:")) for i in issues)
+    schema = xmlschema.XMLSchema(ROOT / "tests" / "data" / "jenkins-junit-10.xsd")
+    schema.validate((tmp_path / "repo" / reports["junit"]).read_text())
+    assert (tmp_path / "repo" / job["artifacts"]["paths"][0]).read_text().startswith("<!DOCTYPE html>")
+
+
+def test_jenkins_snippet_writes_the_report_it_reads(tmp_path):
+    import xmlschema
+
+    snippet = next(b for b in _blocks("groovy") if "pipeline" in b)
+    command = next(m for m in re.findall(r"sh '([^']*)'", snippet) if m.startswith("emslint check"))
+    junit_file = re.search(r"junit '([^']*)'", snippet).group(1)
+    archived = re.search(r"archiveArtifacts artifacts: '([^']*)'", snippet).group(1)
+    shutil.copytree(ROOT / "examples", tmp_path / "repo")
+    result = _emslint(shlex.split(command)[1:], tmp_path / "repo")
+    assert result.returncode == 0, result.stderr  # --exit-zero: the junit step marks the build
+    schema = xmlschema.XMLSchema(ROOT / "tests" / "data" / "jenkins-junit-10.xsd")
+    schema.validate((tmp_path / "repo" / junit_file).read_text())
+    assert (tmp_path / "repo" / archived).exists()

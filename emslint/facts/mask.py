@@ -66,6 +66,18 @@ def _is_user_name(name: Any) -> bool:
     return any(w in _USER_WORDS for w in _words(str(name)))
 
 
+def is_user_name(name: Any) -> bool:
+    """Does a key name say its value is an identity (``user``, ``rap_userid``, ``login``)? Reports do not echo
+    those values either."""
+    return _is_user_name(name)
+
+
+def mask_text(text: str, *, user: bool = False) -> str:
+    """``text`` with the secret shapes every report masks: GUIDs and ``appKey=`` (the whole text), URL
+    credentials, and the password of ``user:password`` when ``user``."""
+    return _masked_text(text, user)
+
+
 @lru_cache(maxsize=4096)
 def is_secret_pointer(kind: str, pointer: str) -> bool:
     """Is the value at ``pointer`` of an ``ems`` or ``lsr`` document (``/scripts/...``) a secret, or inside

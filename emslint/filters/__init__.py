@@ -3,7 +3,7 @@
 Levels are decided from every finding first (:mod:`emslint.levels`); then, in this order:
 
 1. inline suppressions in config.lua (:mod:`.inline`), unless ``inline_suppressions`` is off;
-   unused ones become EMS901 findings, which go through the steps below like any other;
+   unused ones become EMS901 findings, expired ones EMS903, which go through the steps below like any other;
 2. per-path ignores from the settings (:mod:`.paths`); an expired one hides nothing and is reported (EMS903);
 3. severity overrides (:mod:`.selection`);
 4. the rule selection: ``select``, ``extend_select``, ``ignore`` (:mod:`.selection`);
@@ -44,7 +44,7 @@ def filter_target(
     extra: list[Finding] = []
     lsr = sources.get("lsr")
     if settings.inline_suppressions and lsr is not None and lsr.suppressions:
-        unused = apply_inline(findings, lsr.suppressions, lsr.display)
+        unused = apply_inline(findings, lsr.suppressions, lsr.display, today)
         extra += meta(unused, "lsr")
     expired = expired_waivers(settings, today)
     if expired:

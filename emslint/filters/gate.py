@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from emslint.model import Level, Severity, TargetResult
+from emslint.model import Finding, Level, Severity, TargetResult
 
 
 @dataclass(slots=True)
@@ -36,6 +36,16 @@ class Gate:
                 self.below_level += 1
                 if len(self.failing_targets) < 3:
                     self.failing_targets.append(level_reason(result, required))
+
+    def failing(self, result: TargetResult) -> list[Finding]:
+        """The shown findings of ``result`` that fail the run."""
+        threshold = self.threshold()
+        return [] if threshold is None else [f for f in result.findings if f.severity >= threshold]
+
+    def below(self, result: TargetResult) -> bool:
+        """Whether ``result`` is a deployment below ``require_level`` (unknown included)."""
+        return bool(self.require_level and result.kind == "deployment"
+                    and not result.verdict.meets(Level.parse(self.require_level)))
 
     def threshold(self) -> Severity | None:
         if self.fail_on == "never":

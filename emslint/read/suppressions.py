@@ -2,17 +2,25 @@
 
 Codes must be explicit and a reason is required; free text is never read as codes. Malformed comments are read
 issues (EMS902). Applying them is a filter (:mod:`emslint.filters.inline`).
+
+A suppression may end with ``expires=YYYY-MM-DD`` (``-- emslint: ignore[EMS301] lab network expires=2027-03-31``):
+the same ``expires`` name and ISO date as per-path ignores in the settings, written as the comment's last word so
+that a reason can never be taken for a date. After that day it hides nothing and is reported (EMS903); a date that
+is not one is a malformed suppression (EMS902).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from emslint.read.result import ReadIssue
 
 DIRECTIVE = re.compile(r"^\s*emslint:\s*ignore\[([^\]]*)\]\s*(.*)$")
 CODE = re.compile(r"^[A-Za-z0-9-]+$")
+EXPIRES = "expires="
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass(slots=True)
@@ -21,6 +29,7 @@ class InlineSuppression:
     codes: list[str]
     reason: str
     used: set[str] = field(default_factory=set)
+    expires: date | None = None  # after this day it hides nothing (EMS903)
 
 
 def parse_suppressions(comments: list[tuple[int, str]]) -> tuple[list[InlineSuppression], list[ReadIssue]]:
@@ -41,5 +50,22 @@ def parse_suppressions(comments: list[tuple[int, str]]) -> tuple[list[InlineSupp
                 ReadIssue("suppression-invalid", f"suppression of {', '.join(codes)} gives no reason", line, 1)
             )
             continue
-        found.append(InlineSuppression(line, codes, reason))
+        words = reason.split()
+        expires = None
+        if words[-1].lower().startswith(EXPIRES):
+            text = words[-1][len(EXPIRES):]
+            try:
+                expires = date.fromisoformat(text) if ISO_DATE.match(text) else None
+            except ValueError:
+                expires = None
+            if expires is None:
+                problems.append(ReadIssue("suppression-invalid", f"suppression of {', '.join(codes)}: expires is "
+                                          "not a date (expires=YYYY-MM-DD)", line, 1))
+                continue
+            reason = reason[: reason.rstrip().rfind(words[-1])].strip()
+            if not reason:
+                problems.append(ReadIssue("suppression-invalid", f"suppression of {', '.join(codes)} gives no "
+                                          "reason", line, 1))
+                continue
+        found.append(InlineSuppression(line, codes, reason, expires=expires))
     return found, problems

@@ -28,7 +28,10 @@ def summary(results: list[TargetResult]) -> dict:
 
 
 def render_json(results: list[TargetResult], *, profile: str, problems: list[str] | None = None,
-                stale_baseline: list[dict] | None = None, notices: list[str] | None = None) -> str:
+                stale_baseline: list[dict] | None = None, notices: list[str] | None = None,
+                openssl: dict | None = None) -> str:
+    """The whole report; ``openssl`` is the OpenSSL model cipher lists were read with (``target.openssl`` of the
+    facts, and ``line``: the sentence the text report ends with)."""
     document = {
         "emslint": __version__,
         "report_version": REPORT_VERSION,
@@ -38,6 +41,8 @@ def render_json(results: list[TargetResult], *, profile: str, problems: list[str
         "problems": [escape_unsafe(p) for p in problems or []],
         "notices": [escape_unsafe(n) for n in notices or []],
     }
+    if openssl is not None:
+        document["openssl"] = openssl
     if stale_baseline is not None:
         document["stale_baseline"] = [_escaped_strings(entry) for entry in stale_baseline]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

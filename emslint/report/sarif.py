@@ -67,8 +67,10 @@ def render_sarif(
     automation_id: str | None = None,
     notifications: list[dict] | None = None,
     base_dir: str | None = None,
+    openssl: dict | None = None,
 ) -> str:
-    """One SARIF log (one run) for ``results``; ``notifications`` are {"level", "message", "file"} dicts."""
+    """One SARIF log (one run) for ``results``; ``notifications`` are {"level", "message", "file"} dicts;
+    ``openssl`` (the OpenSSL model cipher lists were read with) goes to the run's properties."""
     uris: dict[str, str] = {}
 
     def uri(path: str) -> str:
@@ -113,6 +115,8 @@ def render_sarif(
     run["invocations"] = [invocation]
     run["columnKind"] = "unicodeCodePoints"
     run["results"] = sarif_results
+    if openssl is not None:
+        run["properties"] = {"openssl": openssl}
     log = {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 

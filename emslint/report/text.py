@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from emslint.model import LINKS, Finding, Severity, TargetResult, Verdict
@@ -19,6 +20,8 @@ from emslint.printable import escape_unsafe
 
 if TYPE_CHECKING:
     from rich.text import Text
+
+    from emslint.filters.gate import Gate
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -190,18 +193,33 @@ def _simple(text: str) -> bool:
     return "[" not in text and "\\" not in text
 
 
-def target_lines(result: TargetResult, *, styled: bool, show_info: bool = True) -> list[str]:
-    """The report lines of one target, without newlines: rich markup when ``styled``, else plain text."""
-    findings = [f for f in result.findings if show_info or f.severity != Severity.INFO]
+def target_lines(result: TargetResult, *, styled: bool, show_info: bool = True, width: int | None = None,
+                 findings: Sequence[Finding] | None = None) -> list[str]:
+    """The report lines of one target, without newlines: rich markup when ``styled``, else plain text.
+
+    ``width`` (a terminal's columns): a finding's message that does not fit is wrapped, its further lines indented
+    under the message's start, so the location column stays clear. ``findings``: these instead of the shown ones.
+    """
+    given = result.findings if findings is None else findings
+    chosen = [f for f in given if show_info or f.severity != Severity.INFO]
     if styled:
-        return _lines(result, findings, _safe, _markup)
-    if _simple(result.path) and all(_simple(f.file) and _simple(f.name) and _simple(f.message) for f in findings):
-        return _lines(result, findings, _visible, _unstyled)
-    return [_plain_line(line) for line in _lines(result, findings, _plain_safe, _markup)]
+        return _lines(result, chosen, _safe, _markup, width)
+    if _simple(result.path) and all(_simple(f.file) and _simple(f.name) and _simple(f.message) for f in chosen):
+        return _lines(result, chosen, _visible, _unstyled, width)
+    return [_plain_line(line) for line in _lines(result, chosen, _plain_safe, _markup, width)]
+
+
+def wrap_message(text: str, first: int, width: int | None) -> list[str]:
+    """``text`` in pieces that fit ``width`` columns after a prefix of ``first`` columns (one piece without a
+    width). Breaks only at spaces: a path or a word longer than the room stays whole."""
+    room = (width or 0) - first
+    if width is None or len(text) <= room:
+        return [text]
+    return textwrap.wrap(text, width=max(room, 30), break_long_words=False, break_on_hyphens=False) or [text]
 
 
 def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], str],
-           style: Callable[[str, str], str]) -> list[str]:
+           style: Callable[[str, str], str], width: int | None = None) -> list[str]:
     if result.kind == "not-ems":
         lines = [style(safe(result.path), "bold") + "  " + style("not an EMS deployment", "dim")]
     else:
@@ -223,10 +241,13 @@ def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], 
             current_file = finding.file
             lines.append("  " + style(safe(finding.file), "underline"))
         where = f"{finding.line}:{finding.column}"
+        indent = 4 + 7 + 2 + 8 + 1 + len(finding.rule) + 1  # the message starts after location, severity, rule
+        pieces = wrap_message(safe(f"{finding.name}: {finding.message}"), indent, width)
         lines.append(
             f"    {where:>7}  " + style(f"{finding.severity.label:<8}", SEVERITY_STYLE[finding.severity])
-            + " " + style(finding.rule, "bold") + " " + safe(f"{finding.name}: {finding.message}")
+            + " " + style(finding.rule, "bold") + " " + pieces[0]
         )
+        lines.extend(" " * indent + piece for piece in pieces[1:])
     if result.suppressed:
         lines.append(f"  hidden: {_hidden_summary(result.suppressed)}")
     lines.append("")
@@ -261,11 +282,12 @@ def _hidden_summary(findings: list[Finding]) -> str:
     return f"{len(findings)} finding(s) (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")"
 
 
-def concise_lines(result: TargetResult, *, show_info: bool = True) -> list[str]:
+def concise_lines(result: TargetResult, *, show_info: bool = True,
+                  findings: Sequence[Finding] | None = None) -> list[str]:
     """``path:line:col: RULE [severity] message`` lines, which editors and terminals link to the place."""
     return [
         f"{_visible(f.file)}:{f.line}:{f.column}: {f.rule} [{f.severity.label}] {_visible(f.message)}"
-        for f in result.findings
+        for f in (result.findings if findings is None else findings)
         if show_info or f.severity != Severity.INFO
     ]
 
@@ -277,10 +299,14 @@ class TextReport:
     """
 
     def __init__(self, stream: TextIO, *, color: bool | None = None, show_info: bool = True,
-                 concise: bool = False) -> None:
+                 concise: bool = False, width: int | None = None, quiet: Gate | None = None) -> None:
+        """``width``: wrap messages to a terminal's columns; ``quiet``: show only what fails this gate (findings
+        at or above ``fail_on``, deployments below ``require_level``) and the summary."""
         self.stream = stream
         self.show_info = show_info
         self.concise = concise
+        self.width = width
+        self.quiet = quiet
         self.targets = 0
         self.counts = {s: 0 for s in Severity}
         self.levels = {state: 0 for state in LEVEL_ORDER}
@@ -300,15 +326,24 @@ class TextReport:
         for finding in result.findings:
             self.counts[finding.severity] += 1
         self.hidden += len(result.suppressed)
+        failing: list[Finding] | None = None
+        if self.quiet is not None:
+            failing = self.quiet.failing(result)
+            if not failing and not self.quiet.below(result):
+                return
         if self.concise:
-            lines = concise_lines(result, show_info=self.show_info)
+            lines = concise_lines(result, show_info=self.show_info, findings=failing)
             if lines:
                 self.stream.write("\n".join(lines) + "\n")
             return
-        self._write(target_lines(result, styled=self._console is not None, show_info=self.show_info))
+        self._write(target_lines(result, styled=self._console is not None, show_info=self.show_info,
+                                 width=self.width, findings=failing))
 
     def end(self, problems: Iterable[str] = (), notices: Iterable[str] = ()) -> None:
-        """The problems (paths that could not be used), notices about the run, and the summary line."""
+        """The problems (paths that could not be used), notices about the run (not when quiet), and the summary
+        line."""
+        if self.quiet is not None:
+            notices = ()
         if self._console is not None:
             lines = [f"[red]error:[/] {_safe(p)}" for p in problems] + [f"note: {_safe(n)}" for n in notices]
         else:

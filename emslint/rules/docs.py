@@ -1,11 +1,12 @@
 """A rule's documentation page, rendered from its record (ruff-style headings).
 
-The same text feeds ``emslint rule ID`` and SARIF ``help.markdown`` / ``help.text``. GitHub never shows
-``helpUri``, so the sources are repeated under "References".
+The same text feeds ``emslint rule ID``, SARIF ``help.markdown`` / ``help.text`` and the HTML report
+(:func:`rule_help_html`). GitHub never shows ``helpUri``, so the sources are repeated under "References".
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from emslint.model import Cap
@@ -57,6 +58,83 @@ def rule_help_text(rule: Rule) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def rule_help_html(rule: Rule, *, level: int = 3) -> str:
+    """The same page as :func:`rule_help_markdown`, as an HTML fragment (every text escaped; links only to
+    http(s) addresses, never loaded by the page)."""
+    h = f"h{level}"
+    out = [f'<{h}>{html.escape(rule.name)} ({html.escape(rule.id)})</{h}>',
+           f"<p><strong>{inline_html(rule.title)}</strong></p>",
+           f'<p class="rule-meta">{html.escape(_meta_line(rule, markdown=False))}</p>']
+    if rule.summary:
+        out.append(f"<p>{inline_html(rule.summary)}</p>")
+    sub = f"h{level + 1}"
+    for title, body in (("What it does", rule.what), ("Why is this bad?", rule.why)):
+        if body.strip():
+            out += [f"<{sub}>{title}</{sub}>", *_paragraphs_html(body)]
+    for title, examples in (("Example", rule.bad), ("Use instead", rule.good)):
+        if examples:
+            out.append(f"<{sub}>{title}</{sub}>")
+            out += [f'<pre><code class="language-{html.escape(ex.language)}">{html.escape(ex.code.strip(chr(10)))}'
+                    "</code></pre>" for ex in examples]
+    if rule.fix.strip():
+        out += [f"<{sub}>How to fix</{sub}>", *_paragraphs_html(rule.fix)]
+    if rule.options:
+        out += [f"<{sub}>Options</{sub}>", "<ul>", *(f"<li><code>{html.escape(o)}</code></li>" for o in rule.options),
+                "</ul>"]
+    refs = [_link_html(url, url) for url in rule.sources] + [_link_html(url, c) for c, url in _cwe_links(rule)]
+    if refs:
+        out += [f"<{sub}>References</{sub}>", "<ul>", *(f"<li>{r}</li>" for r in refs), "</ul>"]
+    return "\n".join(out) + "\n"
+
+
+def inline_html(markdown: str) -> str:
+    """Inline markdown of authored prose (code spans, links, bold) as escaped HTML."""
+    out: list[str] = []
+    position = 0
+    for match in _MD_CODE.finditer(markdown):
+        out.append(_inline_prose_html(markdown[position : match.start()]))
+        out.append(f"<code>{html.escape(match.group(2).strip())}</code>")
+        position = match.end()
+    out.append(_inline_prose_html(markdown[position:]))
+    return "".join(out)
+
+
+def _inline_prose_html(text: str) -> str:
+    out: list[str] = []
+    position = 0
+    for match in _MD_ANY_LINK.finditer(text):
+        out.append(_strong_html(text[position : match.start()]))
+        label, url, auto = match.group(1), match.group(2), match.group(3)
+        out.append(_link_html(auto, auto) if auto else _link_html(url, label))
+        position = match.end()
+    out.append(_strong_html(text[position:]))
+    return "".join(out)
+
+
+def _strong_html(text: str) -> str:
+    escaped = html.escape(text)
+    return _MD_STRONG.sub(lambda m: f"<strong>{m.group(2)}</strong>", escaped)
+
+
+def _link_html(url: str, label: str) -> str:
+    if not url.startswith(("https://", "http://")):
+        return html.escape(f"{label} ({url})")
+    return f'<a href="{html.escape(url, quote=True)}" rel="noreferrer noopener">{html.escape(label)}</a>'
+
+
+def _paragraphs_html(text: str) -> list[str]:
+    """Blank-line separated paragraphs; lines starting with "- " or "* " as a list."""
+    out: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", text.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines and all(line.startswith(("- ", "* ")) for line in lines):
+            out += ["<ul>", *(f"<li>{inline_html(line[2:])}</li>" for line in lines), "</ul>"]
+        elif lines:
+            out.append(f"<p>{inline_html(' '.join(lines))}</p>")
+    return out
+
+
+_MD_ANY_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)|<(https?://[^>\s]+)>")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _MD_CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)

@@ -23,7 +23,7 @@ LEVELS = ("low", "medium", "high")
 BUILDS = ("default", "weak")
 OPENSSL = ("1.0.2", "1.1.1", "3.1")
 CONTEXTS = ("auto", "device", "repository")
-OUTPUT_FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github")
+OUTPUT_FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github", "html", "junit", "gitlab")
 
 SELECTOR = re.compile(r"^(?:[A-Za-z]+[0-9]*|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)$")
 _VERSION = re.compile(r"^[0-9]+(?:\.[0-9]+){1,3}$")

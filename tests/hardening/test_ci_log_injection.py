@@ -38,7 +38,7 @@ HOSTILE_NAMES = [
     "tab\t::error::after-tab",
 ]
 HOSTILE_KEYS = ["##[error]key", "::set-output name=x::y", "\x1b[31mred-key", "rlo\u202ekey", "a\n::error::k"]
-FORMATS = ["text", "json", "jsonl", "sarif", "github"]
+FORMATS = ["text", "json", "jsonl", "sarif", "github", "html", "junit", "gitlab"]
 
 # .NET Char.IsWhiteSpace: what TrimStart removes before the runner looks for "::".
 _DOTNET_WHITESPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()) + "\x1c\x1d\x1e\x1f"

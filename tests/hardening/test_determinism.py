@@ -67,7 +67,7 @@ def test_fresh_processes_give_identical_bytes(twins: tuple[Path, Path], fmt: str
     assert first.out.count('"path"' if fmt == "json" else '"ruleId"') >= 9
 
 
-@pytest.mark.parametrize("fmt", ["json", "jsonl", "sarif", "github", "text"])
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "sarif", "github", "text", "html", "junit", "gitlab"])
 def test_twin_trees_give_identical_bytes(twins: tuple[Path, Path], fmt: str) -> None:
     a, b = twins
     args = ["check", "-j", "1", "--no-progress", "--no-color", "--format", fmt, *NOW, "."]

@@ -479,7 +479,7 @@ def hostile_fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return fleet
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "html", "junit", "gitlab"])
 def test_command_on_a_hostile_fleet(hostile_fleet: Path, fmt: str) -> None:
     with time_limit(60):
         run = run_cli(["check", "-j", "1", "--no-progress", "--format", fmt, "."], cwd=hostile_fleet)

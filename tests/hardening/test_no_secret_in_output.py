@@ -300,7 +300,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Planted]:
 # ------------------------------------------------------------------------------------------------ the runs
 
 NOW = ["--now", "2026-01-01"]
-FORMATS = ["text", "json", "jsonl", "sarif", "github"]
+FORMATS = ["text", "json", "jsonl", "sarif", "github", "html", "junit", "gitlab"]
 
 
 def _check(root: Path, *args: str, env: dict[str, str] | None = None) -> Run:

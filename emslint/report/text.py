@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TextIO
 
-from emslint.model import LINKS, Finding, Severity, TargetResult, Verdict
+from emslint.model import ABSENT, CONNECTOR_LINKS, EMS_LINKS, LINKS, Finding, Severity, TargetResult, Verdict
 from emslint.printable import escape_unsafe
 
 if TYPE_CHECKING:
@@ -213,8 +213,8 @@ def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], 
         if not result.analysed:
             head += "  " + style("(analysis incomplete)", "bold red")
         lines = [head]
-        links = "  ".join(f"{link} " + style(_level_text(result.links[link]), LEVEL_STYLE[result.links[link].state])
-                          for link in LINKS)
+        links = "  ".join(f"{link} " + style(_level_text(verdict), LEVEL_STYLE[verdict.state])
+                          for link, verdict in shown_links(result))
         lines.append(f"  links: {links}")
         lines.extend(_hidden_causes(result))
     current_file = None
@@ -233,6 +233,18 @@ def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], 
     return lines
 
 
+def shown_links(result: TargetResult) -> list[tuple[str, Verdict]]:
+    """The links of the links line: the EMS links (as always) unless the target is a connector only, the
+    connector links when a connector file configures them."""
+    def present(links: tuple[str, ...]) -> bool:
+        return any(result.links.get(link, ABSENT).state != "absent" for link in links)
+
+    groups = [EMS_LINKS] if present(EMS_LINKS) or not present(CONNECTOR_LINKS) else []
+    if present(CONNECTOR_LINKS):
+        groups.append(CONNECTOR_LINKS)
+    return [(link, result.links.get(link, ABSENT)) for group in groups for link in group]
+
+
 def _hidden_causes(result: TargetResult) -> list[str]:
     """A line per link held down by findings the report does not show: the level must never look unexplained."""
     if not result.suppressed:
@@ -243,7 +255,7 @@ def _hidden_causes(result: TargetResult) -> list[str]:
         hidden.setdefault(f.rule, f.suppressed.kind if f.suppressed else "")
     lines = []
     for link in LINKS:
-        verdict = result.links[link]
+        verdict = result.links.get(link, ABSENT)
         causes = [r for r in (*verdict.unknown_by, *(() if verdict.state == "high" else verdict.capped_by))
                   if r in hidden and r not in shown]
         if causes:

@@ -119,6 +119,12 @@ def _connector_role(name: str, explicit: bool) -> str | None:
     return None
 
 
+def _connector_root(folder: Path) -> Path:
+    """Where the Connector runs from: the installation folder above ``conf/`` (relative key store paths are
+    tried there first, then beside the file)."""
+    return folder.parent if folder.name == "conf" else folder
+
+
 def _connector_variant(path: Path) -> str:
     """The target key of a connector file: one target per file."""
     return "conf:" + os.path.abspath(path)
@@ -185,7 +191,7 @@ class _Collector:
         """A connector file: a target of its own, shown by the file's path."""
         role = role or _connector_role(path.name, explicit=True) or "connector"
         refused = OUTSIDE_LINK if path.is_symlink() and _leads_outside(path, scan_root) else ""
-        target = self._target(path.parent, _connector_variant(path), display, path, scan_root)
+        target = self._target(_connector_root(path.parent), _connector_variant(path), display, path, scan_root)
         target.display = display
         if not target.files:
             target.files.append(ConfigFile(role, path, display, refused=refused))
@@ -517,7 +523,7 @@ def _add_folder(
             path = config_dir / name
             display = names.display((*rel, name))
             refused = OUTSIDE_LINK if link and _leads_outside(path, names.top) else ""
-            target = _new_target(targets, config_dir, _connector_variant(path), display, names.top)
+            target = _new_target(targets, _connector_root(config_dir), _connector_variant(path), display, names.top)
             if not target.files:
                 target.files.append(ConfigFile(_connector_role(name, False) or "connector", path, display,
                                                refused=refused))

@@ -215,7 +215,8 @@ def keystore_items(source: SourceFile, effective: dict, *, root: Path, scan_root
             continue
         found = resolve_config_path(text, microserver_root=root, config_dir=conf_path.parent, scan_root=scan_root,
                                     allowed_roots=allowed_roots)
-        shown = _display(source.display, conf_path.parent, found.path) if found.path is not None else text
+        shown = _display(_base_display(source.display, conf_path.parent, root), root, found.path) \
+            if found.path is not None else text
         item: dict[str, Any] = {
             "at": {"file": source.role, "pointer": pattern},
             "role": f"connector-{kind}",
@@ -235,16 +236,23 @@ def keystore_items(source: SourceFile, effective: dict, *, root: Path, scan_root
     return items
 
 
-def _display(conf_display: str, folder: Path, path: Path) -> str:
-    """A referenced file's path as the user would write it: relative to the connector file's folder as shown."""
+def _base_display(conf_display: str, folder: Path, root: Path) -> str:
+    """How ``root`` (the connector file's folder or the one above it) is shown, from the file's display."""
+    base = Path(conf_display).parent
+    if os.path.abspath(root) != os.path.abspath(folder):
+        base = base.parent
+    return base.as_posix()
+
+
+def _display(base: str, folder: Path, path: Path) -> str:
+    """A referenced file's path as the user would write it: relative to ``folder``, shown as ``base``."""
     try:
         rest = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(folder)))
     except ValueError:
         return str(path)
     if rest.parts and rest.parts[0] == "..":
         return str(path)
-    base = Path(conf_display).parent
-    return (base / rest).as_posix() if str(base) not in ("", ".") else rest.as_posix()
+    return (Path(base) / rest).as_posix() if base not in ("", ".") else rest.as_posix()
 
 
 _FORMAT_NAMES = {"jks": "JKS", "jceks": "JCEKS", "pkcs12": "PKCS #12", "unknown": "unknown"}
@@ -291,7 +299,7 @@ def authenticator_items(sources: list[SourceFile], connector: SourceFile | None,
         export = read_export_path(path, require_marker=True)
         if export is None:
             continue
-        shown = _display(connector.display, conf_path.parent, path)
+        shown = _display(Path(connector.display).parent.as_posix(), conf_path.parent, path)
         items.extend(_authenticator(shown, authenticator_fields(a)) for a in export.authenticators)
         issues.extend(_issue(shown, issue) for issue in export.issues)
     return items, issues

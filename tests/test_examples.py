@@ -46,7 +46,7 @@ def test_connector_example_findings_decide_its_links():
                              "connector-gas": ["EMC201"]}
     assert capped["medium"] == {"connector-platform": ["EMC402"], "connector-edge": ["EMC402"],
                                 "connector-gas": ["EMC202"]}
-    assert capped["high"] == dict.fromkeys(CONNECTOR_LINKS, [])
+    assert capped["high"] == {link: [] for link in CONNECTOR_LINKS}
 
 
 def test_high_connector_example_with_private_modes_is_clean(tmp_path):

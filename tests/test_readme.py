@@ -62,6 +62,22 @@ def test_check_model_line_is_real():
             assert line in output, line
 
 
+def test_connector_sample_output_is_real():
+    block = next(b for b in _blocks("text") if b.startswith("$ emslint check examples/emessage/low"))
+    command, *shown = block.splitlines()
+    output = _emslint([*shlex.split(command.removeprefix("$ "))[1:], "--no-color"], ROOT).stdout.splitlines()
+    for line in shown:
+        if line.strip() and line.strip() != "...":
+            assert line in output, line
+
+
+def test_readme_names_every_link():
+    from emslint.model import LINKS
+
+    for link in LINKS:
+        assert f"| `{link}` |" in README, link
+
+
 def test_github_actions_snippet_writes_valid_sarif(tmp_path):
     workflow = next(b for b in _blocks("yaml") if "upload-sarif" in b)
     run_line = next(line for line in workflow.splitlines() if "run: emslint check" in line)

@@ -85,10 +85,11 @@ def effective_connector(raw: dict | None, unknown: dict[str, str]) -> dict | Non
     """The connector file as the product reads it (see the module)."""
     if not isinstance(raw, dict):
         return None
-    from emslint.schema.defaults import annotations, defaults
+    from emslint.schema.defaults import annotations as schema_notes
+    from emslint.schema.defaults import defaults
 
     merged = deep_merge(defaults("connector"), copy.deepcopy(raw))
-    for pattern, note in annotations("connector").items():
+    for pattern, note in schema_notes("connector").items():  # type: ignore[operator]  # mypy takes the name for __future__.annotations
         coerce = note.get("coerce")
         if coerce and "*" not in pattern:
             value = _get(merged, pattern)
@@ -182,9 +183,9 @@ def _url_facts(text: Any) -> dict:
 
 def _from_environment(role: str, unknown: dict[str, str]) -> list[dict]:
     """Level-deciding values (``x-emslint.level``) that the file takes from the environment."""
-    from emslint.schema.defaults import annotations
+    from emslint.schema.defaults import annotations as schema_notes
 
-    places = [(pattern, note["link"]) for pattern, note in annotations("connector").items()
+    places = [(pattern, note["link"]) for pattern, note in schema_notes("connector").items()  # type: ignore[operator]  # mypy takes the name for __future__.annotations
               if note.get("level") and note.get("link")]
     items = []
     for pointer, reason in sorted(unknown.items()):
@@ -205,10 +206,10 @@ def keystore_items(source: SourceFile, effective: dict, *, root: Path, scan_root
     """``files`` items for the key and trust stores the connector file names (never opened outside the roots)."""
     from emslint.inspect.paths import OK, resolve_config_path
     from emslint.inspect.permissions import mode_facts
-    from emslint.schema.defaults import annotations
+    from emslint.schema.defaults import annotations as schema_notes
 
     items = []
-    for pattern, note in annotations("connector").items():
+    for pattern, note in schema_notes("connector").items():  # type: ignore[operator]  # mypy takes the name for __future__.annotations
         kind = note.get("path")
         text = _get(effective, pattern)
         if kind is None or not isinstance(text, str):

@@ -78,7 +78,7 @@ def read_entity_export(data: bytes) -> EntityExport:
     parser.StartDoctypeDeclHandler = state.refuse
     parser.EntityDeclHandler = state.refuse
     parser.UnparsedEntityDeclHandler = state.refuse
-    parser.ExternalEntityRefHandler = state.refuse
+    parser.ExternalEntityRefHandler = state.refuse_external
     parser.StartElementHandler = state.start
     parser.EndElementHandler = state.end
     parser.CharacterDataHandler = state.text
@@ -119,6 +119,9 @@ class _State:
         self.value: list[str] = []
 
     def refuse(self, *_args: object) -> None:
+        raise _Refused
+
+    def refuse_external(self, _context: str, _base: str | None, _system: str | None, _public: str | None) -> int:
         raise _Refused
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:

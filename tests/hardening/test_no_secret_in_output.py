@@ -3,10 +3,11 @@
 Distinct random secrets are planted at every secret path of config.json, config.json.booted, config.lua,
 emessage.conf and cxserver.conf (the paths come from the schema annotations, ``x-emslint: {"secret": true}``),
 in valid files and in broken ones (truncated, unterminated, bare words, wrong types, duplicate keys, invalid
-escapes, HOCON syntax errors, cycles, self-references), next to real key material. Every output format is run and searched for each secret, for its first 8 characters when it is
-longer than 8, for the bytes of every private key and for the SHA-256 prefix the rule engine would compute
-from the bare value (a hash of a short password is a guessing oracle). The values are never printed: a
-failure names the label of the secret and the format, not the value.
+escapes, HOCON syntax errors, cycles, self-references), next to real key material. Every output format is run
+and searched for each secret, for its first 8 characters when it is longer than 8, for the bytes of every
+private key and for the SHA-256 prefix the rule engine would compute from the bare value (a hash of a short
+password is a guessing oracle). The values are never printed: a failure names the label of the secret and the
+format, not the value.
 """
 
 from __future__ import annotations
@@ -289,7 +290,8 @@ def _connector_text(p: Planted, prefix: str) -> str:
         "    client-authentication.trust-store { file = \"conf/trust.p12\", "
         f'password = "{p.short(f"{prefix} client trust-store.password")}" }}',
         "  }",
-        f'  protocol.http-client.ssl.trust-store {{ file = "conf/t.p12", password = """{p.word(f"{prefix} http-client trust-store.password")}""" }}',
+        '  protocol.http-client.ssl.trust-store { file = "conf/t.p12", '
+        f'password = """{p.word(f"{prefix} http-client trust-store.password")}""" }}',
         f'  metrics.password = "{p.word(f"{prefix} metrics.password (no schema path)")}"',
         "}",
         "",
@@ -313,7 +315,8 @@ def _broken_hocon(p: Planted) -> dict[str, str]:
         "cycle": f'a = ${{b}}\nb = ${{a}}\n{password} = "{w("hocon beside a cycle")}"\n',
         "array-root": f'["{g("hocon array root")}"]\n',
         "wrong-type": f'{key} {{ nested = "{g("hocon app-key as object")}" }}\n',
-        "unknown-group": f'cx-server.remote-access.gas.http-client.ssl {{ password = "{w("hocon unknown-key pw")}" }}\n',
+        "unknown-group": "cx-server.remote-access.gas.http-client.ssl "
+        + f'{{ password = "{w("hocon unknown-key pw")}" }}\n',
         "include-outside": f'include "/etc/passwd"\n{key} = "{g("hocon next to include")}"\n',
     }
 

@@ -96,3 +96,17 @@ def test_a_symlink_out_of_the_scanned_folder_is_refused(tmp_path: Path, monkeypa
         targets, _ = discover(["scan"], lazy=lazy)
         (target,) = list(targets)
         assert target.files[0].refused, lazy
+
+
+def test_the_rules_command_lists_the_connector_rules_with_their_links() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "emslint.cli", "rules"], capture_output=True, text=True,
+                         check=True).stdout
+    rows = {line.split()[0]: line.split()[1:4] for line in out.splitlines() if line.startswith("EMC")}
+    assert rows["EMC101"] == ["connector-platform-cleartext", "critical", "connector-platform"]
+    assert rows["EMC201"] == ["connector-gas-tls-off", "high", "connector-gas"]
+    assert rows["EMC306"] == ["connector-token-trust-on-first-use", "medium", "connector-edge"]
+    assert rows["EMC002"][2] == "-"
+    assert len(rows) == 32

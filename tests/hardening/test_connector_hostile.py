@@ -87,3 +87,32 @@ def test_hostile_exports_beside_a_connector(tmp_path: Path) -> None:
     not_read = sorted((f.file.rpartition("/")[2], f.message.split(" (")[0].split(";")[0])
                       for f in result.findings if f.rule == "EMC012")
     assert [name for name, _ in not_read] == ["a.xml", "b.xml", "c.xml"]
+
+
+def test_key_stores_and_includes_outside_the_folder_are_never_opened(tmp_path: Path) -> None:
+    from tests.hardening import audited
+
+    secret = tmp_path / "elsewhere" / "private.p12"
+    secret.parent.mkdir()
+    secret.write_bytes(b"\xfe\xed\xfe\xed")
+    (secret.parent / "more.conf").write_text("cx-server.protocol.http-server.ssl.enabled = false\n")
+    scan = tmp_path / "scan" / "conf"
+    scan.mkdir(parents=True)
+    (scan / "emessage.conf").write_text(
+        f'include "{secret.parent / "more.conf"}"\n'
+        f'cx-server.protocol.http-server.ssl.key-store {{ file = "{secret}", password = ${{KS}} }}\n'
+        'cx-server.protocol.http-client.ssl.trust-store.file = "../../elsewhere/private.p12"\n')
+    with audited() as events:
+        (result,) = lint_folder(tmp_path / "scan")
+    opened = [str(args[0]) for event, args in events if event == "open" and args and isinstance(args[0], str)]
+    assert not [p for p in opened if "elsewhere" in p], opened
+    assert_analysed([result])
+    outside = sorted((f.rule, f.pointer, f.link) for f in result.findings if f.rule in ("EMS627", "EMC005"))
+    assert outside == [
+        ("EMC005", "", None),
+        ("EMS627", "/cx-server/protocol/http-client/ssl/trust-store/file", "connector-platform"),
+        ("EMS627", "/cx-server/protocol/http-server/ssl/key-store/file", "connector-edge"),
+    ]
+    assert result.links["connector-edge"].state == "unknown"
+    about_stores = [f.rule for f in result.findings if "store" in f.pointer and f.rule != "EMS627"]
+    assert about_stores == []  # no format, no mode, no "missing": nothing was looked at

@@ -203,7 +203,7 @@ def target_lines(result: TargetResult, *, styled: bool, show_info: bool = True) 
 def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], str],
            style: Callable[[str, str], str]) -> list[str]:
     if result.kind == "not-ems":
-        lines = [style(safe(result.path), "bold") + "  " + style("not an EMS deployment", "dim")]
+        lines = [style(safe(result.path), "bold") + "  " + style("not an EMS or Connector deployment", "dim")]
     else:
         verdict = result.verdict
         head = style(safe(result.path), "bold") + "  level " + style(_level_text(verdict), LEVEL_STYLE[verdict.state])

@@ -105,9 +105,10 @@ def _exit_code(paths: list[str], job_plan: Plan, gate: Gate, count: int, not_ana
     if not gate.deployments:
         where = ", ".join(paths)
         if gate.require_level:
-            _say(f"no EMS or LSR deployment found under {where}: --require-level {gate.require_level} cannot be met")
+            _say(f"no EMS, LSR or Connector deployment found under {where}: "
+                 f"--require-level {gate.require_level} cannot be met")
             return 1
-        _say(f"error: no EMS or LSR deployment found under {where}" + (
+        _say(f"error: no EMS, LSR or Connector deployment found under {where}" + (
             f" ({count} config.json of another program)" if count else ""))
         return 2
     if not_analysed or job_plan.problems:

@@ -50,8 +50,10 @@ def run_rules(output_format: str, config: Path | None) -> int:
     if output_format != "text":
         raise Usage("--format must be text or json")
     for row in rows:
-        cap = f"caps {row['link']}->{row['caps']}" if row["caps"] else ""
-        sys.stdout.write(f"{row['id']}  {row['name']:<40} {row['severity']:<8} {cap:<26} {row['summary']}\n")
+        cap = f"caps {row['caps']}" if row["caps"] else ""
+        link = row["link"] or "-"
+        sys.stdout.write(f"{row['id']}  {row['name']:<40} {row['severity']:<8} {link:<18} {cap:<16} "
+                         f"{row['summary']}\n")
     return 0
 
 

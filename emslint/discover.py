@@ -3,6 +3,14 @@
 A microserver folder has ``etc/config.json`` and/or ``etc/config.lua`` (the EMS and LSR run from it). A folder
 may hold many of them at any depth. A single file given on the command line stands for the deployment it
 belongs to (pre-commit passes changed files). Symlinks are never followed out of the scanned path.
+
+eMessage Connector and Connection Server: every ``emessage.conf``, ``emessage-all.conf`` and ``cxserver.conf``
+found, and every ``.conf`` file given by name, is a target of its own (role ``connector``, or ``cxserver`` for a
+``cxserver*.conf``), even in a folder that also holds a microserver: the Connector reads exactly one file
+(``-Dconfig.file``), and it is another program with its own links (``connector-*``), so its level never mixes
+with an EMS's. A ThingWorx entity export (``.xml``) given by name stands for the connector files beside it; with
+none beside it, it is a target of its own (role ``entity-export``); the inspect stage also reads the ``.xml``
+files beside a connector file (the TokenPropertyAuthenticator's settings live on the platform).
 """
 
 from __future__ import annotations
@@ -23,6 +31,9 @@ EMS_TEMPLATES = ("config.json.minimal", "config.json.complete", "config.json.doc
 LSR_TEMPLATES = ("config.lua.example",)
 RUNTIME_STATE = ("config.lua.p_data",)  # LSR run-time state, not configuration: never linted
 CONFIG_NAMES = (LIVE_EMS, BOOTED_EMS, LIVE_LSR)
+CONNECTOR_NAMES = ("emessage.conf", "emessage-all.conf", "cxserver.conf")
+CONNECTOR_ROLES = ("connector", "cxserver")
+ENTITY_EXPORT = "entity-export"
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", ".tox")
 
 
@@ -55,7 +66,7 @@ NO_EXCLUSIONS = Exclusions([])
 
 @dataclass(slots=True)
 class ConfigFile:
-    role: str  # "ems" | "ems-booted" | "lsr"
+    role: str  # "ems" | "ems-booted" | "lsr" | "connector" | "cxserver" | "entity-export"
     path: Path  # the path to open
     display: str  # the path to print (relative stays relative)
     template: bool = False
@@ -101,6 +112,24 @@ def _role_for(name: str, include_templates: bool, explicit: bool) -> tuple[str, 
     return None
 
 
+def _connector_role(name: str, explicit: bool) -> str | None:
+    """The role of a Connector or Connection Server file by name (any ``.conf`` when given by name)."""
+    if name in CONNECTOR_NAMES or (explicit and name.lower().endswith(".conf")):
+        return "cxserver" if name.lower().startswith("cxserver") else "connector"
+    return None
+
+
+def _connector_root(folder: Path) -> Path:
+    """Where the Connector runs from: the installation folder above ``conf/`` (relative key store paths are
+    tried there first, then beside the file)."""
+    return folder.parent if folder.name == "conf" else folder
+
+
+def _connector_variant(path: Path) -> str:
+    """The target key of a connector file: one target per file."""
+    return "conf:" + os.path.abspath(path)
+
+
 def _root_for_config_dir(config_dir: Path) -> Path:
     return config_dir.parent if config_dir.name == "etc" else config_dir
 
@@ -137,6 +166,9 @@ class _Collector:
         root = _root_for_config_dir(config_dir)
         live: list[ConfigFile] = []
         for name in sorted(names):
+            if name in CONNECTOR_NAMES:
+                self.add_connector(config_dir / name, _display(arg_display, arg_path, config_dir / name), scan_root)
+                continue
             role = _role_for(name, self.include_templates, explicit=False)
             if role is None:
                 continue
@@ -155,7 +187,35 @@ class _Collector:
                 if target.file(cfg.role) is None:
                     target.files.append(cfg)
 
+    def add_connector(self, path: Path, display: str, scan_root: Path, role: str | None = None) -> None:
+        """A connector file: a target of its own, shown by the file's path."""
+        role = role or _connector_role(path.name, explicit=True) or "connector"
+        refused = OUTSIDE_LINK if path.is_symlink() and _leads_outside(path, scan_root) else ""
+        target = self._target(_connector_root(path.parent), _connector_variant(path), display, path, scan_root)
+        target.display = display
+        if not target.files:
+            target.files.append(ConfigFile(role, path, display, refused=refused))
+
+    def add_export(self, path: Path, arg_display: str) -> None:
+        """An entity export given by name: the connector files beside it, else a target of its own."""
+        beside = [n for n in CONNECTOR_NAMES if (path.parent / n).is_file()]
+        folder_display = Path(arg_display).parent.as_posix()
+        for name in beside:
+            self.add_connector(path.parent / name, (Path(folder_display) / name).as_posix(), path.parent)
+        if not beside:
+            target = self._target(path.parent, _connector_variant(path), arg_display, path, path.parent)
+            target.display = arg_display
+            if not target.files:
+                target.files.append(ConfigFile(ENTITY_EXPORT, path, arg_display))
+
     def add_file(self, path: Path, arg_display: str) -> bool:
+        connector = _connector_role(path.name, explicit=True)
+        if connector is not None:
+            self.add_connector(path, arg_display, path.parent, connector)
+            return True
+        if path.name.lower().endswith(".xml"):
+            self.add_export(path, arg_display)
+            return True
         role = _role_for(path.name, self.include_templates, explicit=True)
         if role is None:
             return False
@@ -177,7 +237,12 @@ class _Collector:
 
     def merge(self, found: Target) -> None:
         """Add a target found by the folder walk (the same deployment reached from two paths is one target)."""
-        variant = found.files[0].path.name if found.files and found.files[0].template else ""
+        first = found.files[0] if found.files else None
+        variant = ""
+        if first is not None and first.role in (*CONNECTOR_ROLES, ENTITY_EXPORT):
+            variant = _connector_variant(first.path)
+        elif first is not None and first.template:
+            variant = first.path.name
         target = self._target(found.root, variant, found.display, found.root, found.scan_root)
         target.display = found.display if not target.files else target.display
         for cfg in found.files:
@@ -208,6 +273,15 @@ def _owning_config_dir(path: Path, stop: Path) -> Path | None:
             return None
         current = current.parent
     return None
+
+
+def _connector_files_near(path: Path) -> list[Path]:
+    """The connector files in the folder of a key store or certificate, or in the folder above it."""
+    for folder in (path.parent, path.parent.parent):
+        found = [folder / n for n in CONNECTOR_NAMES if (folder / n).is_file()]
+        if found:
+            return found
+    return []
 
 
 @dataclass(slots=True)
@@ -289,6 +363,8 @@ def _discover_all(paths: list[str], include_templates: bool,
                         names = [n for n in CONFIG_NAMES if (owner / n).is_file()]
                         root = _root_for_config_dir(owner)
                         collector.add_dir(owner, names, _relative_display(root), root, root)
+                    for conf in _connector_files_near(arg_path.resolve()):  # a keystore stands for its Connector
+                        collector.add_connector(conf, _relative_display(conf), conf.parent)
             elif arg_path.exists() or arg_path.is_symlink():
                 problems.append(f"{arg}: not a regular file or folder")
             else:
@@ -305,7 +381,7 @@ def _sort_files(target: Target) -> None:
     target.files.sort(key=lambda f: _ROLE_ORDER.index(f.role))
 
 
-_ROLE_ORDER = ("ems", "ems-booted", "lsr")
+_ROLE_ORDER = ("ems", "ems-booted", "lsr", "connector", "cxserver", ENTITY_EXPORT)
 
 
 def _relative_display(path: Path) -> str:
@@ -387,7 +463,7 @@ def _read_chain(
         heapq.heappush(heap, (target.display, tuple(f.display for f in target.files), next(order), target))
 
 
-_WANTED = frozenset(CONFIG_NAMES + EMS_TEMPLATES + LSR_TEMPLATES)
+_WANTED = frozenset(CONFIG_NAMES + EMS_TEMPLATES + LSR_TEMPLATES + CONNECTOR_NAMES)
 
 
 def _scan(folder: str, rel: tuple[str, ...], names: _Names) -> tuple[list[str], list[tuple[str, bool]]] | None:
@@ -443,6 +519,15 @@ def _add_folder(
     root_display = str(root) if in_etc and not rel else names.display(rel[:-1] if in_etc else rel)
     live: list[ConfigFile] = []
     for name, link in sorted(wanted):
+        if name in CONNECTOR_NAMES:
+            path = config_dir / name
+            display = names.display((*rel, name))
+            refused = OUTSIDE_LINK if link and _leads_outside(path, names.top) else ""
+            target = _new_target(targets, _connector_root(config_dir), _connector_variant(path), display, names.top)
+            if not target.files:
+                target.files.append(ConfigFile(_connector_role(name, False) or "connector", path, display,
+                                               refused=refused))
+            continue
         role = _role_for(name, include_templates, explicit=False)
         if role is None:
             continue

@@ -66,14 +66,23 @@ class Cap(StrEnum):
         return None if self in (Cap.UNKNOWN, Cap.UNREADABLE) else Level.parse(self.value)
 
 
-LINKS: tuple[str, ...] = ("platform", "ems-rest", "lsr-rest")
+EMS_LINKS: tuple[str, ...] = ("platform", "ems-rest", "lsr-rest")
 """platform: EMS <-> ThingWorx WebSocket; ems-rest: the EMS's local REST server and its clients
 (the LSR's rap_* side included); lsr-rest: the LSR's own REST server, called by the EMS."""
+
+CONNECTOR_LINKS: tuple[str, ...] = ("connector-platform", "connector-edge", "connector-gas")
+"""connector-platform: the eMessage Connector's / Connection Server's AlwaysOn WebSocket to ThingWorx;
+connector-edge: its own listener, where Axeda agents (Edge devices) connect; connector-gas: the Connector's HTTP
+client to the Axeda Global Access Server (remote sessions; the eMessage Connector only)."""
+
+LINKS: tuple[str, ...] = (*EMS_LINKS, *CONNECTOR_LINKS)
 
 FILE_LINKS: dict[str, tuple[str, ...]] = {
     "ems": ("platform", "ems-rest"),
     "ems-booted": ("platform", "ems-rest"),
     "lsr": ("ems-rest", "lsr-rest"),
+    "connector": CONNECTOR_LINKS,  # emessage.conf, emessage-all.conf, a .conf given by name
+    "cxserver": ("connector-platform", "connector-edge"),  # cxserver.conf: the Connection Server has no GAS client
 }
 """The links each config file configures (by role). A file present by name configures its links even when it
 cannot be read: they are then unknown, never absent."""
@@ -205,6 +214,10 @@ class TargetResult:
         """The deployment's level when it is known (None: unknown, or no link at all)."""
         return self.verdict.level
 
+    def _all_links(self) -> list[tuple[str, Verdict]]:
+        """Every link of :data:`LINKS` in order, ``absent`` where the result has none (a hand-made result)."""
+        return [(link, self.links.get(link, ABSENT)) for link in LINKS]
+
     def all_findings(self) -> list[Finding]:
         return [*self.findings, *self.suppressed]
 
@@ -213,8 +226,8 @@ class TargetResult:
             "path": self.path,
             "kind": self.kind,
             "level": None if self.kind == "not-ems" or self.verdict.state == "absent" else self.verdict.state,
-            "links": {k: (None if v.state == "absent" else v.state) for k, v in self.links.items()},
-            "verdicts": {"deployment": self.verdict.to_dict(), **{k: v.to_dict() for k, v in self.links.items()}},
+            "links": {k: (None if v.state == "absent" else v.state) for k, v in self._all_links()},
+            "verdicts": {"deployment": self.verdict.to_dict(), **{k: v.to_dict() for k, v in self._all_links()}},
             "analysed": self.analysed,
             "files": list(self.files),
             "findings": [f.to_dict() for f in self.findings],

@@ -135,7 +135,8 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
 def read_target(target: Target, settings: Settings) -> Sources:
     """The read stage for every config file of ``target``."""
     return Sources([
-        read_config(f, ems_version=settings.ems_version, inline_suppressions=settings.inline_suppressions)
+        read_config(f, ems_version=settings.ems_version, inline_suppressions=settings.inline_suppressions,
+                    allowed_roots=(target.scan_root, *settings.allow_outside))
         for f in target.files
     ])
 

@@ -110,7 +110,20 @@ def main() -> None:
         _write(medium / f"demo-{name}-selfsigned.pem", _cert_pem(cert))
         _write(medium / f"demo-{name}-selfsigned.key", _key_pem(key))
     _write(medium / "demo-ca.pem", _cert_pem(ca_cert))
+    connector_keystores(ca_key, ca_cert)
     print("demo PKI written under", HERE)
+
+
+def connector_keystores(ca_key, ca_cert) -> None:
+    """The eMessage Connector examples' listener key stores: PKCS #12 (PTC: JKS is insecure), protected by the
+    demo passphrase, holding a CA-issued certificate and its key."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    for level in ("medium", "high"):
+        key, cert = _leaf("emessage connector localhost", ca_key, ca_cert)
+        data = pkcs12.serialize_key_and_certificates(
+            b"connector", key, cert, [ca_cert], serialization.BestAvailableEncryption(PASSPHRASE))
+        _write(HERE / "emessage" / level / "conf" / "connector.p12", data)
 
 
 if __name__ == "__main__":

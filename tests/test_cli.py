@@ -52,7 +52,9 @@ def test_folder_of_many_deployments_at_any_depth(tmp_path):
     deployment(tmp_path, "gw-3", lua="scripts.rap_ssl = true\n")
     report = json.loads(emslint("check", ".", "--format", "json", cwd=tmp_path).stdout)
     assert [t["path"] for t in report["targets"]] == ["gw-3", "site-a/gw-1", "site-b/line-2/gw-2"]
-    assert report["targets"][0]["links"] == {"platform": None, "ems-rest": "low", "lsr-rest": "low"}
+    assert report["targets"][0]["links"] == {"platform": None, "ems-rest": "low", "lsr-rest": "low",
+                                             "connector-platform": None, "connector-edge": None,
+                                             "connector-gas": None}
 
 
 def test_a_config_file_stands_for_its_deployment(tmp_path):

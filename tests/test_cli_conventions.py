@@ -19,6 +19,8 @@ from emslint.model import LINKS, Finding, Severity, TargetResult, Verdict
 from emslint.report.text import TextReport
 from tests.hardening import ROOT, run_cli, write_deployment
 
+EMS_EXAMPLES = ("examples/low", "examples/medium", "examples/high")  # the EMS/LSR examples
+
 
 def _check(*args: str, cwd: Path = ROOT) -> tuple[int, str, str]:
     run = run_cli(["check", "--no-progress", "--no-color", "--now", "2026-01-01", *args], cwd=cwd)
@@ -29,8 +31,8 @@ def _check(*args: str, cwd: Path = ROOT) -> tuple[int, str, str]:
 
 
 def test_quiet_shows_only_what_fails_and_the_summary() -> None:
-    full = _check("examples/", "--fail-on", "high")
-    quiet = _check("examples/", "--fail-on", "high", "--quiet")
+    full = _check(*EMS_EXAMPLES, "--fail-on", "high")
+    quiet = _check(*EMS_EXAMPLES, "--fail-on", "high", "--quiet")
     assert quiet[0] == full[0] == 1
     assert quiet[1].splitlines()[-1] == full[1].splitlines()[-1]  # the same summary line
     finding_lines = [line for line in quiet[1].splitlines() if re.match(r"\s+\d+:\d+\s", line)]
@@ -58,7 +60,7 @@ def test_quiet_and_passing_prints_the_summary_only() -> None:
 
 
 def test_statistics_count_per_rule() -> None:
-    code, out, _ = _check("examples/", "--statistics")
+    code, out, _ = _check(*EMS_EXAMPLES, "--statistics")
     assert code == 1
     lines = out.splitlines()
     assert lines[0].split() == ["count", "rule", "fixable", "name"]

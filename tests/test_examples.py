@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from emslint.model import CONNECTOR_LINKS
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
@@ -23,12 +25,39 @@ def test_each_example_reports_its_level():
     result = _emslint("check", "examples/", "--format", "json")
     assert result.returncode == 1, result.stderr  # low and medium fail the run
     report = json.loads(result.stdout)
-    levels = {t["path"]: (t["level"], t["links"]) for t in report["targets"]}
+    levels = {t["path"]: (t["level"], {k: v for k, v in t["links"].items() if v is not None})
+              for t in report["targets"]}
     assert levels == {
         "examples/low": ("low", {"platform": "low", "ems-rest": "low", "lsr-rest": "low"}),
         "examples/medium": ("medium", {"platform": "medium", "ems-rest": "medium", "lsr-rest": "medium"}),
         "examples/high": ("high", {"platform": "high", "ems-rest": "high", "lsr-rest": "high"}),
+        **{f"examples/emessage/{level}/conf/emessage.conf": (level, dict.fromkeys(CONNECTOR_LINKS, level))
+           for level in ("low", "medium", "high")},
     }
+    for target in report["targets"]:  # every link is in every report: the other product's are absent
+        assert list(target["links"]) == ["platform", "ems-rest", "lsr-rest", *CONNECTOR_LINKS]
+
+
+def test_connector_example_findings_decide_its_links():
+    report = json.loads(_emslint("check", "examples/emessage", "--format", "json").stdout)
+    capped = {t["path"].split("/")[2]: {link: v["capped_by"] for link, v in t["verdicts"].items()
+                                         if link in CONNECTOR_LINKS} for t in report["targets"]}
+    assert capped["low"] == {"connector-platform": ["EMC101", "EMC406"], "connector-edge": ["EMC301"],
+                             "connector-gas": ["EMC201"]}
+    assert capped["medium"] == {"connector-platform": ["EMC402"], "connector-edge": ["EMC402"],
+                                "connector-gas": ["EMC202"]}
+    assert capped["high"] == {link: [] for link in CONNECTOR_LINKS}
+
+
+def test_high_connector_example_with_private_modes_is_clean(tmp_path):
+    deployment = tmp_path / "connector"
+    shutil.copytree(EXAMPLES / "emessage" / "high", deployment)
+    for path in deployment.rglob("*"):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    result = _emslint("check", str(deployment), "--format", "json", "--require-level", "high", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (target,) = json.loads(result.stdout)["targets"]
+    assert target["level"] == "high" and target["findings"] == []
 
 
 def test_high_example_is_clean_and_exits_zero():
@@ -51,7 +80,7 @@ def test_high_example_with_private_modes_needs_no_ignores(tmp_path):
     assert {f["severity"] for f in target["findings"]} <= {"info"}
 
 
-@pytest.mark.parametrize("name", ["low", "medium"])
+@pytest.mark.parametrize("name", ["low", "medium", "emessage/low", "emessage/medium"])
 def test_require_level_high_fails_below_high(name):
     result = _emslint("check", f"examples/{name}", "--require-level", "high", "--fail-on", "never")
     assert result.returncode == 1

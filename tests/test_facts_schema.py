@@ -24,7 +24,8 @@ from tests.fixture_runner import fixture_dirs, prepare
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG_SECTIONS = {"ems": "ems", "ems_raw": "ems", "lsr": "lsr", "lsr_raw": "lsr"}
+CONFIG_SECTIONS = {"ems": "ems", "ems_raw": "ems", "lsr": "lsr", "lsr_raw": "lsr", "connector": "connector",
+                   "connector_raw": "connector"}
 
 
 @cache
@@ -67,9 +68,13 @@ def test_the_facts_of_every_fixture_validate(case: Path, tmp_path: Path) -> None
 
 
 def test_the_facts_of_the_examples_validate() -> None:
-    for name in ("low", "medium", "high"):
-        for doc in _facts_of(ROOT / "examples" / name, {}):
+    for name in ("low", "medium", "high", "emessage/low", "emessage/medium", "emessage/high"):
+        docs = _facts_of(ROOT / "examples" / name, {})
+        assert docs
+        for doc in docs:
             validator().validate(json.loads(json.dumps(doc, default=str)))
+            if name.startswith("emessage"):
+                assert doc["target"]["connector"] == "emessage-connector" and doc["connector"] is not None
 
 
 def test_the_schema_rejects_what_it_does_not_describe() -> None:
@@ -169,4 +174,4 @@ def test_every_detail_placeholder_has_a_detail(rule) -> None:
 
 
 def test_the_config_schemas_are_the_ones_loaded() -> None:
-    assert load_schema("ems")["title"] and load_schema("lsr")["title"]
+    assert load_schema("ems")["title"] and load_schema("lsr")["title"] and load_schema("connector")["title"]

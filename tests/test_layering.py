@@ -34,6 +34,9 @@ LAYERS: list[tuple[str, ...]] = [
 ALLOWED = {
     # A settings value is validated with the OpenSSL models' own names and aliases (one vocabulary).
     ("emslint.settings.options", "emslint.inspect.openssl_models"),
+    # Connector includes are followed only inside the scanned roots, with the very containment check that guards
+    # referenced certificates and keys (one implementation of "never look outside").
+    ("emslint.read.connector", "emslint.inspect.paths"),
     # The lazy `emslint.lint` attribute of the package: the library API, imported on first use.
     ("emslint", "emslint.api"),
 }

@@ -67,7 +67,7 @@ def test_the_bar_draws_on_stderr_and_leaves_the_report_alone(monkeypatch: pytest
     monkeypatch.setattr(rich.progress, "Progress", Counting)
     with_bar = _run(monkeypatch, tmp_path, progress=True)
     without = _run(monkeypatch, tmp_path, progress=False)
-    assert len(drawn) == 3  # one step per deployment of examples/
+    assert len(drawn) == 6  # one step per deployment of examples/ (three microservers, three Connectors)
     assert with_bar[0] == without[0]
     assert with_bar[1] == without[1]  # stdout: the same report, byte for byte
     assert without[2].startswith("emslint: failed: ") and with_bar[2].endswith(without[2])  # the bar aside

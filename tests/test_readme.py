@@ -62,6 +62,22 @@ def test_check_model_line_is_real():
             assert line in output, line
 
 
+def test_connector_sample_output_is_real():
+    block = next(b for b in _blocks("text") if b.startswith("$ emslint check examples/emessage/low"))
+    command, *shown = block.splitlines()
+    output = _emslint([*shlex.split(command.removeprefix("$ "))[1:], "--no-color"], ROOT).stdout.splitlines()
+    for line in shown:
+        if line.strip() and line.strip() != "...":
+            assert line in output, line
+
+
+def test_readme_names_every_link():
+    from emslint.model import LINKS
+
+    for link in LINKS:
+        assert f"| `{link}` |" in README, link
+
+
 def test_github_actions_snippet_writes_valid_sarif(tmp_path):
     workflow = next(b for b in _blocks("yaml") if "upload-sarif" in b)
     run_line = next(line for line in workflow.splitlines() if "run: emslint check" in line)
@@ -100,7 +116,7 @@ def test_setup_command_succeeds_and_shows_the_levels():
     assert command[:2] == ["emslint", "check"]
     result = _emslint([*command[1:], "--no-color"], ROOT)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1].startswith("3 deployment(s) (1 high, 1 medium, 1 low), ")
+    assert result.stdout.splitlines()[-1].startswith("6 deployment(s) (2 high, 2 medium, 2 low), ")
     for level in ("HIGH", "MEDIUM", "LOW"):
         assert f"level {level}" in result.stdout
 

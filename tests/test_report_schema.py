@@ -25,12 +25,12 @@ def test_schema_is_valid():
 def test_json_report_follows_the_schema():
     report = json.loads(_run("examples/", "--format", "json"))
     jsonschema.Draft202012Validator(SCHEMA).validate(report)
-    assert report["summary"]["targets"] == 3
+    assert report["summary"]["targets"] == 6  # three microservers, three eMessage Connectors
 
 
 def test_jsonl_lines_follow_the_target_schema():
     lines = _run("examples/", "--format", "jsonl").splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 6
     target_schema = {**SCHEMA["$defs"]["target"], "$defs": SCHEMA["$defs"]}
     for line in lines:
         jsonschema.Draft202012Validator(target_schema).validate(json.loads(line))

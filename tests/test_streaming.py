@@ -119,7 +119,7 @@ def test_report_is_written_target_by_target(example_results):
         assert stream.getvalue().count("  links: ") == seen  # written now, not at the end
     report.end([])
     total = sum(len(r.findings) for r in example_results)
-    summary = f"\n{len(example_results)} deployment(s) (1 high, 1 medium, 1 low), {total} finding(s): "
+    summary = f"\n{len(example_results)} deployment(s) (2 high, 2 medium, 2 low), {total} finding(s): "
     assert summary in stream.getvalue()
     assert report.counts and report.targets == len(example_results)
 
@@ -198,7 +198,7 @@ def test_runner_writes_each_target_before_the_next_is_linted(monkeypatch, tmp_pa
     code = run_check(CheckOptions(paths=[str(EXAMPLES)], progress=False, color=False, now=NOW), resolver)
     assert code == 1
     assert kinds and kinds[0] is not list
-    assert out.getvalue().count("  links: ") == 3 and "3 deployment(s)" in out.getvalue()
+    assert out.getvalue().count("  links: ") == 6 and "6 deployment(s)" in out.getvalue()
 
 
 # Discovery ------------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from emslint import lint
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 NOW = "2026-06-01"
+NO_CONNECTOR = {"connector-platform": None, "connector-edge": None, "connector-gas": None}
 
 
 def emslint(*args: str, cwd: Path, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
@@ -70,7 +71,7 @@ def test_a_config_json_the_ems_cannot_load_gives_no_level(tmp_path: Path, conten
     (gw / "etc" / "config.json").write_bytes(content)
     result = emslint("check", "gw", "--format", "json", "--require-level", "high", cwd=tmp_path)
     target = report(result)["targets"][0]
-    assert target["links"] == {"platform": "unknown", "ems-rest": "unknown", "lsr-rest": "high"}
+    assert target["links"] == {"platform": "unknown", "ems-rest": "unknown", "lsr-rest": "high", **NO_CONNECTOR}
     assert target["level"] == "unknown"
     assert result.returncode == 1
     reason = "emslint: failed: deployment gw is UNKNOWN, not the required HIGH: could not be judged (EMS0"
@@ -102,7 +103,7 @@ def test_a_config_lua_the_user_cannot_read_gives_no_level(tmp_path: Path) -> Non
     target = report(result)["targets"][0]
     assert [f["message"] for f in target["findings"] if f["rule"] == "EMS001"] == [
         "the file cannot be read: permission denied; the EMS or LSR cannot load it and nothing in it was checked"]
-    assert target["links"] == {"platform": "high", "ems-rest": "unknown", "lsr-rest": "unknown"}
+    assert target["links"] == {"platform": "high", "ems-rest": "unknown", "lsr-rest": "unknown", **NO_CONNECTOR}
     assert target["level"] == "unknown"
 
 
@@ -110,7 +111,8 @@ def test_nothing_to_lint_is_an_error_never_a_pass(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     plain = emslint("check", "empty", cwd=tmp_path)
     assert plain.returncode == 2
-    assert plain.stderr.strip().splitlines()[-1] == "emslint: error: no EMS or LSR deployment found under empty"
+    assert plain.stderr.strip().splitlines()[-1] == (
+        "emslint: error: no EMS, LSR or Connector deployment found under empty")
     gated = emslint("check", "empty", "--require-level", "high", cwd=tmp_path)
     assert gated.returncode == 1
     assert "cannot be met" in gated.stderr
@@ -123,7 +125,7 @@ def test_select_changes_what_is_shown_not_the_level(tmp_path: Path) -> None:
     low = emslint("check", str(EXAMPLES / "low"), "--format", "json", "--select", "EMS8", "--isolated",
                   cwd=tmp_path)
     target = report(low)["targets"][0]
-    assert target["level"] == "low" and set(target["links"].values()) == {"low"}
+    assert target["level"] == "low" and set(target["links"].values()) == {"low", None}
     assert {f["rule"][:4] for f in target["findings"]} == {"EMS8"}
     assert {f["suppressed"]["kind"] for f in target["suppressed"]} == {"not-selected"}
     text = emslint("check", str(EXAMPLES / "low"), "--select", "EMS8", "--no-color", "--isolated", cwd=tmp_path)
@@ -227,7 +229,7 @@ def test_only_foreign_config_files_is_nothing_to_lint(tmp_path: Path) -> None:
     (tmp_path / "frontend" / "config.json").write_text('{"apiUrl": "http://localhost:3000"}\n')
     result = emslint("check", ".", cwd=tmp_path)
     assert result.returncode == 2
-    assert "no EMS or LSR deployment found under . (1 config.json of another program)" in result.stderr
+    assert "no EMS, LSR or Connector deployment found under . (1 config.json of another program)" in result.stderr
 
 
 def test_exclude_and_extend_exclude(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """The facts document of one target (docs/architecture.md), in the pipeline's order:
 
-* :func:`effective_configs` (read stage): config.json and config.lua as the EMS and the LSR read them;
+* :func:`effective_configs` (read stage): config.json and config.lua as the EMS and the LSR read them, a
+  connector file as the Connector reads it (:mod:`emslint.facts.connector`);
 * :func:`inspect_target` (inspect stage): the files they reference, file modes, the cipher list;
 * :func:`assemble` (facts stage): everything above as one plain JSON document, the rules' whole interface
   (``schemas/facts.schema.json``).
@@ -9,13 +10,20 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from emslint.discover import Target
+from emslint.discover import CONNECTOR_ROLES, ENTITY_EXPORT, Target
 from emslint.facts.ciphers import cipher_item, openssl_facts
+from emslint.facts.connector import (
+    PRODUCTS,
+    authenticator_items,
+    connector_derived,
+    effective_connector,
+    keystore_items,
+)
 from emslint.facts.derive import derive
 from emslint.facts.lua_writes import lua_write_items
 from emslint.facts.normalize import effective_ems, effective_lsr
@@ -44,6 +52,11 @@ def _lsr_defaults(ems_version: str | None) -> dict:
     return found.get("scripts", found) if isinstance(found, dict) else {}
 
 
+def _kind(role: str) -> str:
+    """The schema a file of ``role`` is read against."""
+    return "lsr" if role == "lsr" else "connector" if role in CONNECTOR_ROLES else "ems"
+
+
 def _issue_items(sources: Sources) -> list[dict]:
     from emslint.facts.mask import redact_issue
 
@@ -54,7 +67,7 @@ def _issue_items(sources: Sources) -> list[dict]:
                 {
                     "at": {"file": source.role, "pointer": issue.pointer, "line": issue.line, "column": issue.column},
                     "code": issue.code,
-                    "detail": redact_issue("lsr" if source.role == "lsr" else "ems", issue),
+                    "detail": redact_issue(_kind(source.role), issue),
                 }
             )
     return items
@@ -113,7 +126,7 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
     folder_uid = _uid(target.root)
     foreign = {s.display for s in sources.files if s.foreign}
     for config in target.files:
-        if config.template or config.display in foreign:
+        if config.template or config.display in foreign or config.role == ENTITY_EXPORT:
             continue
         items.append(
             {
@@ -126,7 +139,7 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
                 "mode": mode_facts(config.path, folder_owner_uid=folder_uid),
             }
         )
-    for dp in _dp_files(target):
+    for dp in _dp_files(target) if any(f.role in ("ems", "ems-booted", "lsr") for f in target.files) else ():
         items.append(
             {
                 "at": {"file": "ems", "pointer": "", "line": 1, "column": 1},
@@ -190,6 +203,8 @@ class Effective:
     ems_raw: dict | None
     lsr: dict | None
     lsr_raw: dict | None
+    connector: dict | None = None
+    connector_raw: dict | None = None
 
 
 def effective_configs(sources: Sources, settings: Settings) -> Effective:
@@ -203,7 +218,10 @@ def effective_configs(sources: Sources, settings: Settings) -> Effective:
     ems = effective_ems(ems_raw, defaults("ems", settings.ems_version)) if ems_raw is not None else None
     unknown = lsr_source.result.unknown if lsr_source and lsr_source.result else {}
     lsr = effective_lsr(lsr_raw, _lsr_defaults(settings.ems_version), unknown) if lsr_raw is not None else None
-    return Effective(ems, ems_raw, lsr, lsr_raw)
+    conf = sources.live("connector")
+    conf_raw = _data(conf) if isinstance(_data(conf), dict) else None
+    connector = effective_connector(conf_raw, conf.result.unknown if conf and conf.result else {})
+    return Effective(ems, ems_raw, lsr, lsr_raw, connector, conf_raw)
 
 
 @dataclass(slots=True)
@@ -212,16 +230,27 @@ class Inspection:
 
     files: list[dict]
     ciphers: dict | None
+    authenticators: list[dict] = field(default_factory=list)  # TokenPropertyAuthenticators of entity exports
+    issues: list[dict] = field(default_factory=list)  # problems of entity exports found beside a connector file
 
 
 def inspect_target(target: Target, sources: Sources, effective: Effective, settings: Settings,
                    now: datetime) -> Inspection:
     """Read every file the configs reference (never writing, never executing) and evaluate the cipher list."""
-    return Inspection(
-        files=_file_items(target, sources, effective.ems, effective.lsr, now,
-                          (target.scan_root, *settings.allow_outside)),
+    roots = (target.scan_root, *settings.allow_outside)
+    inspection = Inspection(
+        files=_file_items(target, sources, effective.ems, effective.lsr, now, roots),
         ciphers=cipher_item(effective.ems, effective.ems_raw, settings),
     )
+    conf = sources.live("connector")
+    conf_file = next((f for f in target.files if f.role in CONNECTOR_ROLES), None)
+    if conf is not None and conf_file is not None and effective.connector is not None:
+        inspection.files.extend(keystore_items(conf, effective.connector, root=target.root, scan_root=target.scan_root,
+                                               allowed_roots=roots, folder_uid=_uid(target.root),
+                                               conf_path=conf_file.path))
+    inspection.authenticators, inspection.issues = authenticator_items(
+        sources.files, conf, conf_file.path if conf_file is not None and conf is not None else None)
+    return inspection
 
 
 def assemble(target: Target, sources: Sources, effective: Effective, inspection: Inspection,
@@ -232,13 +261,17 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
     secrets: list[dict] = []
     for source in sources.files:
         data = _data(source)
-        if data is None:
+        if data is None or source.role == ENTITY_EXPORT or source.foreign:
             continue
-        kind = "lsr" if source.role == "lsr" else "ems"
+        kind = _kind(source.role)
         source_unknown = source.result.unknown if source.result else {}
         shadowed = source.result.shadowed if source.result else []
         secrets.extend(secret_items(source.role, data, annotations(kind), source_unknown, shadowed))
 
+    conf = sources.live("connector")
+    derived = derive(effective.ems, effective.lsr)
+    derived["connector"] = (connector_derived(conf, effective.connector)
+                            if conf is not None and effective.connector is not None else None)
     return {
         "target": {
             "has_ems": effective.ems is not None,
@@ -248,16 +281,20 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
             "platform_java": settings.platform_java,
             "openssl": openssl_facts(settings),
             "template": any(f.template for f in target.files),
+            "connector": PRODUCTS.get(conf.role) if conf is not None and effective.connector is not None else None,
         },
         "ems": effective.ems,
         "ems_raw": effective.ems_raw,
         "lsr": effective.lsr,
         "lsr_raw": effective.lsr_raw,
-        "derived": derive(effective.ems, effective.lsr),
+        "connector": effective.connector,
+        "connector_raw": effective.connector_raw,
+        "derived": derived,
         "secrets": secrets,
         "files": inspection.files,
         "ciphers": inspection.ciphers,
-        "issues": _issue_items(sources),
+        "authenticators": inspection.authenticators,
+        "issues": [*_issue_items(sources), *inspection.issues],
         "lua_writes": lua_write_items(sources.get("lsr")),
     }
 

@@ -4,7 +4,7 @@
 details in every format. Both are built from untrusted configs, so both are cleaned here:
 
 * :func:`mask_facts` replaces, in the config sections of a facts document (``ems``, ``ems_raw``, ``lsr``,
-  ``lsr_raw``), every value that is or may be a secret by ``***``:
+  ``lsr_raw``, ``connector``, ``connector_raw``), every value that is or may be a secret by ``***``:
 
   - the values at the schemas' secret paths (``x-emslint: {"secret": true}``), also in the EMS sections built
     from ``config.json.booted``;
@@ -46,7 +46,8 @@ _USER_WORDS = frozenset({"user", "username", "userid", "login", "account", "prin
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _SPACE = re.compile(r"\s")
-_SECTIONS = {"ems": ("ems", "ems_raw"), "ems-booted": ("ems", "ems_raw"), "lsr": ("lsr", "lsr_raw")}
+_SECTIONS = {"ems": ("ems", "ems_raw"), "ems-booted": ("ems", "ems_raw"), "lsr": ("lsr", "lsr_raw"),
+             "connector": ("connector", "connector_raw"), "cxserver": ("connector", "connector_raw")}
 
 
 def _words(name: str) -> list[str]:
@@ -80,8 +81,8 @@ def mask_text(text: str, *, user: bool = False) -> str:
 
 @lru_cache(maxsize=4096)
 def is_secret_pointer(kind: str, pointer: str) -> bool:
-    """Is the value at ``pointer`` of an ``ems`` or ``lsr`` document (``/scripts/...``) a secret, or inside
-    one: a schema secret path, or a token with a secret-like name?"""
+    """Is the value at ``pointer`` of an ``ems``, ``lsr`` (``/scripts/...``) or ``connector`` document a secret,
+    or inside one: a schema secret path, or a token with a secret-like name?"""
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
     if any(is_secret_name(t) for t in tokens):
         return True
@@ -114,8 +115,9 @@ def mask_facts(doc: dict) -> None:
             pointer = pointer.removeprefix("/scripts")
         for section in _SECTIONS.get(item["at"]["file"], ()):
             _mask_at(doc, section, pointer)
-    for section in ("ems", "ems_raw", "lsr", "lsr_raw"):
-        doc[section] = _masked(doc.get(section), secret=False, user=False)
+    for section in ("ems", "ems_raw", "lsr", "lsr_raw", "connector", "connector_raw"):
+        if section in doc:
+            doc[section] = _masked(doc.get(section), secret=False, user=False)
 
 
 def _mask_at(doc: dict, section: str, pointer: str) -> None:

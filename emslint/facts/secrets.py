@@ -25,6 +25,7 @@ KNOWN_DEFAULT_SECRETS = {
     "emsadmin",
     "secret",
     "1234",
+    "changeit",  # the JDK's default key store password, and the Connection Server's printed example
 }
 KNOWN_DEFAULT_USERS = {"johnsmith", "username", "emsuser", "emsadmin", "admin", "user"}
 PLACEHOLDER_PATTERNS = [
@@ -50,6 +51,9 @@ LINK_BY_PREFIX = (
     ("/auto_bind/", "lsr-rest"),
     ("/scripts/rap_", "ems-rest"),
     ("/scripts/script_resource_", "lsr-rest"),
+    ("/cx-server/transport/", "connector-platform"),
+    ("/cx-server/protocol/", "connector-edge"),
+    ("/cx-server/remote-access/", "connector-gas"),
 )
 # 5.4.8+ ciphertext is undocumented (reference §e): a long run of Base64/hex-like characters (hex, or mixed
 # case), letters and digits mixed, with enough spread of characters is taken as "possibly encrypted"; a long
@@ -115,7 +119,7 @@ def classify_secret(name: str, value: Any) -> str:
         return "placeholder"
     if _folded(value) in KNOWN_DEFAULT_SECRETS:
         return "known-default"
-    if name.lower() == "appkey" and GUID.fullmatch(value.strip()):
+    if name.lower().replace("-", "") == "appkey" and GUID.fullmatch(value.strip()):  # appKey, app-key
         return "guid-cleartext"
     if GUID.search(value):
         return "cleartext"
@@ -175,7 +179,8 @@ def secret_items(role: str, data: Any, annotations: dict[str, dict], unknown: di
                 at.update(line=where.line, column=where.column)
             items.append({"at": at, "kind": kind, "name": name, "link": note.get("link") or link_for(pointer),
                           "class": cls})
-    items.extend(_appkeys_in_urls(role, data, ""))
+    items.extend(_appkeys_in_urls(role, data, "", "connector-platform" if role in ("connector", "cxserver")
+                                  else "platform"))
     return sorted(items, key=lambda i: (i["at"]["pointer"], i["at"].get("line", 0), i["kind"]))
 
 
@@ -193,13 +198,13 @@ def _remaining(tokens: list[str], pointer: str) -> list[str] | None:
 APPKEY_IN_URL = re.compile(r"[?&;](?:app_?key)=([^&;\s]*)", re.I)  # "#" kept: <#appKey> is a placeholder
 
 
-def _appkeys_in_urls(role: str, data: Any, pointer: str) -> Iterator[dict]:
+def _appkeys_in_urls(role: str, data: Any, pointer: str, link: str = "platform") -> Iterator[dict]:
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from _appkeys_in_urls(role, value, join_pointer(pointer, key))
+            yield from _appkeys_in_urls(role, value, join_pointer(pointer, key), link)
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from _appkeys_in_urls(role, value, join_pointer(pointer, i))
+            yield from _appkeys_in_urls(role, value, join_pointer(pointer, i), link)
     elif isinstance(data, str):
         match = APPKEY_IN_URL.search(data)
         if match and not is_placeholder(match.group(1)):
@@ -207,6 +212,6 @@ def _appkeys_in_urls(role: str, data: Any, pointer: str) -> Iterator[dict]:
                 "at": {"file": role, "pointer": pointer},
                 "kind": "secret",
                 "name": pointer.rpartition("/")[2],
-                "link": "platform",
+                "link": link,
                 "class": "appkey-in-url",
             }

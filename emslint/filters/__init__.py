@@ -2,7 +2,7 @@
 
 Levels are decided from every finding first (:mod:`emslint.levels`); then, in this order:
 
-1. inline suppressions in config.lua (:mod:`.inline`), unless ``inline_suppressions`` is off;
+1. inline suppressions in config.lua and connector files (:mod:`.inline`), unless ``inline_suppressions`` is off;
    unused ones become EMS901 findings, expired ones EMS903, which go through the steps below like any other;
 2. per-path ignores from the settings (:mod:`.paths`); an expired one hides nothing and is reported (EMS903);
 3. severity overrides (:mod:`.selection`);
@@ -42,10 +42,10 @@ def filter_target(
 ) -> tuple[list[Finding], list[Finding]]:
     """Steps 1-4 for one target: (shown findings, hidden findings), each sorted."""
     extra: list[Finding] = []
-    lsr = sources.get("lsr")
-    if settings.inline_suppressions and lsr is not None and lsr.suppressions:
-        unused = apply_inline(findings, lsr.suppressions, lsr.display, today)
-        extra += meta(unused, "lsr")
+    for source in sources.files:  # config.lua and the connector files have comments
+        if settings.inline_suppressions and source.suppressions:
+            unused = apply_inline(findings, source.suppressions, source.display, today)
+            extra += meta(unused, source.role)
     expired = expired_waivers(settings, today)
     if expired:
         where = settings.origin("per_path_ignores").rpartition(":")[0] or "settings"

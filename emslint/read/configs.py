@@ -1,14 +1,16 @@
 """The read stage: each config file of a target from disk to a :class:`SourceFile` (data, positions, issues).
 
-Bytes are read safely (:mod:`emslint.read.source`), decoded, parsed by the file's reader (JSON or Lua, never
-executed) and validated against its schema. Every problem becomes an issue, never an exception.
+Bytes are read safely (:mod:`emslint.read.source`), decoded, parsed by the file's reader (JSON, Lua or HOCON,
+never executed) and validated against its schema. Every problem becomes an issue, never an exception. Connector
+files are read by :mod:`emslint.read.connector`, ThingWorx entity exports by :mod:`emslint.read.entity_export`.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
-from emslint.discover import ConfigFile
+from emslint.discover import CONNECTOR_ROLES, ENTITY_EXPORT, ConfigFile
 from emslint.profiling import stage
 from emslint.read.cjson_view import apply_cjson_model
 from emslint.read.json_reader import read_json
@@ -23,8 +25,20 @@ from emslint.schema.validate import validate_config
 MAX_CONFIG_BYTES = 2 * 1024 * 1024  # real configs are a few KB; positions cost ~130 bytes per value
 
 
-def read_config(config: ConfigFile, *, ems_version: str | None = None, inline_suppressions: bool = True) -> SourceFile:
-    """Read one config file into a SourceFile; every problem becomes an issue, never an exception."""
+def read_config(config: ConfigFile, *, ems_version: str | None = None, inline_suppressions: bool = True,
+                allowed_roots: tuple[Path, ...] = ()) -> SourceFile:
+    """Read one config file into a SourceFile; every problem becomes an issue, never an exception.
+
+    ``allowed_roots``: where a connector file's includes may be read (the scanned folder first)."""
+    if config.role in CONNECTOR_ROLES:
+        from emslint.read.connector import read_connector
+
+        roots = allowed_roots or (config.path.parent,)
+        return read_connector(config, allowed_roots=roots, inline_suppressions=inline_suppressions)
+    if config.role == ENTITY_EXPORT:
+        from emslint.read.entity_export import read_export_file
+
+        return read_export_file(config)
     if config.refused:
         return SourceFile(config.role, config.display, None, [ReadIssue("file-unreadable", config.refused, 1, 1)])
     with stage("read"):

@@ -10,7 +10,7 @@ from emslint.read.suppressions import InlineSuppression
 
 @dataclass(slots=True)
 class SourceFile:
-    role: str  # "ems" | "ems-booted" | "lsr"
+    role: str  # "ems" | "ems-booted" | "lsr" | "connector" | "cxserver" | "entity-export"
     display: str
     result: ReadResult | None  # None when the file could not be read at all
     issues: list[ReadIssue] = field(default_factory=list)  # source, encoding, reader and schema issues
@@ -34,6 +34,8 @@ class Sources:
         """The file of ``role`` (foreign ones included: findings are still located in them)."""
         if role == "ems":
             return self.by_role.get("ems") or self.by_role.get("ems-booted")
+        if role == "connector":  # the facts' connector sections come from either product's file
+            return self.by_role.get("connector") or self.by_role.get("cxserver")
         return self.by_role.get(role)
 
     def live(self, role: str) -> SourceFile | None:

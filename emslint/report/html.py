@@ -30,6 +30,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from emslint.model import CONNECTOR_LINKS as _CONNECTOR_LINK_NAMES
 from emslint.model import LINKS, Cap, Finding, Severity, TargetResult, Verdict
 from emslint.printable import escape_unsafe
 from emslint.report.json_report import summary
@@ -44,6 +45,9 @@ LINK_TEXT = {
     "platform": "EMS \u2194 ThingWorx platform (AlwaysOn WebSocket)",
     "ems-rest": "the EMS's REST server \u2194 its local clients (the LSR's rap_* side included)",
     "lsr-rest": "the LSR's REST server \u2194 the EMS calling it",
+    "connector-platform": "eMessage Connector \u2194 ThingWorx platform (AlwaysOn WebSocket)",
+    "connector-edge": "the Connector's listener \u2194 Axeda agents (tokens)",
+    "connector-gas": "eMessage Connector \u2194 Axeda Global Access Server (remote sessions)",
 }
 _ID = re.compile(r"[^A-Za-z0-9_-]")
 _TOP_RULES = 10
@@ -234,18 +238,41 @@ _EDGES = (  # (link, x1, y1, x2, y2, label x, label y, text)
 )
 
 
+_CONNECTOR_NODES = {
+    "platform": (4, 20, "ThingWorx platform"),
+    "connector": (262, 20, "eMessage Connector"),
+    "agents": (520, 20, "Axeda agents"),
+    "gas": (262, 150, "Axeda GAS"),
+}
+_CONNECTOR_EDGES = (
+    ("connector-platform", 170, 42, 262, 42, 216, 34, "platform"),
+    ("connector-edge", 428, 42, 520, 42, 474, 34, "edge"),
+    ("connector-gas", 345, 64, 345, 150, 353, 112, "gas"),
+)
+
+
 def _diagram(result: TargetResult) -> str:
     """The deployment's links as an inline SVG, coloured by level; unknown dashed, absent dotted and grey."""
     states = {link: result.links[link].state if link in result.links else "absent" for link in LINKS}
-    present = {
-        "platform": True,
-        "ems": states["platform"] != "absent",
-        "lsr": states["lsr-rest"] != "absent",
-        "clients": states["ems-rest"] != "absent",
-    }
+    nodes: dict[str, tuple[int, int, str]] = _NODES
+    edges: tuple[tuple[str, int, int, int, int, int, int, str], ...] = _EDGES
+    if all(states[link] == "absent" for link in ("platform", "ems-rest", "lsr-rest")) and any(
+            states[link] != "absent" for link in _CONNECTOR_LINK_NAMES):
+        nodes, edges = _CONNECTOR_NODES, _CONNECTOR_EDGES
+        present = {"platform": True, "connector": True, "agents": states["connector-edge"] != "absent",
+                   "gas": states["connector-gas"] != "absent"}
+        states = {link: states[link] for link in _CONNECTOR_LINK_NAMES}
+    else:
+        present = {
+            "platform": True,
+            "ems": states["platform"] != "absent",
+            "lsr": states["lsr-rest"] != "absent",
+            "clients": states["ems-rest"] != "absent",
+        }
+        states = {link: states[link] for link in ("platform", "ems-rest", "lsr-rest")}
     parts = [f'<svg class="diagram" viewBox="0 0 690 200" role="img" aria-label="{esc(_diagram_label(states))}">',
              f"<title>{esc(_diagram_label(states))}</title>"]
-    for link, x1, y1, x2, y2, lx, ly, text in _EDGES:
+    for link, x1, y1, x2, y2, lx, ly, text in edges:
         state = states[link]
         anchor = "start" if x1 == x2 else "middle"
         parts.append(
@@ -253,7 +280,7 @@ def _diagram(result: TargetResult) -> str:
             f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/>'
             f'<text x="{lx}" y="{ly}" text-anchor="{anchor}">{text} {state.upper()}</text></g>'
         )
-    for name, (x, y, label) in _NODES.items():
+    for name, (x, y, label) in nodes.items():
         cls = "node" if present[name] else "node absent"
         suffix = "" if present[name] else " (absent)"
         parts.append(f'<g class="{cls}" data-node="{name}">'

@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from emslint.model import LINKS, Finding, Severity, TargetResult, Verdict
+from emslint.model import ABSENT, CONNECTOR_LINKS, EMS_LINKS, LINKS, Finding, Severity, TargetResult, Verdict
 from emslint.printable import escape_unsafe
 
 if TYPE_CHECKING:
@@ -221,7 +221,7 @@ def wrap_message(text: str, first: int, width: int | None) -> list[str]:
 def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], str],
            style: Callable[[str, str], str], width: int | None = None) -> list[str]:
     if result.kind == "not-ems":
-        lines = [style(safe(result.path), "bold") + "  " + style("not an EMS deployment", "dim")]
+        lines = [style(safe(result.path), "bold") + "  " + style("not an EMS or Connector deployment", "dim")]
     else:
         verdict = result.verdict
         head = style(safe(result.path), "bold") + "  level " + style(_level_text(verdict), LEVEL_STYLE[verdict.state])
@@ -231,8 +231,8 @@ def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], 
         if not result.analysed:
             head += "  " + style("(analysis incomplete)", "bold red")
         lines = [head]
-        links = "  ".join(f"{link} " + style(_level_text(result.links[link]), LEVEL_STYLE[result.links[link].state])
-                          for link in LINKS)
+        links = "  ".join(f"{link} " + style(_level_text(verdict), LEVEL_STYLE[verdict.state])
+                          for link, verdict in shown_links(result))
         lines.append(f"  links: {links}")
         lines.extend(_hidden_causes(result))
     current_file = None
@@ -254,6 +254,18 @@ def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], 
     return lines
 
 
+def shown_links(result: TargetResult) -> list[tuple[str, Verdict]]:
+    """The links of the links line: the EMS links (as always) unless the target is a connector only, the
+    connector links when a connector file configures them."""
+    def present(links: tuple[str, ...]) -> bool:
+        return any(result.links.get(link, ABSENT).state != "absent" for link in links)
+
+    groups = [EMS_LINKS] if present(EMS_LINKS) or not present(CONNECTOR_LINKS) else []
+    if present(CONNECTOR_LINKS):
+        groups.append(CONNECTOR_LINKS)
+    return [(link, result.links.get(link, ABSENT)) for group in groups for link in group]
+
+
 def _hidden_causes(result: TargetResult) -> list[str]:
     """A line per link held down by findings the report does not show: the level must never look unexplained."""
     if not result.suppressed:
@@ -264,7 +276,7 @@ def _hidden_causes(result: TargetResult) -> list[str]:
         hidden.setdefault(f.rule, f.suppressed.kind if f.suppressed else "")
     lines = []
     for link in LINKS:
-        verdict = result.links[link]
+        verdict = result.links.get(link, ABSENT)
         causes = [r for r in (*verdict.unknown_by, *(() if verdict.state == "high" else verdict.capped_by))
                   if r in hidden and r not in shown]
         if causes:

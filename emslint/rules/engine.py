@@ -223,6 +223,8 @@ _SOURCE_PREFIX = {
     "ems_raw": ("ems", ""),
     "lsr": ("lsr", "/scripts"),
     "lsr_raw": ("lsr", "/scripts"),
+    "connector": ("connector", ""),
+    "connector_raw": ("connector", ""),
 }
 
 
@@ -246,7 +248,7 @@ class Locator:
             at = item["at"]
             role = at.get("file", "ems")
             pointer = at.get("pointer", "")
-            source = self.sources.get(role) if role in ("ems", "ems-booted", "lsr") else None
+            source = self.sources.get(role)  # a role, else a display path (a referenced file)
             display = source.display if source else str(role)
             if "line" in at and at.get("line"):
                 return display, pointer, int(at["line"]), int(at.get("column") or 1), True

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA_FILES = {"ems": "ems-config.schema.json", "lsr": "lsr-scripts.schema.json"}
+SCHEMA_FILES = {"ems": "ems-config.schema.json", "lsr": "lsr-scripts.schema.json", "connector": "connector.schema.json"}
 
 
 def schema_dir() -> Path:
@@ -39,6 +39,6 @@ def kind_file(kind: str) -> str:
 
 @cache
 def load_schema(kind: str) -> dict[str, Any]:
-    """The parsed schema of ``kind`` ("ems" or "lsr"); cached, treat as read-only."""
+    """The parsed schema of ``kind`` ("ems", "lsr" or "connector"); cached, treat as read-only."""
     path = schema_dir() / kind_file(kind)
     return json.loads(path.read_text(encoding="utf-8"))

@@ -59,7 +59,7 @@ _CODE_BY_KEYWORD = {
         "schema-range",
     ),
 }
-_PRODUCT = {"ems": "EMS", "lsr": "LSR"}
+_PRODUCT = {"ems": "EMS", "lsr": "LSR", "connector": "Connector"}
 _UNKNOWN_MARK = "$unknown"
 _SEPARATORS = str.maketrans("", "", "_-. \t")
 

@@ -1,12 +1,13 @@
 """No secret value ever appears in any output: text, json, jsonl, sarif, github, baseline, facts, stderr.
 
-Distinct random secrets are planted at every secret path of config.json, config.json.booted and config.lua
-(the paths come from the schema annotations, ``x-emslint: {"secret": true}``), in valid files and in broken
-ones (truncated, unterminated, bare words, wrong types, duplicate keys, invalid escapes), next to real key
-material. Every output format is run and searched for each secret, for its first 8 characters when it is
-longer than 8, for the bytes of every private key and for the SHA-256 prefix the rule engine would compute
-from the bare value (a hash of a short password is a guessing oracle). The values are never printed: a
-failure names the label of the secret and the format, not the value.
+Distinct random secrets are planted at every secret path of config.json, config.json.booted, config.lua,
+emessage.conf and cxserver.conf (the paths come from the schema annotations, ``x-emslint: {"secret": true}``),
+in valid files and in broken ones (truncated, unterminated, bare words, wrong types, duplicate keys, invalid
+escapes, HOCON syntax errors, cycles, self-references), next to real key material. Every output format is run
+and searched for each secret, for its first 8 characters when it is longer than 8, for the bytes of every
+private key and for the SHA-256 prefix the rule engine would compute from the bare value (a hash of a short
+password is a guessing oracle). The values are never printed: a failure names the label of the secret and the
+format, not the value.
 """
 
 from __future__ import annotations
@@ -275,6 +276,51 @@ def _broken_lua(p: Planted) -> dict[str, str]:
     }
 
 
+def _connector_text(p: Planted, prefix: str) -> str:
+    """An eMessage Connector file with a secret at every secret path of the connector schema, and in URLs."""
+    url_user = p.word(f"{prefix} platform URL password")
+    platforms = (f'["wss://twx.example.com/Thingworx/WS?appKey={p.guid(f"{prefix} appKey in a URL")}", '
+                 f'"ws://bob:{url_user}@twx2.example.com:80/Thingworx/WS"]')
+    p.holders[f"{prefix} platform URLs"] = platforms
+    return "\n".join([
+        "cx-server {",
+        f'  transport.websockets {{ platforms = {platforms}, app-key = "{p.guid(f"{prefix} app-key")}" }}',
+        "  protocol.http-server.ssl {",
+        f'    key-store {{ file = "conf/connector.p12", password = "{p.word(f"{prefix} key-store.password")}" }}',
+        "    client-authentication.trust-store { file = \"conf/trust.p12\", "
+        f'password = "{p.short(f"{prefix} client trust-store.password")}" }}',
+        "  }",
+        '  protocol.http-client.ssl.trust-store { file = "conf/t.p12", '
+        f'password = """{p.word(f"{prefix} http-client trust-store.password")}""" }}',
+        f'  metrics.password = "{p.word(f"{prefix} metrics.password (no schema path)")}"',
+        "}",
+        "",
+    ])
+
+
+def _broken_hocon(p: Planted) -> dict[str, str]:
+    """connector files that break at, in or around a secret."""
+    w = p.word
+    g = p.guid
+    key = "cx-server.transport.websockets.app-key"
+    password = "cx-server.protocol.http-server.ssl.key-store.password"
+    return {
+        "unterminated": f'{key} = "{g("hocon unterminated app-key")}\n',
+        "invalid-escape": f'{password} = "{w("hocon escape password")}\\q\\x"\n',
+        "syntax-after": f'{password} = "{w("hocon before error")}" )\n',
+        "unquoted": f"{password} = {w('hocon unquoted password')} more words\n",
+        "key-dash": f'{password} - "{w("hocon dash password")}"\n',
+        "duplicate": f'{key} = "{g("hocon first app-key")}"\n{key} = "{g("hocon second app-key")}"\n',
+        "self-reference": f'{password} = ${{{password}}} "{w("hocon self reference")}"\n',
+        "cycle": f'a = ${{b}}\nb = ${{a}}\n{password} = "{w("hocon beside a cycle")}"\n',
+        "array-root": f'["{g("hocon array root")}"]\n',
+        "wrong-type": f'{key} {{ nested = "{g("hocon app-key as object")}" }}\n',
+        "unknown-group": "cx-server.remote-access.gas.http-client.ssl "
+        + f'{{ password = "{w("hocon unknown-key pw")}" }}\n',
+        "include-outside": f'include "/etc/passwd"\n{key} = "{g("hocon next to include")}"\n',
+    }
+
+
 def build_fleet(root: Path) -> Planted:
     p = Planted()
     live = _ems_document(p, "live")
@@ -288,6 +334,15 @@ def build_fleet(root: Path) -> Planted:
         write_deployment(root / "broken-json" / name, ems=text)
     for name, text in _broken_lua(p).items():
         write_deployment(root / "broken-lua" / name, lsr=text)
+    connector = root / "connector" / "conf"
+    connector.mkdir(parents=True)
+    (connector / "emessage.conf").write_text(_connector_text(p, "emessage.conf"), encoding="utf-8")
+    (connector / "connector.p12").write_bytes(files["etc/certs/client.p12"])
+    (root / "connector-cxs").mkdir()
+    (root / "connector-cxs" / "cxserver.conf").write_text(_connector_text(p, "cxserver.conf"), encoding="utf-8")
+    for name, text in _broken_hocon(p).items():
+        (root / "broken-hocon" / name).mkdir(parents=True)
+        (root / "broken-hocon" / name / "emessage.conf").write_text(text, encoding="utf-8")
     return p
 
 
@@ -314,6 +369,15 @@ def test_check_output_holds_no_secret(fleet: tuple[Path, Planted], fmt: str) -> 
     assert run.code in (1, 2), run.err[-500:]
     assert run.out.strip()
     assert_no_needle(run.both, planted, f"check --format {fmt}")
+
+
+def test_the_connector_files_of_the_fleet_are_linted(fleet: tuple[Path, Planted]) -> None:
+    """The needles above are meaningful: the connector files were read and their secrets found."""
+    root, _ = fleet
+    report = json.loads(_check(root, "--format", "json").out)
+    rules = {f["rule"] for t in report["targets"] if t["path"].startswith(("connector", "broken-hocon"))
+             for f in t["findings"]}
+    assert {"EMC401", "EMC402", "EMC101", "EMC002", "EMC003"} <= rules
 
 
 def test_output_file_holds_no_secret(fleet: tuple[Path, Planted], tmp_path: Path) -> None:
@@ -408,7 +472,11 @@ def test_every_secret_path_of_the_schemas_is_planted(fleet: tuple[Path, Planted]
     target = targets[0]
     doc = build_facts(target, read_target(target, Settings()), Settings(), datetime.now().astimezone())
     planted = {(s["at"]["file"], s["at"]["pointer"]) for s in doc["secrets"] if s["kind"] == "secret"}
-    for kind, roles in (("ems", ("ems", "ems-booted")), ("lsr", ("lsr",))):
+    connectors, _problems = discover([str(root / "connector"), str(root / "connector-cxs")])
+    for target in connectors:
+        facts = build_facts(target, read_target(target, Settings()), Settings(), datetime.now().astimezone())
+        planted |= {(s["at"]["file"], s["at"]["pointer"]) for s in facts["secrets"] if s["kind"] == "secret"}
+    for kind, roles in (("ems", ("ems", "ems-booted")), ("lsr", ("lsr",)), ("connector", ("connector", "cxserver"))):
         for pattern, note in annotations(kind).items():
             if not note.get("secret"):
                 continue

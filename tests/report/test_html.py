@@ -21,6 +21,8 @@ from emslint.report.excerpt import MASK, masked_lines
 from emslint.report.html import render_html
 from tests.hardening import ROOT, run_cli, write_deployment
 
+EMS_EXAMPLES = ("examples/low", "examples/medium", "examples/high")  # the EMS/LSR examples
+
 
 class _Page(HTMLParser):
     """Every start tag with its attributes, the text, and whether tags balance (void elements aside)."""
@@ -71,7 +73,7 @@ def _check(cwd: Path, *args: str, out: Path | None = None) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def examples_page(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return _check(ROOT, "examples/", out=tmp_path_factory.mktemp("html") / "report.html")[1]
+    return _check(ROOT, *EMS_EXAMPLES, out=tmp_path_factory.mktemp("html") / "report.html")[1]
 
 
 def test_page_is_self_contained(examples_page: str) -> None:
@@ -99,7 +101,7 @@ def test_overview_counts_levels_and_links(examples_page: str) -> None:
 
 
 def test_pictures_colour_each_link_by_its_level(examples_page: str) -> None:
-    report = json.loads(run_cli(["check", "--format", "json", "--now", "2026-01-01", "examples/"], cwd=ROOT).out)
+    report = json.loads(run_cli(["check", "--format", "json", "--now", "2026-01-01", *EMS_EXAMPLES], cwd=ROOT).out)
     expected = {t["path"]: t["links"] for t in report["targets"]}
     sections = re.split(r'<details class="deployment" id="d-\d+"', examples_page)[1:]
     assert len(sections) == 3
@@ -222,7 +224,7 @@ def test_excerpt_lines_are_capped(tmp_path: Path) -> None:
 
 def test_several_reports_from_one_run(tmp_path: Path) -> None:
     """--report FORMAT:PATH, repeated: the html page keeps its excerpts while the text goes to stdout."""
-    run = run_cli(["check", "--no-progress", "--now", "2026-01-01", "examples/", "--report",
+    run = run_cli(["check", "--no-progress", "--now", "2026-01-01", *EMS_EXAMPLES, "--report",
                    f"html:{tmp_path / 'r.html'}", "--report", f"junit:{tmp_path / 'r.xml'}", "--report",
                    f"gitlab:{tmp_path / 'r.json'}"], cwd=ROOT)
     assert run.code == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.hardening import ROOT, run_cli, write_deployment
-from tests.report.browser import chromium, render, screenshot
+from tests.report.browser import EMS_EXAMPLES, chromium, render, screenshot
 
 pytestmark = [
     pytest.mark.slow,
@@ -36,7 +36,7 @@ def test_console_messages_are_caught(tmp_path: Path) -> None:
 
 
 def test_examples_report_renders_without_console_errors(tmp_path: Path) -> None:
-    page = _report(ROOT, tmp_path / "report.html", "examples/")
+    page = _report(ROOT, tmp_path / "report.html", *EMS_EXAMPLES)
     rendered = render(page)
     assert rendered.console == []
     assert 'data-ready="1"' in rendered.dom  # the page's script ran to its end
@@ -57,7 +57,7 @@ def test_hostile_names_run_no_script(tmp_path: Path) -> None:
 
 
 def test_screenshot(tmp_path: Path) -> None:
-    page = _report(ROOT, tmp_path / "report.html", "examples/")
+    page = _report(ROOT, tmp_path / "report.html", *EMS_EXAMPLES)
     out = tmp_path / "report.png"
     assert screenshot(page, out, height=900) == []
     data = out.read_bytes()
@@ -85,7 +85,7 @@ _EXERCISE = """<script>
 
 
 def test_sorting_and_filtering(tmp_path: Path) -> None:
-    page = _report(ROOT, tmp_path / "report.html", "examples/")
+    page = _report(ROOT, tmp_path / "report.html", *EMS_EXAMPLES)
     page.write_text(page.read_text(encoding="utf-8").replace("</body>", _EXERCISE + "</body>"), encoding="utf-8")
     rendered = render(page)
     assert rendered.console == []

@@ -11,6 +11,8 @@ import xmlschema
 
 from tests.hardening import ROOT, run_cli, write_deployment
 
+EMS_EXAMPLES = ("examples/low", "examples/medium", "examples/high")  # the EMS/LSR examples
+
 SCHEMA = xmlschema.XMLSchema(ROOT / "tests" / "data" / "jenkins-junit-10.xsd")
 
 
@@ -22,7 +24,7 @@ def _junit(cwd: Path, *args: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def examples() -> ET.Element:
-    _, text = _junit(ROOT, "examples/")
+    _, text = _junit(ROOT, *EMS_EXAMPLES)
     SCHEMA.validate(text)
     return ET.fromstring(text)
 
@@ -49,7 +51,7 @@ def test_one_suite_per_deployment_one_case_per_rule(examples: ET.Element) -> Non
 
 
 def test_failures_follow_fail_on(examples: ET.Element) -> None:
-    report = run_cli(["check", "--format", "json", "--now", "2026-01-01", "examples/"], cwd=ROOT).out
+    report = run_cli(["check", "--format", "json", "--now", "2026-01-01", *EMS_EXAMPLES], cwd=ROOT).out
     import json
 
     targets = {t["path"]: t for t in json.loads(report)["targets"]}
@@ -65,7 +67,7 @@ def test_failures_follow_fail_on(examples: ET.Element) -> None:
 
 
 def test_fail_on_never_and_require_level(tmp_path: Path) -> None:
-    code, text = _junit(ROOT, "examples/", "--fail-on", "never", "--require-level", "high")
+    code, text = _junit(ROOT, *EMS_EXAMPLES, "--fail-on", "never", "--require-level", "high")
     SCHEMA.validate(text)
     root = ET.fromstring(text)
     failed = [(s.get("name"), c.get("name")) for s in root.findall("testsuite") for c in s.findall("testcase")

@@ -536,9 +536,13 @@ def _set_chain(entry: _Entry, ca_entries: list[_Entry], now: datetime) -> None:
         cert["chain_detail"] = f"the configured CA list cannot be used ({status})"
         return
     anchors = [a for e in usable for a in e.certs]
-    # Dates are left out: every certificate of the served file and the anchor reached are judged on their
-    # own (EMS606-EMS608), so an expired certificate is one finding, not also a broken chain (EMS615).
-    result = c.verify_chain(entry.certs[0], entry.certs[1:], anchors, now, dates=False)
+    # A path within its dates is preferred (as OpenSSL prefers valid issuers: a renewed CA beside the expired
+    # one it replaces). Failing that, dates are left out: every certificate of the served file and the anchor
+    # reached are judged on their own (EMS606-EMS608), so an expired certificate is one finding, not also a
+    # broken chain (EMS615).
+    result = c.verify_chain(entry.certs[0], entry.certs[1:], anchors, now)
+    if not result.ok and not result.exhausted:
+        result = c.verify_chain(entry.certs[0], entry.certs[1:], anchors, now, dates=False)
     home = next((e for e in usable if any(a is result.anchor for a in e.certs)), usable[0])
     if result.ok and result.anchor is not None and result.anchor != entry.certs[0]:
         _mark_anchor(home, result.anchor, entry.spec.role)

@@ -2,7 +2,9 @@
 
 One plain-JSON item per referenced file (and one per fingerprint allowlist), in a fixed order (config.json
 first, then config.lua). Every item has the same keys (``null`` when not applicable), see
-:data:`ITEM_KEYS`; ``cert``, ``ca``, ``key`` and ``mode`` have fixed keys too. ``limit`` is
+:data:`ITEM_KEYS`; ``cert``, ``ca``, ``key`` and ``mode`` have fixed keys too. ``cert`` is the file's first
+certificate with its relations (below); ``certs`` lists EVERY certificate of the file with its own facts
+(:mod:`.certificate_entries`), which the per-certificate rules judge. ``limit`` is
 ``{"kind": "pkcs12-kdf" | "chain-search", "detail": ...}`` when a work bound was hit on the file (SECURITY.md,
 "Bounded work"), else ``null``.
 
@@ -30,9 +32,15 @@ Relations:
   when config.lua sets a usable one, else ``http_server.host``; of the LSR server certificate it is
   ``scripts.script_resource_host``. ``hostname_at`` says where it came from. Wildcard binds give
   ``hostname_ok: null``.
+* ``cert.hostname_check``: the same check as an object whose ``detail`` names the host and the names compared
+  (:mod:`.hostname_check`), for EMS616's message.
 * ``cert.chain_ok`` of the EMS server certificate: does it chain to ``rap_cert_file`` (the LSR validates the
   EMS with it)? Of the LSR server certificate: to ``http_client_ca_certs``, else ``cert_chain`` (the EMS
-  validates the LSR with those). ``null`` when no CA list is configured or it could not be read.
+  validates the LSR with those). ``null`` when no CA list is configured or it could not be read. Names,
+  signatures and CA flags decide it, not dates: a path within its dates is preferred, and otherwise the dates
+  of every certificate of the served file and of the CA reached are reported on their own (EMS606-EMS608), so
+  one expired certificate is one finding. The CA-list entry of the CA reached lists the server certificate's
+  role in its ``anchor_of``.
 * ``cert.criteria_mismatch`` (platform-ca items only, else ``null``): the platform's own certificate is not on
   disk, so ``validation_criteria`` can only be checked for shape (by the schema) and, here, its issuer entries
   (``CA_Cert_Common_Name``, ``CA_Cert_Organization``, ``CA_Cert_Organizational_Name``) against the subjects of
@@ -41,7 +49,8 @@ Relations:
 * ``key.matches_certificate``: the key's public key equals the paired certificate's (or, without a configured
   pair, a certificate in the same file, e.g. a PKCS#12). ``null`` while the key is encrypted.
 * Fingerprint entries match when, after removing colons and whitespace and lower-casing, they equal the
-  SHA-256 fingerprint of the EMS or the LSR server certificate (leaf).
+  SHA-256 fingerprint of the EMS or the LSR server certificate (leaf); a matching entry carries that
+  certificate's ``can_issue`` and ``days_left``, and the item's ``detail`` names what is pinned.
 
 ``in_use`` tells whether the deployment uses the file at all (e.g. ``http_server.ssl`` is on); ``null`` when
 not statically known.

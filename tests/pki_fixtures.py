@@ -61,6 +61,11 @@ Entry types (``type``):
     * ``pem-des3``: traditional OpenSSL PEM, ``Proc-Type: 4,ENCRYPTED``, ``DEK-Info: DES-EDE3-CBC``
     * ``pbes1``: PKCS#8 pbeWithMD5AndDES-CBC, ``iterations`` (default 2048)
     * ``pkcs12-pbe``: PKCS#8 pbeWithSHAAnd40BitRC2-CBC (structure only, the ciphertext is random)
+    * ``openssl``: whatever the machine's ``openssl`` command writes: ``openssl`` is its arguments, run with
+      ``-passout pass:<passphrase>`` (``genpkey``: ``-pass``) appended. A command that makes a key
+      (``genrsa``, ``genpkey``) makes a fresh one (not usable with ``of``); any other (``pkey``, ``pkcs8``,
+      ``rsa``) gets the unencrypted PKCS#8 key (of ``of``, or a fresh one) on standard input:
+      ``["pkey", "-aes-256-cbc"]``, ``["pkcs8", "-topk8", "-iter", "1024"]``, ``["genrsa", "-aes256", "2048"]``
 
     ``passphrase`` (default ``test-only-passphrase``).
 
@@ -68,7 +73,8 @@ Entry types (``type``):
     ``of``: handle of a certificate (its key and certificate go in); ``password`` (``null``, the default:
     no password); ``legacy``: SHA-1/3DES PBE as OpenSSL 1.x writes it; ``cas``: handles of extra
     certificates; ``kdf_iterations``: a hand-built file (empty password, tests/inspect/p12build.py) whose key
-    bag asks for that many PBKDF2 iterations.
+    bag asks for that many PBKDF2 iterations; ``openssl``: true to have ``openssl pkcs12 -export`` write it
+    (with ``password``, and ``cas`` as ``-certfile``), a list to append more of its arguments.
 
 ``bundle``
     A CA list: ``certs``, handles of certificates, concatenated as PEM.
@@ -76,6 +82,13 @@ Entry types (``type``):
 ``bytes`` / ``text`` / ``symlink`` / ``dir``
     ``random``: that many random bytes; ``content``: that text (UTF-8); ``target``: a symbolic link to that
     path (as written); an empty directory.
+
+Line endings: ``"crlf": true`` on a certificate, key, bundle or pkcs12-less PEM entry writes its PEM with
+``\r\n``, as OpenSSL on Windows writes PEM files (text mode).
+
+The ``openssl`` command: a fixture that uses it is skipped, with the reason, where it is not on the PATH;
+``"requires": {"openssl": 3}`` also skips it where the command is older (OpenSSL 1.1.1's ``genrsa`` and
+``pkcs12 -export`` write legacy formats).
 
 Modes: the fixture runner resets every file of the scratch copy to 0600 (folders 0700) *after* generation and
 then applies ``expected.json``'s ``"modes"``; so ``pki.json``'s ``"modes"`` are merged into the scratch copy's
@@ -93,9 +106,13 @@ different entries of one fixture never share a key; the same key may appear in a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -121,10 +138,12 @@ class SpecError(ValueError):
 
 def generate_from_spec(spec: dict, folder: Path) -> None:
     """Write every file ``spec`` describes into ``folder`` (see the module docstring)."""
-    _check_requirements(spec.get("requires") or {}, bool(spec.get("owners")))
     files = spec.get("files") or {}
     if not isinstance(files, dict):
         raise SpecError('"files" must be an object of path -> entry')
+    uses_openssl = any(isinstance(e, dict) and (e.get("openssl") or e.get("encryption") == "openssl")
+                       for e in files.values())
+    _check_requirements(spec.get("requires") or {}, bool(spec.get("owners")), uses_openssl)
     builder = _Builder(files, _now(spec, folder))
     for path in files:
         builder.write(path)
@@ -138,7 +157,7 @@ def generate_from_spec(spec: dict, folder: Path) -> None:
 # --------------------------------------------------------------------------------------------- options
 
 
-def _check_requirements(requires: dict, chown: bool) -> None:
+def _check_requirements(requires: dict, chown: bool, uses_openssl: bool = False) -> None:
     import pytest
 
     wanted_os = requires.get("os")
@@ -146,6 +165,34 @@ def _check_requirements(requires: dict, chown: bool) -> None:
         pytest.skip(f"fixture needs os.name == {wanted_os!r}")
     if (requires.get("root") or chown) and (not hasattr(os, "geteuid") or os.geteuid() != 0):
         pytest.skip("fixture needs root (chown)")
+    if uses_openssl or requires.get("openssl"):
+        if openssl_major() is None:
+            pytest.skip("fixture needs the openssl command-line tool, which is not on the PATH")
+        wanted = int(requires.get("openssl") or 0)
+        if (openssl_major() or 0) < wanted:
+            pytest.skip(f"fixture needs OpenSSL {wanted} or later (what it writes by default)")
+
+
+@functools.cache
+def openssl_major() -> int | None:
+    """The major version of the ``openssl`` command on the PATH (1 for 1.1.1), or None without one."""
+    binary = shutil.which("openssl")
+    if binary is None:
+        return None
+    out = subprocess.run([binary, "version"], capture_output=True, text=True, timeout=30, check=False).stdout
+    match = re.match(r"\s*(?:OpenSSL|LibreSSL)\s+(\d+)\.", out)
+    return int(match.group(1)) if match else None
+
+
+def run_openssl(args: list[str], stdin: bytes | None = None, cwd: Path | None = None) -> bytes:
+    """Run the ``openssl`` command; its standard output, or :class:`SpecError` with its error text."""
+    binary = shutil.which("openssl")
+    if binary is None:
+        raise SpecError("the openssl command is not on the PATH")
+    done = subprocess.run([binary, *args], input=stdin, capture_output=True, timeout=120, check=False, cwd=cwd)
+    if done.returncode != 0:
+        raise SpecError(f"openssl {args[0]} failed: {done.stderr.decode(errors='replace').strip()[:300]}")
+    return done.stdout
 
 
 def _now(spec: dict, folder: Path) -> dt.datetime:
@@ -340,9 +387,11 @@ class _Builder:
 
     def _key_bytes(self, path: str, entry: dict) -> bytes:
         of = entry.get("of")
-        key = self.cert(of).key if of else self._fresh_key(path, entry)
         scheme = entry.get("encryption", "none")
         password = str(entry.get("passphrase", pki.PASSWORD.decode())).encode()
+        if scheme == "openssl":
+            return self._openssl_key(path, entry, password)
+        key = self.cert(of).key if of else self._fresh_key(path, entry)
         fmt = entry.get("format", "pkcs8")
         if scheme != "none" and fmt != "pkcs8":
             raise SpecError(f"{path}: format {fmt!r} only without encryption")
@@ -370,9 +419,41 @@ class _Builder:
             return pki.pkcs12_pbe_pkcs8_structure(int(entry.get("iterations", 2048)))
         raise SpecError(f"{path}: unknown encryption {scheme!r}")
 
+    def _openssl_key(self, path: str, entry: dict, password: bytes) -> bytes:
+        args = entry.get("openssl")
+        if not isinstance(args, list) or not args or not all(isinstance(a, str) for a in args):
+            raise SpecError(f'{path}: encryption "openssl" needs "openssl": a list of its arguments')
+        passout = ["-pass" if args[0] == "genpkey" else "-passout", f"pass:{password.decode()}"]
+        if args[0] in ("genrsa", "genpkey"):
+            if entry.get("of"):
+                raise SpecError(f"{path}: openssl {args[0]} makes a fresh key; it cannot be the key of a certificate")
+            # genrsa takes the key size last; its options go before it
+            head, tail = (args[:-1], args[-1:]) if args[0] == "genrsa" and args[-1].isdigit() else (args, [])
+            return run_openssl([*head, *passout, *tail])
+        key = self.cert(entry["of"]).key if entry.get("of") else self._fresh_key(path, entry)
+        return run_openssl([*args, *passout], stdin=pki.key_pem(key))
+
+    def _openssl_pkcs12(self, path: str, entry: dict) -> bytes:
+        issued = self.cert(entry["of"])
+        password = entry.get("password")
+        extra = entry["openssl"] if isinstance(entry["openssl"], list) else []
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = Path(scratch)
+            (folder / "cert.pem").write_bytes(issued.pem)
+            (folder / "key.pem").write_bytes(pki.key_pem(issued.key))
+            args = ["pkcs12", "-export", "-in", "cert.pem", "-inkey", "key.pem", "-out", "out.p12"]
+            if entry.get("cas"):
+                (folder / "cas.pem").write_bytes(b"".join(self.cert(h).pem for h in entry["cas"]))
+                args += ["-certfile", "cas.pem"]
+            args += ["-passout", f"pass:{'' if password is None else password}", *map(str, extra)]
+            run_openssl(args, cwd=folder)
+            return (folder / "out.p12").read_bytes()
+
     def _pkcs12_bytes(self, path: str, entry: dict) -> bytes:
         if not entry.get("of"):
             raise SpecError(f'{path}: a pkcs12 entry needs "of"')
+        if entry.get("openssl"):
+            return self._openssl_pkcs12(path, entry)
         password = entry.get("password")
         if entry.get("kdf_iterations"):
             from tests.inspect import p12build
@@ -409,6 +490,9 @@ class _Builder:
             self.outputs[path] = None
         else:
             raise SpecError(f"{path}: unknown type {kind!r}")
+        data = self.outputs.get(path)
+        if entry.get("crlf") and isinstance(data, bytes):
+            self.outputs[path] = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
 
     def flush(self, folder: Path) -> None:
         for rel, data in self.outputs.items():

@@ -53,7 +53,7 @@ def test_quiet_and_passing_prints_the_summary_only() -> None:
     code, out, _ = _check("examples/high", "--quiet")
     assert code == 0
     assert out.splitlines() == [_check("examples/high")[1].splitlines()[-1]]
-    assert out.startswith("1 deployment(s) (1 high), 7 finding(s)")
+    assert out.startswith("1 deployment(s) (1 high), 11 finding(s)")
 
 
 # --------------------------------------------------------------------------------------------- --statistics

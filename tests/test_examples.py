@@ -84,3 +84,22 @@ def test_high_example_with_private_modes_needs_no_ignores(tmp_path):
 def test_require_level_high_fails_below_high(name):
     result = _emslint("check", f"examples/{name}", "--require-level", "high", "--fail-on", "never")
     assert result.returncode == 1
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="make_demo_pki.py needs the openssl command")
+def test_the_demo_pki_script_regenerates_a_clean_high_example(tmp_path):
+    """examples/make_demo_pki.py is the way to remake the demo keys (stock `openssl genpkey` defaults): on a copy
+    of examples/, new keys, certificates and pins still come out HIGH with nothing above info."""
+    copy = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, copy)
+    old = (copy / "high/etc/certs/demo-ems.pem").read_bytes()
+    done = subprocess.run([sys.executable, str(copy / "make_demo_pki.py")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (copy / "high/etc/certs/demo-ems.pem").read_bytes() != old
+    assert b"BEGIN ENCRYPTED PRIVATE KEY" in (copy / "high/etc/certs/demo-ems.key").read_bytes()
+    result = _emslint("check", str(copy / "high"), "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    target = json.loads(result.stdout)["targets"][0]
+    assert target["level"] == "high"
+    assert {f["severity"] for f in target["findings"]} == {"info"}
+    assert "EMS626" not in {f["rule"] for f in target["findings"]}  # the pins were rewritten to the new certificates

@@ -7,9 +7,10 @@ Reading is capped at :data:`MAX_BYTES`; only regular files are opened, read-only
 No parse error escapes: each one becomes a status with a one-line detail that never quotes file content.
 
 Chain checks use an own path builder (:func:`verify_chain`): issuer/subject names, the signature verified
-with the issuer's public key (by hand: :func:`signed_by`), every certificate's validity at
-``now``, and the issuer being a CA (basicConstraints CA:TRUE and, when keyUsage is present, keyCertSign; a
-self-signed X.509 v1 certificate is accepted as a legacy root, as OpenSSL does without ``-x509_strict``).
+with the issuer's public key (by hand: :func:`signed_by`), every certificate's validity at ``now`` (unless
+the caller judges the dates itself: ``dates=False``), and the issuer being a CA (basicConstraints CA:TRUE
+and, when keyUsage is present, keyCertSign; a self-signed X.509 v1 certificate is accepted as a legacy
+root, as OpenSSL does without ``-x509_strict``).
 ``cryptography.x509.verification`` is not used: it applies the Web-PKI (CA/B Forum) profile, which rejects
 many valid private-PKI certificates that the EMS/LSR (OpenSSL) accept. Path-length constraints, name
 constraints, policies and extended key usage are not checked.
@@ -24,6 +25,7 @@ import ipaddress
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -682,6 +684,7 @@ def _compute_static_facts(cert: Any) -> dict:
         "hostname": None,
         "hostname_at": None,
         "hostname_ok": None,
+        "hostname_check": None,
         "chains_to": None,
         "chain_ok": None,
         "chain_detail": None,
@@ -693,7 +696,8 @@ def _compute_static_facts(cert: Any) -> dict:
 def ca_list_facts(certs: list[Any], now: datetime) -> dict:
     """Counts over a CA list.
 
-    ``non_ca``: cannot issue (see :func:`can_issue`); ``weak``: see :func:`weak_reason`.
+    ``issuers``: can issue certificates (see :func:`can_issue`); ``non_ca``: cannot; ``weak``: see
+    :func:`weak_reason`.
     """
     now = utc(now)
     key = ("ca-list", *certs)
@@ -705,6 +709,7 @@ def ca_list_facts(certs: list[Any], now: datetime) -> dict:
         ))
     return {
         "count": len(certs),
+        "issuers": len(certs) - counts[0],
         "non_ca": counts[0],
         "expired": sum(1 for c in certs if now > c.not_valid_after_utc),
         "weak": counts[1],
@@ -732,12 +737,17 @@ def verify_chain(
     now: datetime,
     depth: int = 8,
     budget: int | None = None,
+    *,
+    dates: bool = True,
 ) -> ChainResult:
     """Does ``leaf`` chain to one of ``anchors``, possibly through ``intermediates`` (the rest of its file)?
 
-    The own checker described in the module docstring. Every certificate on the path must be within its
-    validity period at ``now``; a leaf that is itself in the CA list (a pinned self-signed certificate) is
-    trusted as it is. At most ``depth`` intermediates are used.
+    The own checker described in the module docstring. With ``dates`` (the default) every certificate on the
+    path must be within its validity period at ``now``; with ``dates=False`` only the structure is checked
+    (names, signatures, CA flags), for callers that judge every certificate's dates on their own (the
+    deployment inspector does: one expired certificate is one finding, not also a broken chain). A leaf
+    that is itself in the CA list (a pinned self-signed certificate) is trusted as it is. At most ``depth``
+    intermediates are used.
 
     Bounded work: a breadth-first search in which each certificate is expanded at most once and issuers are
     looked up by subject name, so certificates that all sign each other cost one visit each instead of every
@@ -747,11 +757,12 @@ def verify_chain(
     now = utc(now)
     budget = MAX_CHAIN_STEPS if budget is None else budget
     anchor_ders = {_der(a): a for a in anchors}
-    if not in_validity(leaf, now):
+    if dates and not in_validity(leaf, now):
         return ChainResult(False, "the certificate is outside its validity period")
     if _der(leaf) in anchor_ders:
         return ChainResult(True, "", anchor_ders[_der(leaf)])
-    return _search(leaf, _by_subject(intermediates), _by_subject(anchors), now, depth, budget)
+    valid = (lambda cert: in_validity(cert, now)) if dates else (lambda cert: True)
+    return _search(leaf, _by_subject(intermediates), _by_subject(anchors), valid, depth, budget)
 
 
 def _by_subject(certs: list[Any]) -> dict[Any, list[Any]]:
@@ -776,7 +787,7 @@ def _search(
     leaf: Any,
     pool: dict[Any, list[Any]],
     anchors: dict[Any, list[Any]],
-    now: datetime,
+    valid: Callable[[Any], bool],
     depth: int,
     budget: int,
 ) -> ChainResult:
@@ -796,7 +807,7 @@ def _search(
                     problem = "the issuer's signature does not verify"
                 elif not can_issue(anchor):
                     problem = "the issuing certificate is not a CA (no CA:TRUE or keyCertSign)"
-                elif not in_validity(anchor, now):
+                elif not valid(anchor):
                     problem = "the issuing CA certificate is outside its validity period"
                 else:
                     return ChainResult(True, "", anchor, steps)
@@ -816,7 +827,7 @@ def _search(
                     continue
                 if not can_issue(inter):
                     problem = "an intermediate certificate is not a CA"
-                elif not in_validity(inter, now):
+                elif not valid(inter):
                     problem = "an intermediate certificate is outside its validity period"
                 else:
                     seen.add(der)

@@ -2,7 +2,9 @@
 
 One plain-JSON item per referenced file (and one per fingerprint allowlist), in a fixed order (config.json
 first, then config.lua). Every item has the same keys (``null`` when not applicable), see
-:data:`ITEM_KEYS`; ``cert``, ``ca``, ``key`` and ``mode`` have fixed keys too. ``limit`` is
+:data:`ITEM_KEYS`; ``cert``, ``ca``, ``key`` and ``mode`` have fixed keys too. ``cert`` is the file's first
+certificate with its relations (below); ``certs`` lists EVERY certificate of the file with its own facts
+(:mod:`.certificate_entries`), which the per-certificate rules judge. ``limit`` is
 ``{"kind": "pkcs12-kdf" | "chain-search", "detail": ...}`` when a work bound was hit on the file (SECURITY.md,
 "Bounded work"), else ``null``.
 
@@ -30,9 +32,15 @@ Relations:
   when config.lua sets a usable one, else ``http_server.host``; of the LSR server certificate it is
   ``scripts.script_resource_host``. ``hostname_at`` says where it came from. Wildcard binds give
   ``hostname_ok: null``.
+* ``cert.hostname_check``: the same check as an object whose ``detail`` names the host and the names compared
+  (:mod:`.hostname_check`), for EMS616's message.
 * ``cert.chain_ok`` of the EMS server certificate: does it chain to ``rap_cert_file`` (the LSR validates the
   EMS with it)? Of the LSR server certificate: to ``http_client_ca_certs``, else ``cert_chain`` (the EMS
-  validates the LSR with those). ``null`` when no CA list is configured or it could not be read.
+  validates the LSR with those). ``null`` when no CA list is configured or it could not be read. Names,
+  signatures and CA flags decide it, not dates: a path within its dates is preferred, and otherwise the dates
+  of every certificate of the served file and of the CA reached are reported on their own (EMS606-EMS608), so
+  one expired certificate is one finding. The CA-list entry of the CA reached lists the server certificate's
+  role in its ``anchor_of``.
 * ``cert.criteria_mismatch`` (platform-ca items only, else ``null``): the platform's own certificate is not on
   disk, so ``validation_criteria`` can only be checked for shape (by the schema) and, here, its issuer entries
   (``CA_Cert_Common_Name``, ``CA_Cert_Organization``, ``CA_Cert_Organizational_Name``) against the subjects of
@@ -41,7 +49,8 @@ Relations:
 * ``key.matches_certificate``: the key's public key equals the paired certificate's (or, without a configured
   pair, a certificate in the same file, e.g. a PKCS#12). ``null`` while the key is encrypted.
 * Fingerprint entries match when, after removing colons and whitespace and lower-casing, they equal the
-  SHA-256 fingerprint of the EMS or the LSR server certificate (leaf).
+  SHA-256 fingerprint of the EMS or the LSR server certificate (leaf); a matching entry carries that
+  certificate's ``can_issue`` and ``days_left``, and the item's ``detail`` names what is pinned.
 
 ``in_use`` tells whether the deployment uses the file at all (e.g. ``http_server.ssl`` is on); ``null`` when
 not statically known.
@@ -76,6 +85,7 @@ ITEM_KEYS: tuple[str, ...] = (
     "format",
     "in_use",
     "cert",
+    "certs",
     "ca",
     "key",
     "mode",
@@ -146,9 +156,11 @@ def inspect_key_material(
     for entry in entries:
         by_role.setdefault(entry.spec.role, []).append(entry)
         entry.item["in_use"] = _in_use(entry.spec.role, ems, lsr)
+        for cert in entry.item["certs"] or ():
+            cert["in_use"] = entry.item["in_use"]
     _relate(by_role, ems, lsr, now)
     items = [e.item for e in entries]
-    items.extend(_fingerprint_items(ems, lsr, by_role))
+    items.extend(_fingerprint_items(ems, lsr, by_role, now))
     return items
 
 
@@ -313,7 +325,10 @@ def _describe(entry: _Entry, now: datetime) -> None:
         return
     entry.certs = list(material.certs)
     if material.certs:
+        from emslint.inspect.certificate_entries import certificate_entries
+
         item["cert"] = c.certificate_facts(material.certs[0], now)
+        item["certs"] = certificate_entries(material.certs, now, trust=expects == "ca-list", in_use=None)
     if expects == "ca-list" and material.certs:
         item["ca"] = c.ca_list_facts(material.certs, now)
     if material.keys or material.pkcs12:
@@ -321,7 +336,7 @@ def _describe(entry: _Entry, now: datetime) -> None:
     if wrong:
         item.update(status="wrong-kind", detail=wrong)
     elif item["status"] == "ok":
-        item["detail"] = _summary(item)
+        item["detail"] = _summary(item, now)
 
 
 def _found(material: Any, expects: str) -> tuple[str | None, str | None]:
@@ -362,6 +377,11 @@ def _key_facts(material: Any) -> dict:
         "prf": enc.prf if enc else None,
         "weak_encryption": enc.weak if enc else None,
         "iterations": enc.iterations if enc else None,
+        "kdf": enc.kdf if enc else None,
+        "cipher": enc.cipher if enc else None,
+        "scrypt_n": enc.scrypt[0] if enc and enc.scrypt else None,
+        "scrypt_r": enc.scrypt[1] if enc and enc.scrypt else None,
+        "scrypt_p": enc.scrypt[2] if enc and enc.scrypt else None,
         "passphrase_configured": False,
         "matches_certificate": None,
         "fips_loadable": k.fips_loadable(info),
@@ -369,10 +389,10 @@ def _key_facts(material: Any) -> dict:
     }
 
 
-def _summary(item: dict) -> str:
+def _summary(item: dict, now: datetime) -> str:
     cert, ca, key = item["cert"], item["ca"], item["key"]
     if ca is not None:
-        return f"CA list with {ca['count']} certificate(s)"
+        return _ca_list_summary(ca, item["certs"] or [], now)
     if cert is not None and item["found"] == "certificate":
         who = f"CN={cert['subject_cn']}" if cert["subject_cn"] else "no CN"
         return (
@@ -381,11 +401,36 @@ def _summary(item: dict) -> str:
     if key is not None:
         size = f" {key['bits']}" if key["bits"] else ""
         kind = f"{key['type']}{size} private key" if key["type"] else "private key"
-        protection = (
-            f"encrypted ({key['encryption'] or 'unknown scheme'})" if key["encrypted"] else "not encrypted"
-        )
+        protection = f"encrypted ({_protection(key)})" if key["encrypted"] else "not encrypted"
         return f"{kind}, {protection}"
     return ""
+
+
+def _ca_list_summary(ca: dict, certs: list[dict], now: datetime) -> str:
+    """``CA list with 2 certificates, the first to expire: CN=..., valid until ... (N days left)``."""
+    from emslint.inspect.certificate_entries import short_name, validity
+
+    count = ca["count"]
+    if not certs:
+        return f"CA list with {count} certificate(s)"
+    first = min(certs, key=lambda e: e["not_after"])
+    until = validity(first, now)
+    if count == 1:
+        return f"CA list with 1 certificate: {short_name(first['subject_cn'])}, {until}"
+    return f"CA list with {count:,} certificates, the first to expire: {short_name(first['subject_cn'])}, {until}"
+
+
+def _protection(key: dict) -> str:
+    """``pbes2-pbkdf2-aes-256-cbc, 2,048 iterations``: the scheme and its work factor."""
+    scheme = key["encryption"] or "unknown scheme"
+    if key["scrypt_n"] is not None:
+        return f"{scheme}, N={key['scrypt_n']:,}, r={key['scrypt_r']}, p={key['scrypt_p']}"
+    if key["kdf"] == "evp-bytestokey-md5":
+        return f"{scheme}, one MD5 round"
+    if key["iterations"] is not None:
+        count = key["iterations"]
+        return f"{scheme}, {count:,} iteration{'' if count == 1 else 's'}"
+    return scheme
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -413,12 +458,12 @@ def _relate(by_role: dict[str, list[_Entry]], ems: dict | None, lsr: dict | None
             if entry.item["key"] is not None:
                 _guarded(entry, _relate_key, entry, by_role, ems, lsr)
     for entry in by_role.get("ems-rest-server-cert", []):
-        _guarded(entry, _set_hostname, entry, *_ems_host(ems, lsr))
+        _guarded(entry, _set_hostname, entry, *_ems_host(ems, lsr), "lsr")
         _guarded(entry, _set_chain, entry, by_role.get("ems-ca-for-lsr", []), now)
     for entry in by_role.get("lsr-server-cert", []):
         host = _host(_get(lsr, "script_resource_host"))
         at = {"file": "lsr", "pointer": "/scripts/script_resource_host"} if host else None
-        _guarded(entry, _set_hostname, entry, host, at)
+        _guarded(entry, _set_hostname, entry, host, at, "ems")
         anchors = by_role.get("edge-ca") or by_role.get("platform-ca", [])
         _guarded(entry, _set_chain, entry, anchors, now)
     platform = by_role.get("platform-ca", [])
@@ -473,8 +518,9 @@ def _ems_host(ems: dict | None, lsr: dict | None) -> tuple[str | None, dict | No
     return host, ({"file": "ems", "pointer": "/http_server/host"} if host else None)
 
 
-def _set_hostname(entry: _Entry, host: str | None, at: dict | None) -> None:
+def _set_hostname(entry: _Entry, host: str | None, at: dict | None, peer: str) -> None:
     from emslint.inspect import certificates as c
+    from emslint.inspect.hostname_check import hostname_check
 
     cert = entry.item["cert"]
     if cert is None or not entry.certs:
@@ -482,6 +528,9 @@ def _set_hostname(entry: _Entry, host: str | None, at: dict | None) -> None:
     cert["hostname"] = host
     cert["hostname_at"] = at
     cert["hostname_ok"] = c.hostname_matches(entry.certs[0], host)
+    if host is not None and at is not None:
+        where = ".".join(part for part in at["pointer"].split("/") if part)
+        cert["hostname_check"] = hostname_check(entry.certs[0], host, where, peer, entry.item["in_use"])
 
 
 def _set_chain(entry: _Entry, ca_entries: list[_Entry], now: datetime) -> None:
@@ -496,13 +545,30 @@ def _set_chain(entry: _Entry, ca_entries: list[_Entry], now: datetime) -> None:
         cert["chain_detail"] = f"the configured CA list cannot be used ({status})"
         return
     anchors = [a for e in usable for a in e.certs]
+    # A path within its dates is preferred (as OpenSSL prefers valid issuers: a renewed CA beside the expired
+    # one it replaces). Failing that, dates are left out: every certificate of the served file and the anchor
+    # reached are judged on their own (EMS606-EMS608), so an expired certificate is one finding, not also a
+    # broken chain (EMS615).
     result = c.verify_chain(entry.certs[0], entry.certs[1:], anchors, now)
+    if not result.ok and not result.exhausted:
+        result = c.verify_chain(entry.certs[0], entry.certs[1:], anchors, now, dates=False)
     home = next((e for e in usable if any(a is result.anchor for a in e.certs)), usable[0])
+    if result.ok and result.anchor is not None and result.anchor != entry.certs[0]:
+        _mark_anchor(home, result.anchor, entry.spec.role)
     cert["chains_to"] = home.display
     cert["chain_ok"] = None if result.exhausted else result.ok  # not known when the search was cut short
     cert["chain_detail"] = result.detail or None
     if result.exhausted:
         entry.item["limit"] = {"kind": "chain-search", "detail": result.detail}
+
+
+def _mark_anchor(home: _Entry, anchor: Any, role: str) -> None:
+    """Record on the CA list's entry for ``anchor`` that ``role``'s server certificate chains to it (a pinned
+    copy of the served certificate itself is not marked: its dates are reported on the served file)."""
+    entries = home.item["certs"] or []
+    for index, cert in enumerate(home.certs):
+        if cert is anchor and index < len(entries) and role not in entries[index]["anchor_of"]:
+            entries[index]["anchor_of"].append(role)
 
 
 _CRITERIA_FIELDS = {
@@ -584,12 +650,15 @@ _FP_PLAIN = re.compile(r"^[0-9A-Fa-f]{64}$")
 _FP_COLONS = re.compile(r"^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31}$")
 
 
-def _fingerprint_items(ems: dict | None, lsr: dict | None, by_role: dict[str, list[_Entry]]) -> list[dict]:
-    servers: dict[str, str] = {}
+def _fingerprint_items(
+    ems: dict | None, lsr: dict | None, by_role: dict[str, list[_Entry]], now: datetime
+) -> list[dict]:
+    servers: dict[str, _Pinned] = {}
     for role in ("ems-rest-server-cert", "lsr-server-cert"):
         for entry in by_role.get(role, []):
-            if entry.item["cert"] is not None and entry.display:
-                servers.setdefault(entry.item["cert"]["fingerprint_sha256"], entry.display)
+            first = (entry.item["certs"] or [None])[0]
+            if first is not None and entry.display:
+                servers.setdefault(first["fingerprint_sha256"], _Pinned(entry.display, first))
     items = []
     for name in ("fingerprint_allowlist", "fingerprint_whitelist"):
         value = _get(ems, "certificates", name)
@@ -599,7 +668,8 @@ def _fingerprint_items(ems: dict | None, lsr: dict | None, by_role: dict[str, li
             pointers = (
                 [f"{pointer}/{i}" for i in range(len(values))] if isinstance(value, list) else [pointer]
             )
-            items.append(_fp_item("ems", pointer, "lsr-rest", values, pointers, servers, _edge_tls(ems, lsr)))
+            in_use = _edge_tls(ems, lsr)
+            items.append(_fp_item("ems", pointer, "lsr-rest", values, pointers, servers, in_use, now))
         value = _get(lsr, name)
         if value is not None:
             pointer = f"/scripts/{name}"
@@ -609,9 +679,17 @@ def _fingerprint_items(ems: dict | None, lsr: dict | None, by_role: dict[str, li
                 values = value if isinstance(value, list) else [value]
             in_use = _in_use("fingerprint-allowlist-lsr", ems, lsr)
             items.append(
-                _fp_item("lsr", pointer, "ems-rest", values, [pointer] * len(values), servers, in_use)
+                _fp_item("lsr", pointer, "ems-rest", values, [pointer] * len(values), servers, in_use, now)
             )
     return items
+
+
+@dataclass(frozen=True, slots=True)
+class _Pinned:
+    """A configured server certificate a fingerprint entry may name: its file and its ``certs`` entry."""
+
+    display: str
+    cert: dict
 
 
 def _fp_item(
@@ -620,20 +698,32 @@ def _fp_item(
     link: str,
     values: list[Any],
     pointers: list[str],
-    servers: dict[str, str],
+    servers: dict[str, _Pinned],
     in_use: bool | None,
+    now: datetime,
 ) -> dict:
+    from emslint.inspect.certificate_entries import short_name, validity
+
     item: dict[str, Any] = dict.fromkeys(ITEM_KEYS)
     entries = []
     related: list[str] = []
+    pinned: list[_Pinned] = []
     for index, (value, at) in enumerate(zip(values, pointers, strict=True)):
         text = value if isinstance(value, str) else ""
         well_formed = bool(_FP_PLAIN.match(text) or _FP_COLONS.match(text))
         normal = re.sub(r"[\s:]", "", text).lower()
-        matches = normal in servers
-        if matches and servers[normal] not in related:
-            related.append(servers[normal])
-        entries.append({"index": index, "pointer": at, "well_formed": well_formed, "matches": matches})
+        server = servers.get(normal)
+        if server is not None and server.display not in related:
+            related.append(server.display)
+            pinned.append(server)
+        entries.append({
+            "index": index,
+            "pointer": at,
+            "well_formed": well_formed,
+            "matches": server is not None,
+            "can_issue": None if server is None else server.cert["can_issue"],
+            "days_left": None if server is None else server.cert["days_left"],
+        })
     any_match = any(e["matches"] for e in entries) if entries and servers else None
     malformed = sum(1 for e in entries if not e["well_formed"])
     detail = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
@@ -641,6 +731,12 @@ def _fp_item(
         detail += f", {malformed} not a SHA-256 fingerprint (64 hex digits, colons optional)"
     if any_match is False:
         detail += ", none matches a configured server certificate"
+    if pinned:
+        first = min(pinned, key=lambda p: p.cert["not_after"])
+        who = short_name(first.cert["subject_cn"])
+        detail += f"; pins the server certificate {first.display}, {who}, {validity(first.cert, now)}"
+        if len(pinned) > 1:
+            detail += f" and {len(pinned) - 1} more"
     item.update(
         at={"file": file, "pointer": pointer},
         link=link,

@@ -12,15 +12,10 @@ decrypted:
   8 bytes as salt. That is weak whatever the cipher;
 * PKCS#12 (RFC 7292) keeps the key in a ``pkcs8ShroudedKeyBag`` (an ``EncryptedPrivateKeyInfo`` again).
 
-Thresholds (and why):
-
-* PBKDF2 iterations below :data:`MIN_PBKDF2_ITERATIONS` = 10,000 are weak. NIST SP 800-63B §5.1.1.2 asks for
-  "at least 10,000 iterations" of PBKDF2; SP 800-132 §5.2 sets 1,000 as the absolute minimum; OWASP's
-  Password Storage Cheat Sheet (2023) recommends 600,000 for PBKDF2-HMAC-SHA256. Note that OpenSSL's and
-  ``cryptography``'s defaults (2,048) fall below this.
-* scrypt with N below 2**14 is weak (RFC 7914 §2 discusses N = 2**14 as the interactive-login minimum).
-* DES (56-bit key), RC2, RC4, RC5 and 3DES (64-bit block; NIST SP 800-131A Rev. 2 disallows 3DES
-  encryption after 2023) are weak ciphers; PBES1 and PKCS#12 PBE are legacy (RFC 8018 §A.3, RFC 7292 §C).
+No thresholds live here: the facts say what protects the key (``kdf``, ``iterations``, the scrypt
+parameters, ``cipher``) and the rules judge the numbers (EMS622 legacy schemes, EMS623 and EMS629 the work
+factor, with their sources in the rule docs). ``weak`` names only what is weak whatever the numbers: a legacy
+scheme (PBES1, PKCS#12 PBE, traditional PEM's one MD5 round) or a legacy cipher (DES, 3DES, RC2, RC5).
 
 ``fips_loadable``: could an OpenSSL 1.0.2 FIPS build (FIPS Object Module 2.0, the EMS's FIPS module, reference
 §f) load the file? MD5 (traditional PEM, PBES1-MD5), DES, RC2, RC4 and scrypt are unavailable in FIPS mode,
@@ -36,8 +31,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-MIN_PBKDF2_ITERATIONS = 10_000
-MIN_SCRYPT_N = 2**14
 _MAX_DEPTH = 40
 
 
@@ -229,20 +222,45 @@ _PRFS = {
 }
 _WEAK_CIPHERS = {
     "des-cbc": "DES has a 56-bit key",
+    "des-ede-cbc": "two-key 3DES is legacy (NIST SP 800-131A Rev. 2)",
     "des-ede3-cbc": "3DES is legacy (64-bit block; NIST SP 800-131A Rev. 2)",
     "rc2-cbc": "RC2 is broken",
+    "rc2-40-cbc": "RC2 with a 40-bit key is broken",
+    "rc4": "RC4 is broken",
+    "rc4-40": "RC4 with a 40-bit key is broken",
     "rc5-cbc": "RC5 is legacy",
 }
 _FIPS_CIPHERS = {"aes-128-cbc", "aes-192-cbc", "aes-256-cbc", "des-ede3-cbc"}
+# The cipher each legacy scheme names, in the spelling of _CIPHERS (the ``cipher`` fact)
+_PBES1_CIPHERS = {"des": "des-cbc", "rc2": "rc2-cbc"}
+_PKCS12_PBE_CIPHERS = {
+    "rc4-128": "rc4",
+    "rc4-40": "rc4-40",
+    "3des": "des-ede3-cbc",
+    "2des": "des-ede-cbc",
+    "rc2-128": "rc2-cbc",
+    "rc2-40": "rc2-40-cbc",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Encryption:
+    """How a private key is protected, read from the structure around the ciphertext.
+
+    ``kdf`` names the function that stretches the passphrase: ``pbkdf2`` and ``scrypt`` (PBES2, RFC 8018
+    §6.2 / RFC 7914), ``pbkdf1-md2|md5|sha1`` (PBES1, RFC 8018 §6.1), ``pkcs12-sha1`` (RFC 7292 Appendix B)
+    or ``evp-bytestokey-md5`` (traditional PEM, one MD5 round); ``None`` when unknown. Its work factor is
+    ``iterations`` (PBKDF1/2, PKCS#12, EVP_BytesToKey) or ``scrypt`` = (N, r, p).
+    """
+
     scheme: str  # e.g. "pbes2-pbkdf2-aes-256-cbc", "pbes1-md5-des", "pem-des-ede3-cbc", "pkcs12-sha1-3des"
     iterations: int | None = None
     prf: str | None = None  # PBKDF2's PRF, e.g. "hmac-sha256"
-    weak: str | None = None  # why the protection is weak, None when it is not (or unknown)
+    weak: str | None = None  # a legacy scheme or cipher (never a work factor: the rules judge numbers)
     fips_loadable: bool | None = None
+    kdf: str | None = None
+    cipher: str | None = None  # e.g. "aes-256-cbc", "des-ede3-cbc"; None when unknown
+    scrypt: tuple[int, int, int] | None = None  # (N, r, p)
 
 
 def analyse_algorithm(alg: Tlv) -> Encryption:
@@ -260,6 +278,8 @@ def analyse_algorithm(alg: Tlv) -> Encryption:
             iterations,
             weak=f"PBES1 ({digest.upper()} with {cipher.upper()}) is a legacy scheme (RFC 8018 §A.3)",
             fips_loadable=False,
+            kdf=f"pbkdf1-{digest}",
+            cipher=_PBES1_CIPHERS[cipher],
         )
     if oid in _PKCS12_PBE:
         cipher = _PKCS12_PBE[oid]
@@ -270,6 +290,8 @@ def analyse_algorithm(alg: Tlv) -> Encryption:
             iterations,
             weak=f"PKCS#12 PBE with SHA-1 and {cipher.upper()} is a legacy scheme (RFC 7292 Appendix C)",
             fips_loadable=fips,
+            kdf="pkcs12-sha1",
+            cipher=_PKCS12_PBE_CIPHERS[cipher],
         )
     return Encryption(f"unknown:{oid}")
 
@@ -286,27 +308,22 @@ def _pbes2(params: Tlv) -> Encryption:
     kdf_parts = seq(kdf_alg)
     kdf_oid = oid_text(kdf_parts[0])
     cipher = _CIPHERS.get(oid_text(seq(enc_alg)[0]), "unknown-cipher")
-    reasons: list[str] = []
-    if cipher in _WEAK_CIPHERS:
-        reasons.append(_WEAK_CIPHERS[cipher])
-    fips: bool | None = cipher in _FIPS_CIPHERS if cipher != "unknown-cipher" else None
+    known_cipher = None if cipher == "unknown-cipher" else cipher
+    weak = _WEAK_CIPHERS.get(cipher)
+    fips: bool | None = cipher in _FIPS_CIPHERS if known_cipher else None
     if kdf_oid == PBKDF2:
         iterations, prf = _pbkdf2_params(kdf_parts[1])
-        if iterations < MIN_PBKDF2_ITERATIONS:
-            reasons.append(
-                f"PBKDF2 iteration count {iterations} is below {MIN_PBKDF2_ITERATIONS:,}"
-                " (NIST SP 800-63B §5.1.1.2)"
-            )
         if prf not in _PRFS.values():
             fips = None
-        weak = "; ".join(reasons) or None
-        return Encryption(f"pbes2-pbkdf2-{cipher}", iterations, prf, weak, fips)
+        return Encryption(f"pbes2-pbkdf2-{cipher}", iterations, prf, weak, fips, "pbkdf2", known_cipher)
     if kdf_oid == SCRYPT:
-        cost = integer(seq(kdf_parts[1])[1])
-        if cost < MIN_SCRYPT_N:
-            reasons.append(f"scrypt cost N={cost} is below 2^14 (RFC 7914)")
-        return Encryption(f"pbes2-scrypt-{cipher}", None, None, "; ".join(reasons) or None, False)
-    return Encryption(f"pbes2-unknown-kdf-{cipher}", None, None, "; ".join(reasons) or None, None)
+        fields = seq(kdf_parts[1])
+        n, r = integer(fields[1]), integer(fields[2])
+        p = integer(fields[3]) if len(fields) > 3 and fields[3].tag == INTEGER else 1
+        return Encryption(
+            f"pbes2-scrypt-{cipher}", None, None, weak, False, "scrypt", known_cipher, (n, r, p)
+        )
+    return Encryption(f"pbes2-unknown-kdf-{cipher}", None, None, weak, None, None, known_cipher)
 
 
 def _pbkdf2_params(params: Tlv) -> tuple[int, str]:
@@ -361,7 +378,8 @@ def analyse_dek_info(dek_info: str | None) -> Encryption:
     ]
     if cipher in _WEAK_CIPHERS:
         reasons.append(_WEAK_CIPHERS[cipher])
-    return Encryption(f"pem-{cipher}", 1, None, "; ".join(reasons), False)
+    known_cipher = None if cipher == "unknown-cipher" else cipher
+    return Encryption(f"pem-{cipher}", 1, None, "; ".join(reasons), False, "evp-bytestokey-md5", known_cipher)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ scripts.rap_cert_file = "etc/certs/demo-ca.pem"
 scripts.rap_server_authenticate = true
 scripts.rap_userid = "ems-lsr-link"
 scripts.rap_password = "AES:p1M/dIRnBlGFgNxR2iHi2w=="
-scripts.fingerprint_allowlist = "a118e84308536fb65f77de08d7dc1e8a1154c64fc53efa5d28b5edda333a389b"
+scripts.fingerprint_allowlist = "abb8560e393439019123b61c2543d424e7f8cefcea26fa40d32e70fee6391844"
 
 -- EMS -> LSR (the LSR's own REST server)
 scripts.script_resource_host = "localhost"

@@ -16,8 +16,10 @@ from typing import Any
 
 from emslint.discover import Target
 from emslint.facts.ciphers import cipher_item, openssl_facts
+from emslint.facts.context import deployment_context
 from emslint.facts.derive import derive
 from emslint.facts.normalize import effective_ems, effective_lsr
+from emslint.facts.release import version_ordinal
 from emslint.facts.secrets import secret_items
 from emslint.profiling import stage
 from emslint.read.sources import SourceFile, Sources
@@ -247,6 +249,9 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
             "platform_java": settings.platform_java,
             "openssl": openssl_facts(settings),
             "template": any(f.template for f in target.files),
+            "context": deployment_context(target.root, settings.context),
+            "ems_version_ordinal": version_ordinal(settings.ems_version),
+            "dp_dat": any(f["role"] == "data-protection-key" for f in inspection.files),
         },
         "ems": effective.ems,
         "ems_raw": effective.ems_raw,

@@ -13,14 +13,12 @@ The decision is a fact (``target.context``); the rules' ``when`` conditions use 
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 
 DEVICE = "device"
 REPOSITORY = "repository"
 
 
-@lru_cache(maxsize=4096)
 def _holds_git(folder: str) -> bool:
     """Whether ``folder`` has a ``.git`` entry (a folder, or the file of a worktree or submodule); never followed."""
     try:
@@ -76,7 +74,7 @@ class ContextTally:
                else "inside a git work tree or context = repository")
         return (
             f"file modes not checked for {self.repository} deployment(s) ({why}): git keeps no modes, so after a "
-            "clone every file is 0644; the permission rules (EMS701-EMS705, EMS706-EMS711) are skipped there and "
-            "committed unencrypted private keys and dp.dat are reported instead; give --context device when the "
-            "folder is the live deployment on the device",
+            "clone every file is 0644; the permission rules (group permissions) are skipped there and committed "
+            "unencrypted private keys and dp.dat are reported instead (EMS706, EMS707); give --context device when "
+            "the folder is the live deployment on the device",
         )

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from emslint.discover import Target
+from emslint.discover import BACKUP_ROLES, ConfigFile, Target, reads_as
 from emslint.facts.ciphers import cipher_item, openssl_facts
 from emslint.facts.context import deployment_context
 from emslint.facts.derive import derive
@@ -50,6 +50,8 @@ def _issue_items(sources: Sources) -> list[dict]:
 
     items = []
     for source in sources.files:
+        if source.role in BACKUP_ROLES:
+            continue  # a copy configures nothing: how it reads does not matter, only what it holds
         for issue in source.issues:
             items.append(
                 {
@@ -116,6 +118,9 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
     for config in target.files:
         if config.template or config.display in foreign:
             continue
+        if config.role in BACKUP_ROLES:
+            items.append(_backup_item(config, folder_uid))
+            continue
         items.append(
             {
                 "at": {"file": config.role, "pointer": "", "line": 1, "column": 1},
@@ -162,6 +167,22 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
             inspect_key_material(ems, lsr, resolve=resolve, now=now, display=display, folder_owner_uid=folder_uid)
         )
     return items
+
+
+def _backup_item(config: ConfigFile, folder_uid: int | None) -> dict:
+    """A copy of a config beside the live ones (emslint/backup_names.py): reported at the copy itself."""
+    from emslint.inspect.permissions import mode_facts
+
+    return {
+        "at": {"file": config.display, "pointer": "", "line": 1, "column": 1},
+        "role": "config-backup",
+        "link": None,
+        "path": config.display,
+        "related": [],
+        "status": "ok",
+        "detail": config.display,
+        "mode": mode_facts(config.path, folder_owner_uid=folder_uid),
+    }
 
 
 def _uid(path: Path) -> int | None:
@@ -235,10 +256,17 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
         data = _data(source)
         if data is None:
             continue
-        kind = "lsr" if source.role == "lsr" else "ems"
+        kind = reads_as(source.role)
         source_unknown = source.result.unknown if source.result else {}
         shadowed = source.result.shadowed if source.result else []
-        secrets.extend(secret_items(source.role, data, annotations(kind), source_unknown, shadowed))
+        found = secret_items(source.role, data, annotations(kind), source_unknown, shadowed)
+        for item in found:
+            item["file_role"] = source.role
+            if source.role in BACKUP_ROLES:  # located by path: a deployment may hold several copies
+                item["at"]["file"] = source.display
+                if "line" not in item["at"]:
+                    item["at"]["line"], item["at"]["column"] = source.position(item["at"]["pointer"])
+        secrets.extend(found)
 
     return {
         "target": {

@@ -232,22 +232,25 @@ def _appkeys_in_urls(role: str, data: Any, pointer: str) -> Iterator[dict]:
 def url_has_credentials(text: str) -> bool:
     """Whether ``text`` holds a URL with a password in its user information (``scheme://user:password@host``).
 
-    Linear: each ``://`` is followed to the end of its authority (the next ``/ ? #`` or white space) once. An empty
-    password and a placeholder password (``<password>``, ``{PASS}``) are not credentials.
+    As in :mod:`emslint.facts.mask`, the user information runs to the last ``@`` of the word: hand-written
+    passwords hold ``/``, ``#`` or ``@`` as often as not. The user name must not (``https://host/p?x=a:b@c`` is
+    a path, not credentials). An empty password (``user:@host``) and a placeholder password (``<password>``,
+    ``{PASS}``, ``${PASS}``) are not credentials. Linear: each word is split once, each ``://`` looks as far as
+    the next colon, and one candidate password per word is examined.
     """
-    start = text.find("://")
-    while start != -1:
-        begin = start + 3
-        end = begin
-        while end < len(text) and text[end] not in "/?#" and not text[end].isspace():
-            end += 1
-        authority = text[begin:end]
-        at = authority.rfind("@")
-        if at > 0:
-            user, colon, password = authority[:at].partition(":")
-            if colon and password and not is_placeholder(password) and not password.startswith("${"):
-                return True
-        start = text.find("://", max(end, begin))
+    for word in text.split():
+        at = word.rfind("@")
+        start = word.find("://", 0, max(at, 0))
+        while start != -1:
+            begin = start + 3
+            colon = word.find(":", begin, at)
+            if colon == -1:
+                break  # no colon before the last "@": no later "://" either (it would have one)
+            user = word[begin:colon]
+            if not any(c in user for c in "/?#"):
+                password = word[colon + 1 : at]
+                return bool(password) and not password.startswith("${") and not is_placeholder(password)
+            start = word.find("://", begin, at)
     return False
 
 

@@ -285,7 +285,7 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
         "ems_raw": effective.ems_raw,
         "lsr": effective.lsr,
         "lsr_raw": effective.lsr_raw,
-        "derived": derive(effective.ems, effective.lsr),
+        "derived": derive(effective.ems, effective.lsr, target.root, target.scan_root),
         "secrets": secrets,
         "files": inspection.files,
         "ciphers": inspection.ciphers,

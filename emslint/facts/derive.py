@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 from typing import Any
 
 from emslint.facts.normalize import UNKNOWN_KEY
@@ -76,7 +77,11 @@ def _port(value: Any) -> Any:
     return value
 
 
-def derive(ems: dict | None, lsr: dict | None) -> dict:
+def derive(ems: dict | None, lsr: dict | None, root: Path | None = None, scan_root: Path | None = None) -> dict:
+    """Facts across values; ``root`` (the microserver folder) and ``scan_root`` place file.virtual_dirs
+    (emslint/facts/virtual_dirs.py)."""
+    from emslint.facts.virtual_dirs import microserver_paths, virtual_dir_items
+
     http = _get(ems, "http_server") if ems else None
     derived: dict[str, Any] = {
         "platform_tls": None,
@@ -89,7 +94,12 @@ def derive(ems: dict | None, lsr: dict | None) -> dict:
         "port_mismatch": None,
         "host_mismatch": None,
         "log_dir_shared": None,
+        "microserver_paths": None,
+        "virtual_dirs": None,
     }
+    if ems and root is not None:
+        derived["microserver_paths"] = microserver_paths(ems, lsr, root, scan_root or root)
+        derived["virtual_dirs"] = virtual_dir_items(ems, derived["microserver_paths"])
     if ems:
         derived["platform_tls"] = _get(ems, "ws_connection", "encryption") == "ssl"
         derived["ems_rest_loopback"] = is_loopback(_get(http, "host"))

@@ -56,10 +56,8 @@ def normalise(text: str) -> dict[str, Any]:
                 parts.append("..")
             continue
         parts.append(part)
-    if absolute or anchor:
-        path = anchor + "/".join(parts)  # "c:" alone: the current folder of drive C
-    else:
-        path = "/".join(parts) or "."
+    # "c:" alone is the current folder of drive C; a bare relative path that climbs nowhere is "."
+    path = anchor + "/".join(parts) if absolute or anchor else "/".join(parts) or "."
     return {"path": path, "absolute": absolute, "windows": windows}
 
 
@@ -87,7 +85,7 @@ def _strings(data: Any, depth: int = 0) -> Iterator[str]:
 
 def microserver_paths(ems: dict | None, lsr: dict | None, root: Path, scan_root: Path) -> list[str]:
     """Where the microserver may be on the device (normalised, see the module); the scanned folder first."""
-    from emslint.inspect.paths import OK, NOT_A_FILE, resolve_config_path
+    from emslint.inspect.paths import NOT_A_FILE, OK, resolve_config_path
 
     found: list[str] = []
     try:
@@ -108,7 +106,7 @@ def microserver_paths(ems: dict | None, lsr: dict | None, root: Path, scan_root:
             continue
         where = resolve_config_path("etc/" + rest, microserver_root=root, config_dir=root, scan_root=scan_root)
         if where.status in (OK, NOT_A_FILE):
-            device = head or ("/" if path.startswith("/") else head)
+            device = head or "/"
             if device not in found:
                 found.append(device)
     return found

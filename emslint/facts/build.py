@@ -166,6 +166,9 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
         items.extend(
             inspect_key_material(ems, lsr, resolve=resolve, now=now, display=display, folder_owner_uid=folder_uid)
         )
+    from emslint.inspect.writable import writable_items
+
+    items.extend(writable_items(ems, lsr, resolve=resolve, display=display, folder_owner_uid=folder_uid))
     return items
 
 

@@ -106,7 +106,7 @@ def microserver_paths(ems: dict | None, lsr: dict | None, root: Path, scan_root:
             continue
         where = resolve_config_path("etc/" + rest, microserver_root=root, config_dir=root, scan_root=scan_root)
         if where.status in (OK, NOT_A_FILE):
-            device = head or "/"
+            device = head + "/" if head.endswith(":") else head or "/"
             if device not in found:
                 found.append(device)
     return found

@@ -50,7 +50,7 @@ def test_in_a_git_work_tree_modes_are_not_checked_and_one_notice_says_why(tmp_pa
     assert ("EMS707", "sites/a/etc/config.json") in rules and ("EMS707", "sites/b/etc/config.json") in rules
     notices = [n for n in report["notices"] if n.startswith(NOTICE_START)]
     assert notices == [
-        f"file modes not checked for 2 deployment(s) (inside the git work tree {repo.resolve()}): git keeps no "
+        "file modes not checked for 2 deployment(s) (a git work tree: ./.git): git keeps no "
         "modes, so after a clone every file is 0644; the permission rules (group permissions) are skipped there "
         "and committed unencrypted private keys and dp.dat are reported instead (EMS706, EMS707); give --context "
         "device when the folder is the live deployment on the device"

@@ -69,7 +69,7 @@ class ContextTally:
         """One line when any deployment was judged as a repository, else nothing."""
         if not self.repository:
             return ()
-        why = (f"inside the git work tree {self.example}" if self.example is not None and not self.forced
+        why = (f"a git work tree: {_relative(self.example)}/.git" if self.example is not None and not self.forced
                else "context = repository" if self.forced == self.repository
                else "inside a git work tree or context = repository")
         return (
@@ -78,3 +78,12 @@ class ContextTally:
             "unencrypted private keys and dp.dat are reported instead (EMS706, EMS707); give --context device when "
             "the folder is the live deployment on the device",
         )
+
+
+def _relative(folder: Path) -> str:
+    """``folder`` relative to the working folder when that is shorter (reports must not depend on where a
+    checkout lies)."""
+    try:
+        return os.path.relpath(folder, Path.cwd().resolve())
+    except ValueError:  # another drive
+        return str(folder)

@@ -94,12 +94,12 @@ def derive(ems: dict | None, lsr: dict | None, root: Path | None = None, scan_ro
         "port_mismatch": None,
         "host_mismatch": None,
         "log_dir_shared": None,
-        "microserver_paths": None,
         "virtual_dirs": None,
     }
     if ems and root is not None:
-        derived["microserver_paths"] = microserver_paths(ems, lsr, root, scan_root or root)
-        derived["virtual_dirs"] = virtual_dir_items(ems, derived["microserver_paths"])
+        # where the microserver is: not a fact (the scanned folder's absolute path would make the facts depend on
+        # where a tree is checked), only compared
+        derived["virtual_dirs"] = virtual_dir_items(ems, microserver_paths(ems, lsr, root, scan_root or root))
     if ems:
         derived["platform_tls"] = _get(ems, "ws_connection", "encryption") == "ssl"
         derived["ems_rest_loopback"] = is_loopback(_get(http, "host"))

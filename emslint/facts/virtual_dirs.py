@@ -40,7 +40,8 @@ def normalise(text: str) -> dict[str, Any]:
     anchor = ""
     if _DRIVE.match(value):
         anchor, value = value[:2].lower(), value[2:]
-    if unc and len([p for p in value.split("/") if p]) >= 2:
+    named = [p for p in value.split("/") if p][:2]
+    if unc and len(named) == 2 and not {".", ".."} & set(named):
         anchor, value = "//", value[2:]  # UNC: \\server\share (on POSIX, // is /)
     elif value.startswith("/"):
         anchor += "/"

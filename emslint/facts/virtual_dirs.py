@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from emslint.facts.mask import without_url_credentials
 from emslint.read.result import join_pointer
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -126,6 +127,8 @@ def virtual_dir_items(ems: dict | None, microserver: list[str]) -> list[dict] | 
         for name, value in entry.items():
             if not isinstance(value, str) or not value.strip():
                 continue
+            if "://" in value:  # a URL where a folder belongs: its user information never reaches a report
+                value = without_url_credentials(value)
             norm = normalise(value)
             items.append({
                 "at": {"file": "ems", "pointer": join_pointer(join_pointer("/file/virtual_dirs", index), name)},

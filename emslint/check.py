@@ -18,10 +18,11 @@ from typing import TextIO
 
 from emslint.errors import Usage
 from emslint.facts.ciphers import model_line, openssl_facts
+from emslint.facts.context import ContextTally
 from emslint.filters.baseline import Baseline, BaselineError, absorb, load_baseline, stale_entries, write_baseline
 from emslint.filters.gate import Gate
 from emslint.model import TargetResult
-from emslint.pipeline import Plan, plan, results
+from emslint.pipeline import Job, Plan, plan, results
 from emslint.report.writer import Output, RunInfo
 from emslint.rules.catalogue import rule_set
 from emslint.rules.model import RuleFileError
@@ -70,10 +71,12 @@ def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
     gate = Gate(settings.fail_on, settings.require_level)
     remaining = dict(baseline.entries) if baseline is not None else None
     recorded: list[TargetResult] = []
+    contexts = ContextTally()  # one run notice when file modes were not checked somewhere
     count = 0
     not_analysed = False
     try:
-        for result in _with_progress(_guarded(job_plan, results(job_plan.jobs, now=options.now, workers=workers)),
+        for result in _with_progress(_guarded(job_plan, results(_tallied(job_plan.jobs, contexts), now=options.now,
+                                                                workers=workers)),
                                      total, options):
             count += 1
             if remaining is not None:
@@ -88,6 +91,8 @@ def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
         if options.write_baseline is not None:
             return _write_baseline(recorded, options.write_baseline)
         stale = stale_entries(remaining) if remaining is not None else None
+        for info in {id(o.info): o.info for o in outputs}.values():
+            info.notices += contexts.notices()
         for output in outputs:
             output.finish(job_plan.problems, stale)
     finally:
@@ -120,6 +125,12 @@ def _exit_code(paths: list[str], job_plan: Plan, gate: Gate, count: int, not_ana
             _say(f"failed: {line}")
         return 1
     return 0
+
+
+def _tallied(jobs: Iterable[Job], contexts: ContextTally) -> Iterator[Job]:
+    for job in jobs:
+        contexts.add(job.target.root, job.settings.context)
+        yield job
 
 
 def _guarded(job_plan: Plan, found: Iterable[TargetResult]) -> Iterator[TargetResult]:

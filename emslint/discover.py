@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, overload
 
+from emslint.backup_names import backup_role
+
 LIVE_EMS = "config.json"
 BOOTED_EMS = "config.json.booted"
 LIVE_LSR = "config.lua"
@@ -66,7 +68,7 @@ NO_EXCLUSIONS = Exclusions([])
 
 @dataclass(slots=True)
 class ConfigFile:
-    role: str  # "ems" | "ems-booted" | "lsr" | "connector" | "cxserver" | "entity-export"
+    role: str  # "ems" | "ems-booted" | "lsr" | "connector" | "cxserver" | "entity-export" | "ems-backup" | "lsr-backup"
     path: Path  # the path to open
     display: str  # the path to print (relative stays relative)
     template: bool = False
@@ -97,7 +99,21 @@ def _display(arg_display: str, arg_path: Path, path: Path) -> str:
     return (Path(arg_display) / rest).as_posix()
 
 
+BACKUP_ROLES = ("ems-backup", "lsr-backup")
+
+
+def reads_as(role: str) -> str:
+    """The reader and schema of a file role: ``lsr`` for config.lua and its copies, ``connector`` for the
+    eMessage Connector / Connection Server files, else ``ems``."""
+    if role in ("lsr", "lsr-backup"):
+        return "lsr"
+    return "connector" if role in CONNECTOR_ROLES else "ems"
+
+
 def _role_for(name: str, include_templates: bool, explicit: bool) -> tuple[str, bool] | None:
+    copy = backup_role(name) if name[:1] in "cC" else None
+    if copy is not None:
+        return copy, False
     if name == LIVE_EMS:
         return "ems", False
     if name == BOOTED_EMS:
@@ -184,8 +200,7 @@ class _Collector:
         if live:
             target = self._target(root, "", arg_display, arg_path, scan_root)
             for cfg in live:
-                if target.file(cfg.role) is None:
-                    target.files.append(cfg)
+                _add_config(target, cfg)
 
     def add_connector(self, path: Path, display: str, scan_root: Path, role: str | None = None) -> None:
         """A connector file: a target of its own, shown by the file's path."""
@@ -231,8 +246,8 @@ class _Collector:
         root_display = Path(arg_display)
         for _ in range(levels_up):
             root_display = root_display.parent
-        names = [n for n in CONFIG_NAMES if (config_dir / n).is_file() or n == path.name]
-        self.add_dir(config_dir, names, root_display.as_posix(), root, root)
+        names = [n for n in _config_names(config_dir) if (config_dir / n).is_file() or n == path.name]
+        self.add_dir(config_dir, sorted({*names, path.name}), root_display.as_posix(), root, root)
         return True
 
     def merge(self, found: Target) -> None:
@@ -246,8 +261,7 @@ class _Collector:
         target = self._target(found.root, variant, found.display, found.root, found.scan_root)
         target.display = found.display if not target.files else target.display
         for cfg in found.files:
-            if target.file(cfg.role) is None:
-                target.files.append(cfg)
+            _add_config(target, cfg)
 
     def _add_template(self, root: Path, cfg: ConfigFile, arg_display: str, arg_path: Path, scan_root: Path) -> None:
         target = self._target(root, cfg.path.name, arg_display, arg_path, scan_root)
@@ -260,6 +274,24 @@ class _Collector:
         if key not in self.targets:
             self.targets[key] = Target(root, _display(arg_display, arg_path, root), scan_root)
         return self.targets[key]
+
+
+def _add_config(target: Target, cfg: ConfigFile) -> None:
+    """Add a live config once per role, and every copy of one (several backups may lie side by side)."""
+    if cfg.role in BACKUP_ROLES:
+        if all(f.path != cfg.path for f in target.files):
+            target.files.append(cfg)
+    elif target.file(cfg.role) is None:
+        target.files.append(cfg)
+
+
+def _config_names(folder: Path) -> list[str]:
+    """The live config names and the copies of them in ``folder`` (a listing; [] when it cannot be read)."""
+    try:
+        listed = os.listdir(folder)
+    except OSError:
+        return [n for n in CONFIG_NAMES if (folder / n).is_file()]
+    return sorted(n for n in listed if n in CONFIG_NAMES or (n[:1] in "cC" and backup_role(n)))
 
 
 def _owning_config_dir(path: Path, stop: Path) -> Path | None:
@@ -360,7 +392,7 @@ def _discover_all(paths: list[str], include_templates: bool,
                 if not collector.add_file(arg_path, arg) and arg_path.name not in RUNTIME_STATE:
                     owner = _owning_config_dir(arg_path.resolve(), Path.cwd().resolve())
                     if owner is not None:
-                        names = [n for n in CONFIG_NAMES if (owner / n).is_file()]
+                        names = [n for n in _config_names(owner) if (owner / n).is_file()]
                         root = _root_for_config_dir(owner)
                         collector.add_dir(owner, names, _relative_display(root), root, root)
                     for conf in _connector_files_near(arg_path.resolve()):  # a keystore stands for its Connector
@@ -371,17 +403,23 @@ def _discover_all(paths: list[str], include_templates: bool,
                 problems.append(f"{arg}: no such file or folder")
         except OSError as exc:
             problems.append(f"{arg}: {exc.strerror or exc}")
-    targets = sorted(collector.targets.values(), key=lambda t: (t.display, [f.display for f in t.files]))
+    targets = sorted((t for t in collector.targets.values() if not _only_copies(t)),
+                     key=lambda t: (t.display, [f.display for f in t.files]))
     for target in targets:
         _sort_files(target)
     return targets, problems
 
 
 def _sort_files(target: Target) -> None:
-    target.files.sort(key=lambda f: _ROLE_ORDER.index(f.role))
+    target.files.sort(key=lambda f: (_ROLE_ORDER.index(f.role), f.display))
 
 
-_ROLE_ORDER = ("ems", "ems-booted", "lsr", "connector", "cxserver", ENTITY_EXPORT)
+def _only_copies(target: Target) -> bool:
+    """Copies configure nothing: a folder with copies but no live config is no deployment."""
+    return bool(target.files) and all(f.role in BACKUP_ROLES for f in target.files)
+
+
+_ROLE_ORDER = ("ems", "ems-booted", "lsr", "ems-backup", "lsr-backup", "connector", "cxserver", ENTITY_EXPORT)
 
 
 def _relative_display(path: Path) -> str:
@@ -460,6 +498,8 @@ def _read_chain(
             break
         current, rel = os.path.join(current, following), (*rel, following)
     for target in targets.values():
+        if _only_copies(target):
+            continue
         heapq.heappush(heap, (target.display, tuple(f.display for f in target.files), next(order), target))
 
 
@@ -490,7 +530,7 @@ def _scan(folder: str, rel: tuple[str, ...], names: _Names) -> tuple[list[str], 
                         wanted.append((name, link))
                     if not link:
                         subdirs.append(name)
-                elif name in _WANTED:
+                elif name in _WANTED or (name[:1] in "cC" and backup_role(name)):
                     wanted.append((name, _is_link(entry)))
     except OSError:
         return None
@@ -545,8 +585,7 @@ def _add_folder(
     if live:
         target = _new_target(targets, root, "", root_display, names.top)
         for cfg in live:
-            if target.file(cfg.role) is None:
-                target.files.append(cfg)
+            _add_config(target, cfg)
 
 
 def _new_target(targets: dict[tuple[Path, str], Target], root: Path, variant: str, display: str, top: Path) -> Target:

@@ -27,7 +27,7 @@ from emslint.discover import Target, discover
 from emslint.facts.build import assemble, effective_configs, inspect_target
 from emslint.filters import filter_target
 from emslint.levels import assign_links, deployment_verdict, link_verdicts, present_links
-from emslint.model import ABSENT, Finding, TargetResult
+from emslint.model import ABSENT, FILE_LINKS, Finding, TargetResult
 from emslint.profiling import stage
 from emslint.read.configs import read_config
 from emslint.read.result import ReadIssue
@@ -99,7 +99,8 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
         findings = meta_findings(rules, sources, [issue], first.role if first else "ems", settings)
         analysed = False
         errors.append(f"{target.display}: internal error ({type(exc).__name__}); analysis incomplete")
-    live = [s for s in sources.files if not s.foreign]  # a config.json of another program is no part of it
+    # a config.json of another program is no part of it; a backup copy configures nothing (FILE_LINKS)
+    live = [s for s in sources.files if not s.foreign and s.role in FILE_LINKS]
     errors.extend(f"{s.display}: could not be read; the deployment is only partly analysed"
                   for s in live if s.result is None)
 

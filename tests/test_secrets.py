@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from emslint.facts.secrets import classify_identity, classify_secret, is_placeholder, secret_items
+from emslint.facts import secrets
+from emslint.facts.secrets import (
+    classify_identity,
+    classify_secret,
+    is_placeholder,
+    secret_items,
+    url_has_credentials,
+)
 from emslint.schema.defaults import annotations
 
 GUID = "2d4e9440-3e51-452f-a057-b70d8d1e2a4b"
@@ -44,8 +55,9 @@ def test_not_quite_a_guid():
 
 
 def test_legacy_aes_from_the_blog():
-    # `wsems -encrypt pword123` (blog2): 16 bytes
-    assert classify_secret("password", "AES:A26fBYKHJq+eMu0Fm2FlDw==") == "legacy-aes"
+    # `wsems -encrypt pword123` (blog2): 16 bytes, and published, so it is known (EMS412)
+    assert classify_secret("password", "AES:A26fBYKHJq+eMu0Fm2FlDw==") == "known-ciphertext"
+    assert classify_secret("password", _aes(bytes(16))) == "legacy-aes"
 
 
 def test_legacy_aes_appkey_three_blocks():
@@ -62,12 +74,12 @@ def test_legacy_aes_appkey_three_blocks():
         "AES:A26fBYKHJq+eMu0Fm2F!Dw==",  # not Base64 at all
     ],
 )
-def test_invalid_legacy_aes_is_unrecognised(value):
-    assert classify_secret("password", value) == "unrecognised"
+def test_invalid_legacy_aes_is_damaged(value):
+    assert classify_secret("password", value) == "damaged-aes"
 
 
-def test_empty_aes_prefix_is_unrecognised():
-    assert classify_secret("password", "AES:") == "unrecognised"
+def test_empty_aes_prefix_is_damaged():
+    assert classify_secret("password", "AES:") == "damaged-aes"
 
 
 @pytest.mark.parametrize("value", ["AES:EncryptedPassword", "AES:EncryptedPassphrase"])
@@ -327,3 +339,99 @@ def test_appkey_in_url_in_lua():
     assert [(i["at"], i["class"]) for i in items] == [
         ({"file": "lsr", "pointer": "/scripts/log_audit_target"}, "appkey-in-url")
     ]
+
+
+# ---- published legacy ciphertexts (emslint/data/known-legacy-ciphertexts.json) ---------------------------
+
+
+def test_every_published_ciphertext_is_known_and_sourced():
+    data = json.loads((Path(secrets.__file__).resolve().parent.parent / "data" / "known-legacy-ciphertexts.json")
+                      .read_text(encoding="utf-8"))
+    assert data["entries"]
+    for entry in data["entries"]:
+        assert entry["source"] and entry["of"]
+        assert classify_secret("password", entry["ciphertext"]) == "known-ciphertext"
+
+
+def test_the_blog_ciphertext_of_pword123_is_known_and_another_is_not():
+    assert classify_secret("password", "AES:A26fBYKHJq+eMu0Fm2FlDw==") == "known-ciphertext"
+    assert classify_secret("password", "AES:p1M/dIRnBlGFgNxR2iHi2w==") == "legacy-aes"
+
+
+# ---- credentials in URLs ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:pass@host/x",
+        "ftp://me:s3cr3t@ftp.example.com",
+        "mqtt://edge:Qq7@broker:1883",
+        "see http://a:b@c for details",
+        "x://a:b@c://d:e@f",
+        "HTTP://User:P%40ss@host",
+        "https://u:pa/ss#x@host",
+        "https://me@example.com:p@ss@host",
+    ],
+)
+def test_url_with_password_is_a_secret(url):
+    assert url_has_credentials(url)
+    items = _items("ems", {"logger": {"audit_target": url}})
+    assert [(i["at"]["pointer"], i["class"], i["link"]) for i in items] == [
+        ("/logger/audit_target", "url-credentials", "platform")
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://host/x",
+        "http://user@host/x",
+        "http://user:@host/x",
+        "https://host/p?x=a:b@c",
+        "https://<user>:<password>@host",
+        "https://host/a://b",
+        "https://${USER}:${PASS}@host",
+        "https://u:{PASS}@host",
+        "file:///var/log/ems",
+        "user:pass@host",
+    ],
+)
+def test_url_without_a_usable_password_is_not(url):
+    assert not url_has_credentials(url)
+
+
+def test_url_credentials_in_lua_take_the_lsr_link():
+    items = _items("lsr", {"scripts": {"log_audit_target": "http://a:b@logs/x"}}, "lsr")
+    assert [(i["at"], i["class"], i["link"]) for i in items] == [
+        ({"file": "lsr", "pointer": "/scripts/log_audit_target"}, "url-credentials", "lsr-rest")
+    ]
+
+
+@given(st.text(alphabet=":/@a ", max_size=60))
+def test_url_credentials_never_raises(text):
+    url_has_credentials(text)
+
+
+def _traced_lines(text: str) -> int:
+    """Python lines run by url_has_credentials(text) (the scans inside str methods are bounded by the code's
+    structure: each looks no further than the next colon, "://" or word end)."""
+    count = 0
+
+    def tracer(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        url_has_credentials(text)
+    finally:
+        sys.settrace(None)
+    return count
+
+
+@pytest.mark.parametrize("unit", ["a://", "a://b:", "x://u:{P}@", "://@", "a:// ", "h/p?x=a:b@"])
+def test_url_credentials_do_linear_work(unit):
+    assert _traced_lines(unit * 2000 + "@h") <= 2 * _traced_lines(unit * 1000 + "@h") + 10

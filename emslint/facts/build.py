@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from emslint.discover import CONNECTOR_ROLES, ENTITY_EXPORT, Target
+from emslint.discover import BACKUP_ROLES, CONNECTOR_ROLES, ENTITY_EXPORT, ConfigFile, Target, reads_as
 from emslint.facts.ciphers import cipher_item, openssl_facts
 from emslint.facts.connector import (
     PRODUCTS,
@@ -24,9 +24,11 @@ from emslint.facts.connector import (
     effective_connector,
     keystore_items,
 )
+from emslint.facts.context import deployment_context
 from emslint.facts.derive import derive
 from emslint.facts.lua_writes import lua_write_items
 from emslint.facts.normalize import effective_ems, effective_lsr
+from emslint.facts.release import version_ordinal
 from emslint.facts.secrets import secret_items
 from emslint.profiling import stage
 from emslint.read.sources import SourceFile, Sources
@@ -52,22 +54,19 @@ def _lsr_defaults(ems_version: str | None) -> dict:
     return found.get("scripts", found) if isinstance(found, dict) else {}
 
 
-def _kind(role: str) -> str:
-    """The schema a file of ``role`` is read against."""
-    return "lsr" if role == "lsr" else "connector" if role in CONNECTOR_ROLES else "ems"
-
-
 def _issue_items(sources: Sources) -> list[dict]:
     from emslint.facts.mask import redact_issue
 
     items = []
     for source in sources.files:
+        if source.role in BACKUP_ROLES:
+            continue  # a copy configures nothing: how it reads does not matter, only what it holds
         for issue in source.issues:
             items.append(
                 {
                     "at": {"file": source.role, "pointer": issue.pointer, "line": issue.line, "column": issue.column},
                     "code": issue.code,
-                    "detail": redact_issue(_kind(source.role), issue),
+                    "detail": redact_issue(reads_as(source.role), issue),
                 }
             )
     return items
@@ -128,6 +127,9 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
     for config in target.files:
         if config.template or config.display in foreign or config.role == ENTITY_EXPORT:
             continue
+        if config.role in BACKUP_ROLES:
+            items.append(_backup_item(config, folder_uid))
+            continue
         items.append(
             {
                 "at": {"file": config.role, "pointer": "", "line": 1, "column": 1},
@@ -173,7 +175,26 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
         items.extend(
             inspect_key_material(ems, lsr, resolve=resolve, now=now, display=display, folder_owner_uid=folder_uid)
         )
+    from emslint.inspect.writable import writable_items
+
+    items.extend(writable_items(ems, lsr, resolve=resolve, display=display, folder_owner_uid=folder_uid))
     return items
+
+
+def _backup_item(config: ConfigFile, folder_uid: int | None) -> dict:
+    """A copy of a config beside the live ones (emslint/backup_names.py): reported at the copy itself."""
+    from emslint.inspect.permissions import mode_facts
+
+    return {
+        "at": {"file": config.display, "pointer": "", "line": 1, "column": 1},
+        "role": "config-backup",
+        "link": None,
+        "path": config.display,
+        "related": [],
+        "status": "ok",
+        "detail": config.display,
+        "mode": mode_facts(config.path, folder_owner_uid=folder_uid),
+    }
 
 
 def _uid(path: Path) -> int | None:
@@ -263,13 +284,20 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
         data = _data(source)
         if data is None or source.role == ENTITY_EXPORT or source.foreign:
             continue
-        kind = _kind(source.role)
+        kind = reads_as(source.role)
         source_unknown = source.result.unknown if source.result else {}
         shadowed = source.result.shadowed if source.result else []
-        secrets.extend(secret_items(source.role, data, annotations(kind), source_unknown, shadowed))
+        found = secret_items(source.role, data, annotations(kind), source_unknown, shadowed)
+        for item in found:
+            item["file_role"] = source.role
+            if source.role in BACKUP_ROLES:  # located by path: a deployment may hold several copies
+                item["at"]["file"] = source.display
+                if "line" not in item["at"]:
+                    item["at"]["line"], item["at"]["column"] = source.position(item["at"]["pointer"])
+        secrets.extend(found)
 
     conf = sources.live("connector")
-    derived = derive(effective.ems, effective.lsr)
+    derived = derive(effective.ems, effective.lsr, target.root, target.scan_root)
     derived["connector"] = (connector_derived(conf, effective.connector)
                             if conf is not None and effective.connector is not None else None)
     return {
@@ -282,6 +310,9 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
             "openssl": openssl_facts(settings),
             "template": any(f.template for f in target.files),
             "connector": PRODUCTS.get(conf.role) if conf is not None and effective.connector is not None else None,
+            "context": deployment_context(target.root, settings.context),
+            "ems_version_ordinal": version_ordinal(settings.ems_version),
+            "dp_dat": any(f["role"] == "data-protection-key" for f in inspection.files),
         },
         "ems": effective.ems,
         "ems_raw": effective.ems_raw,

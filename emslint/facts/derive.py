@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 from typing import Any
 
 from emslint.facts.normalize import UNKNOWN_KEY
@@ -76,7 +77,11 @@ def _port(value: Any) -> Any:
     return value
 
 
-def derive(ems: dict | None, lsr: dict | None) -> dict:
+def derive(ems: dict | None, lsr: dict | None, root: Path | None = None, scan_root: Path | None = None) -> dict:
+    """Facts across values; ``root`` (the microserver folder) and ``scan_root`` place file.virtual_dirs
+    (emslint/facts/virtual_dirs.py)."""
+    from emslint.facts.virtual_dirs import microserver_paths, virtual_dir_items
+
     http = _get(ems, "http_server") if ems else None
     derived: dict[str, Any] = {
         "platform_tls": None,
@@ -89,7 +94,12 @@ def derive(ems: dict | None, lsr: dict | None) -> dict:
         "port_mismatch": None,
         "host_mismatch": None,
         "log_dir_shared": None,
+        "virtual_dirs": None,
     }
+    if ems and root is not None:
+        # where the microserver is: not a fact (the scanned folder's absolute path would make the facts depend on
+        # where a tree is checked), only compared
+        derived["virtual_dirs"] = virtual_dir_items(ems, microserver_paths(ems, lsr, root, scan_root or root))
     if ems:
         derived["platform_tls"] = _get(ems, "ws_connection", "encryption") == "ssl"
         derived["ems_rest_loopback"] = is_loopback(_get(http, "host"))

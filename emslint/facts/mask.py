@@ -108,8 +108,8 @@ def _covers(pattern: list[str], tokens: list[str]) -> bool:
 def mask_facts(doc: dict) -> None:
     """Mask every secret value in the config sections of a facts document, in place (see the module)."""
     for item in doc.get("secrets") or []:
-        if item.get("kind") != "secret":
-            continue
+        if item.get("kind") != "secret" or item.get("class") == "url-credentials":
+            continue  # a URL keeps its host: _masked_text takes the user information out of every URL
         pointer = item["at"]["pointer"]
         if item["at"]["file"] == "lsr":
             pointer = pointer.removeprefix("/scripts")
@@ -152,14 +152,14 @@ def _masked_text(text: str, user: bool) -> str:
     if _GUID.search(text) or "appkey=" in text.lower():
         return MASK
     if "://" in text:
-        text = _without_url_credentials(text)
+        text = without_url_credentials(text)
     if user and ":" in text:
         name, _, _ = text.partition(":")
         text = f"{name}:{MASK}"
     return text
 
 
-def _without_url_credentials(text: str) -> str:
+def without_url_credentials(text: str) -> str:
     """``scheme://user:password@host`` -> ``scheme://***@host``, in one pass.
 
     Everything from ``://`` to the last ``@`` before the next whitespace goes: a hand-written password holds

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from emslint.read.result import Shadowed, join_pointer
@@ -55,9 +58,11 @@ LINK_BY_PREFIX = (
     ("/cx-server/protocol/", "connector-edge"),
     ("/cx-server/remote-access/", "connector-gas"),
 )
-# 5.4.8+ ciphertext is undocumented (reference §e): a long run of Base64/hex-like characters (hex, or mixed
-# case), letters and digits mixed, with enough spread of characters is taken as "possibly encrypted"; a long
-# typed pass phrase (one case, or no digits) stays cleartext.
+# 5.4.8+ ciphertext is undocumented (reference §e). "High-entropy" means all of: 40 or more characters of the
+# Base64/hex/URL-safe alphabet (plus ":" "." "$" for prefixes), letters and digits mixed, hex or mixed case, and a
+# Shannon entropy of the characters of at least 3.5 bits each (random hex ~3.8, Base64 ~5, words ~3.3). A long
+# typed pass phrase (one case, or no digits) stays cleartext. Whether such a value is what an EMS writes is for
+# the rules to say, from the release and dp.dat (EMS406, EMS411, EMS401).
 HIGH_ENTROPY = re.compile(r"^[A-Za-z0-9+/=_:.$-]{40,}$")
 HEX = re.compile(r"[0-9a-fA-F]+")
 MIN_ENTROPY_BITS = 3.5  # bits per character; 64 random hex digits reach ~3.8, Base64 ~5, English words ~3.3
@@ -108,13 +113,22 @@ def _looks_encrypted(text: str) -> bool:
     )
 
 
+@cache
+def known_ciphertexts() -> frozenset[str]:
+    """Published legacy ``AES:`` ciphertexts of sample secrets (emslint/data/known-legacy-ciphertexts.json)."""
+    data = json.loads((Path(__file__).resolve().parent.parent / "data" / "known-legacy-ciphertexts.json")
+                      .read_text(encoding="utf-8"))
+    return frozenset(entry["ciphertext"] for entry in data["entries"])
+
+
 def classify_secret(name: str, value: Any) -> str:
-    """The class of a secret value (never the value): placeholder, legacy-aes, known-default, guid-cleartext,
-    unrecognised, cleartext or not-a-string."""
+    """The class of a secret value (never the value): placeholder, known-ciphertext, legacy-aes, damaged-aes,
+    known-default, guid-cleartext, unrecognised (high-entropy, possibly 5.4.8+ ciphertext), cleartext or
+    not-a-string."""
     if not isinstance(value, str):
         return "not-a-string"
     if _legacy_aes(value):
-        return "legacy-aes"
+        return "known-ciphertext" if value in known_ciphertexts() else "legacy-aes"
     if is_placeholder(value):
         return "placeholder"
     if _folded(value) in KNOWN_DEFAULT_SECRETS:
@@ -123,8 +137,10 @@ def classify_secret(name: str, value: Any) -> str:
         return "guid-cleartext"
     if GUID.search(value):
         return "cleartext"
-    if value.startswith("AES:") or _looks_encrypted(value):
-        return "unrecognised"  # 5.4.8+ ciphertext format is undocumented; a damaged AES: value
+    if value.startswith("AES:"):
+        return "damaged-aes"  # truncated, bad padding, a character lost in pasting
+    if _looks_encrypted(value):
+        return "unrecognised"  # 5.4.8+ ciphertext format is undocumented
     return "cleartext"
 
 
@@ -181,6 +197,7 @@ def secret_items(role: str, data: Any, annotations: dict[str, dict], unknown: di
                           "class": cls})
     items.extend(_appkeys_in_urls(role, data, "", "connector-platform" if role in ("connector", "cxserver")
                                   else "platform"))
+    items.extend(_credentials_in_urls(role, data, ""))
     return sorted(items, key=lambda i: (i["at"]["pointer"], i["at"].get("line", 0), i["kind"]))
 
 
@@ -215,3 +232,49 @@ def _appkeys_in_urls(role: str, data: Any, pointer: str, link: str = "platform")
                 "link": link,
                 "class": "appkey-in-url",
             }
+
+
+def url_has_credentials(text: str) -> bool:
+    """Whether ``text`` holds a URL with a password in its user information (``scheme://user:password@host``).
+
+    As in :mod:`emslint.facts.mask`, the user information runs to the last ``@`` of the word: hand-written
+    passwords hold ``/``, ``#`` or ``@`` as often as not. The user name must not (``https://host/p?x=a:b@c`` is
+    a path, not credentials). An empty password (``user:@host``) and a placeholder password (``<password>``,
+    ``{PASS}``, ``${PASS}``) are not credentials. Linear: each word is split once, each ``://`` looks as far as
+    the next colon, and one candidate password per word is examined.
+    """
+    for word in text.split():
+        at = word.rfind("@")
+        start = word.find("://", 0, max(at, 0))
+        while start != -1:
+            begin = start + 3
+            colon = word.find(":", begin, at)
+            if colon == -1:
+                break  # no colon before the last "@": no later "://" either (it would have one)
+            user = word[begin:colon]
+            if not any(c in user for c in "/?#"):
+                password = word[colon + 1 : at]
+                return bool(password) and not password.startswith("${") and not is_placeholder(password)
+            start = word.find("://", begin, at)
+    return False
+
+
+def _credentials_in_urls(role: str, data: Any, pointer: str) -> Iterator[dict]:
+    """Secrets items for every value that holds ``scheme://user:password@host`` (the value is never kept)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _credentials_in_urls(role, value, join_pointer(pointer, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _credentials_in_urls(role, value, join_pointer(pointer, i))
+    elif isinstance(data, str) and "://" in data and url_has_credentials(data):
+        # The credential is for whatever the URL names; it is counted against the link of the key it sits in,
+        # else the link of the file's own connection (platform for config.json, lsr-rest for config.lua).
+        fallback = "lsr-rest" if pointer.startswith("/scripts/") else "platform"
+        yield {
+            "at": {"file": role, "pointer": pointer},
+            "kind": "secret",
+            "name": pointer.rpartition("/")[2],
+            "link": link_for(pointer) or fallback,
+            "class": "url-credentials",
+        }

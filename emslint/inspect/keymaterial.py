@@ -308,7 +308,7 @@ def _cache_key(path: Path) -> Path:
 
 
 def _wants_mode(entry: _Entry) -> bool:
-    if entry.spec.expects in ("private-key", "key-or-pkcs12"):
+    if entry.spec.expects in ("private-key", "key-or-pkcs12", "ca-list"):  # CA lists: who may write them (EMS708)
         return True
     m = entry.material
     return m is not None and bool(m.keys or m.pkcs12)

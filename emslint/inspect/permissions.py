@@ -7,13 +7,14 @@ import stat
 from pathlib import Path
 
 
-def mode_facts(path: Path, *, folder_owner_uid: int | None = None) -> dict | None:
+def mode_facts(path: Path, *, folder_owner_uid: int | None = None, folders: bool = False) -> dict | None:
     """Mode bits and owner of ``path`` (following symlinks: the file the EMS/LSR actually reads).
 
     Returns ``None`` on Windows, where POSIX modes are meaningless, when the file cannot be examined, and
     when it is not a regular file (on a FIFO or device the bits mean something else). ``owner_differs``
     compares the owner with ``folder_owner_uid`` (the microserver folder's owner, i.e. the service account);
-    ``None`` without it.
+    ``None`` without it. With ``folders``, a folder's bits are given too (write access to a folder lets others
+    add, rename and, without the sticky bit, replace the files in it).
     Note that root reads any file whatever its mode; the bits are still reported as they are.
     """
     if os.name == "nt":
@@ -22,7 +23,7 @@ def mode_facts(path: Path, *, folder_owner_uid: int | None = None) -> dict | Non
         st = os.stat(path)
     except (OSError, ValueError):
         return None
-    if not stat.S_ISREG(st.st_mode):
+    if not (stat.S_ISREG(st.st_mode) or (folders and stat.S_ISDIR(st.st_mode))):
         return None  # a FIFO, device or folder where a file should be: its bits say nothing about a file
     mode = stat.S_IMODE(st.st_mode)
     return {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from emslint.discover import CONNECTOR_ROLES, ENTITY_EXPORT, ConfigFile
+from emslint.discover import BACKUP_ROLES, CONNECTOR_ROLES, ENTITY_EXPORT, ConfigFile, reads_as
 from emslint.profiling import stage
 from emslint.read.cjson_view import apply_cjson_model
 from emslint.read.json_reader import read_json
@@ -46,11 +46,11 @@ def read_config(config: ConfigFile, *, ems_version: str | None = None, inline_su
     if isinstance(raw, SourceError):
         return SourceFile(config.role, config.display, None, [ReadIssue("file-unreadable", raw.message, 1, 1)])
     with stage("read"):
-        decoded = decode_text(raw.data, c_string=config.role != "lsr")
+        decoded = decode_text(raw.data, c_string=reads_as(config.role) != "lsr")
     issues = list(decoded.issues)
     if not decoded.ok:
         return SourceFile(config.role, config.display, None, issues)
-    kind = "lsr" if config.role == "lsr" else "ems"
+    kind = reads_as(config.role)
     result: ReadResult
     if kind == "lsr":
         with stage("lua-parse"):
@@ -71,7 +71,7 @@ def read_config(config: ConfigFile, *, ems_version: str | None = None, inline_su
                 issue.line, issue.column = position_of(result, issue.pointer, key=key)
                 issues.append(issue)
     suppressions: list[InlineSuppression] = []
-    if inline_suppressions and result.comments:
+    if inline_suppressions and result.comments and config.role not in BACKUP_ROLES:  # a copy's comments govern nothing
         suppressions, problems = parse_suppressions(result.comments)
         issues.extend(problems)
     return SourceFile(config.role, config.display, result, issues, decoded.text, suppressions)

@@ -319,6 +319,10 @@ def evaluate(rules: list[Rule], doc: dict, sources: Sources, *, profile: str) ->
                 file, pointer, line, column, exact = locator.locate(doc, path, item)
                 template = match.message or rule.message
                 message = template.replace("{property}", _dotted(pointer)).replace("{detail}", str(detail))
+                if "{path}" in message or "{mode}" in message:  # a file item's display path and octal mode
+                    mode = (item or {}).get("mode")
+                    message = message.replace("{path}", str((item or {}).get("path") or "")).replace(
+                        "{mode}", str(mode.get("octal") if isinstance(mode, dict) else ""))
                 message = escape_unsafe(message)  # key names and words come from the config
                 place = (file, pointer, line, column, id(item) if item is not None else 0)
                 if place in seen:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from emslint.model import LINKS, Finding, Severity, TargetResult, Verdict
 from emslint.printable import escape_unsafe
+from emslint.report.path_to_high import path_to_high
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -190,18 +191,25 @@ def _simple(text: str) -> bool:
     return "[" not in text and "\\" not in text
 
 
-def target_lines(result: TargetResult, *, styled: bool, show_info: bool = True) -> list[str]:
+def target_lines(result: TargetResult, *, styled: bool, show_info: bool = True, show_fixes: bool = False) -> list[str]:
     """The report lines of one target, without newlines: rich markup when ``styled``, else plain text."""
     findings = [f for f in result.findings if show_info or f.severity != Severity.INFO]
     if styled:
-        return _lines(result, findings, _safe, _markup)
-    if _simple(result.path) and all(_simple(f.file) and _simple(f.name) and _simple(f.message) for f in findings):
-        return _lines(result, findings, _visible, _unstyled)
-    return [_plain_line(line) for line in _lines(result, findings, _plain_safe, _markup)]
+        return _lines(result, findings, _safe, _markup, show_fixes)
+    if _simple(result.path) and all(_simple(f.file) and _simple(f.name) and _simple(f.message)
+                                    and (f.fix is None or _simple(f.fix.description)) for f in findings):
+        return _lines(result, findings, _visible, _unstyled, show_fixes)
+    return [_plain_line(line) for line in _lines(result, findings, _plain_safe, _markup, show_fixes)]
+
+
+def _fix_mark(finding: Finding) -> str:
+    if finding.fix is None:
+        return ""
+    return " (fixable, unsafe)" if finding.fix.applicability == "unsafe" else " (fixable)"
 
 
 def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], str],
-           style: Callable[[str, str], str]) -> list[str]:
+           style: Callable[[str, str], str], show_fixes: bool = False) -> list[str]:
     if result.kind == "not-ems":
         lines = [style(safe(result.path), "bold") + "  " + style("not an EMS deployment", "dim")]
     else:
@@ -216,7 +224,7 @@ def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], 
         links = "  ".join(f"{link} " + style(_level_text(result.links[link]), LEVEL_STYLE[result.links[link].state])
                           for link in LINKS)
         lines.append(f"  links: {links}")
-        lines.extend(_hidden_causes(result))
+        lines.extend(f"  {safe(step.text())}" for step in path_to_high(result))
     current_file = None
     for finding in findings:
         if finding.file != current_file:
@@ -226,30 +234,13 @@ def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], 
         lines.append(
             f"    {where:>7}  " + style(f"{finding.severity.label:<8}", SEVERITY_STYLE[finding.severity])
             + " " + style(finding.rule, "bold") + " " + safe(f"{finding.name}: {finding.message}")
+            + (style(_fix_mark(finding), "green") if finding.fix is not None else "")
         )
+        if show_fixes and finding.fix is not None:
+            lines.append(" " * 20 + safe(f"fix ({finding.fix.applicability}): {finding.fix.description}"))
     if result.suppressed:
         lines.append(f"  hidden: {_hidden_summary(result.suppressed)}")
     lines.append("")
-    return lines
-
-
-def _hidden_causes(result: TargetResult) -> list[str]:
-    """A line per link held down by findings the report does not show: the level must never look unexplained."""
-    if not result.suppressed:
-        return []
-    shown = {f.rule for f in result.findings}
-    hidden: dict[str, str] = {}
-    for f in result.suppressed:
-        hidden.setdefault(f.rule, f.suppressed.kind if f.suppressed else "")
-    lines = []
-    for link in LINKS:
-        verdict = result.links[link]
-        causes = [r for r in (*verdict.unknown_by, *(() if verdict.state == "high" else verdict.capped_by))
-                  if r in hidden and r not in shown]
-        if causes:
-            what = "could not be judged because of" if verdict.state == "unknown" else "capped by"
-            lines.append(f"  {link} {_level_text(verdict)}: {what} "
-                         + ", ".join(f"{r} (hidden: {hidden[r]})" for r in causes))
     return lines
 
 
@@ -264,7 +255,7 @@ def _hidden_summary(findings: list[Finding]) -> str:
 def concise_lines(result: TargetResult, *, show_info: bool = True) -> list[str]:
     """``path:line:col: RULE [severity] message`` lines, which editors and terminals link to the place."""
     return [
-        f"{_visible(f.file)}:{f.line}:{f.column}: {f.rule} [{f.severity.label}] {_visible(f.message)}"
+        f"{_visible(f.file)}:{f.line}:{f.column}: {f.rule} [{f.severity.label}] {_visible(f.message)}{_fix_mark(f)}"
         for f in result.findings
         if show_info or f.severity != Severity.INFO
     ]
@@ -277,10 +268,14 @@ class TextReport:
     """
 
     def __init__(self, stream: TextIO, *, color: bool | None = None, show_info: bool = True,
-                 concise: bool = False) -> None:
+                 concise: bool = False, show_fixes: bool = False, fixable_rules: frozenset[str] | None = None) -> None:
         self.stream = stream
+        self.fixable_rules = fixable_rules  # fixes not worked out: the rules that have one (for a hint)
+        self.maybe_fixable = 0
         self.show_info = show_info
         self.concise = concise
+        self.show_fixes = show_fixes
+        self.fixable = {"safe": 0, "unsafe": 0}
         self.targets = 0
         self.counts = {s: 0 for s in Severity}
         self.levels = {state: 0 for state in LEVEL_ORDER}
@@ -299,13 +294,18 @@ class TextReport:
                 self.levels[result.verdict.state] += 1
         for finding in result.findings:
             self.counts[finding.severity] += 1
+            if finding.fix is not None:
+                self.fixable[finding.fix.applicability] += 1
+            elif self.fixable_rules is not None and finding.rule in self.fixable_rules:
+                self.maybe_fixable += 1
         self.hidden += len(result.suppressed)
         if self.concise:
             lines = concise_lines(result, show_info=self.show_info)
             if lines:
                 self.stream.write("\n".join(lines) + "\n")
             return
-        self._write(target_lines(result, styled=self._console is not None, show_info=self.show_info))
+        self._write(target_lines(result, styled=self._console is not None, show_info=self.show_info,
+                                 show_fixes=self.show_fixes))
 
     def end(self, problems: Iterable[str] = (), notices: Iterable[str] = ()) -> None:
         """The problems (paths that could not be used), notices about the run, and the summary line."""
@@ -323,7 +323,10 @@ class TextReport:
         total = sum(self.counts.values())
         line = f"{self.targets} deployment(s)" + (f" ({levels})" if levels else "")
         line += f", {total} finding(s)" + (f": {', '.join(parts)}" if parts else "")
-        return line + (f"; {self.hidden} hidden" if self.hidden else "")
+        line += f"; {self.hidden} hidden" if self.hidden else ""
+        if self.maybe_fixable:
+            return line + f"; {self.maybe_fixable} may be fixable (--show-fixes)"
+        return line + fixable_summary(self.fixable["safe"], self.fixable["unsafe"])
 
     def _write(self, lines: list[str]) -> None:
         if self._console is None:
@@ -333,10 +336,22 @@ class TextReport:
             self._console.print(_render(line))
 
 
+def fixable_summary(safe: int, unsafe: int) -> str:
+    """``; 4 fixable with --fix (2 more with --fix --unsafe-fixes)``, or "" when nothing is fixable."""
+    if safe and unsafe:
+        return f"; {safe} fixable with --fix ({unsafe} more with --fix --unsafe-fixes)"
+    if safe:
+        return f"; {safe} fixable with --fix"
+    if unsafe:
+        return f"; {unsafe} fixable with --fix --unsafe-fixes"
+    return ""
+
+
 def render_text(results: Iterable[TargetResult], stream: TextIO, *, problems: list[str] | None = None,
-                color: bool | None = None, show_info: bool = True, concise: bool = False) -> None:
+                color: bool | None = None, show_info: bool = True, concise: bool = False,
+                show_fixes: bool = False) -> None:
     """The whole report at once (library callers and tests); the runner streams with :class:`TextReport`."""
-    report = TextReport(stream, color=color, show_info=show_info, concise=concise)
+    report = TextReport(stream, color=color, show_info=show_info, concise=concise, show_fixes=show_fixes)
     for result in results:
         report.target(result)
     report.end(problems or [])

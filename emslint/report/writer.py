@@ -30,6 +30,8 @@ class RunInfo:
     profile: str
     automation_id: str | None = None
     notices: tuple[str, ...] = ()
+    show_fixes: bool = False  # the text report says what each fix does
+    fixes: bool = False  # fixes were worked out (settings.fixes_wanted): a finding without one has none
 
 
 class Output:
@@ -41,11 +43,14 @@ class Output:
         self.results: list[TargetResult] = []
         self.text: TextReport | None = None
         self.hold_text = hold_text  # a progress bar is drawn: the text waits for the last result
+        self.fixed: dict[str, int] | None = None  # --fix: fixes applied and files changed (json)
         if fmt in ("text", "concise"):
             if color is None and stream is not sys.stdout:
                 color = False
             with stage("output"):
-                self.text = TextReport(stream, color=color, concise=fmt == "concise")
+                self.text = TextReport(stream, color=color, concise=fmt == "concise", show_fixes=info.show_fixes,
+                                       fixable_rules=None if info.fixes else
+                                       frozenset(rid for rid, rule in rules.items() if rule.fixes))
 
     def add(self, result: TargetResult) -> None:
         with stage("output"):
@@ -67,7 +72,8 @@ class Output:
                 self.text.end(problems, self.info.notices)
             elif self.fmt == "json":
                 self.stream.write(render_json(self.results, profile=self.info.profile, problems=problems,
-                                              stale_baseline=stale, notices=list(self.info.notices)))
+                                              stale_baseline=stale, notices=list(self.info.notices),
+                                              fixed=self.fixed, fixes=self.info.fixes))
             elif self.fmt == "sarif":
                 from emslint.report.sarif import render_sarif
 

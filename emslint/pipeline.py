@@ -120,8 +120,9 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
         from emslint.fixes.plan import plan_fixes
 
         with stage("fixes"):
-            plan_fixes(target.root, {f.display: f.path for f in target.files}, sources, facts, shown,
-                       [*shown, *hidden], rules.by_id, lambda: all_findings(job, now))
+            editable = {f.display: f.path for f in target.files if not f.template}
+            plan_fixes(target.root, editable, sources, facts, shown, [*shown, *hidden], rules.by_id,
+                       lambda: all_findings(job, now))
     kind = "not-ems" if not live and sources.files else "deployment"
     return TargetResult(
         path=target.display,

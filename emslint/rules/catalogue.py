@@ -105,6 +105,7 @@ def _fixes(raw: Any) -> list[FixSpec]:
             value_from=e.get("value_from"),
             escapes=e.get("escapes"),
             mode_remove=int(e.get("mode_remove", "0"), 8),
+            only=e.get("only", ""),
         )
         for e in entries
     ]

@@ -44,6 +44,7 @@ class FixSpec:
     value_from: str | None = None  # set: a pointer into the facts document
     escapes: str | None = None  # escape: invalid | control
     mode_remove: int = 0  # chmod: permission bits to take away
+    only: str = ""  # when/message in words, for the rule's documentation
 
 
 @dataclass(slots=True)

@@ -106,7 +106,9 @@ def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
         _say(f"{len(stale)} baseline entr{'y is' if len(stale) == 1 else 'ies are'} stale (fixed); "
              "rewrite the baseline with --write-baseline")
     if fixing is not None:
-        return _fix_exit(fixing, options) or _exit_code(paths, job_plan, gate, count, not_analysed, options)
+        code = _fix_exit(fixing, options)
+        if code is not None:
+            return code
     return _exit_code(paths, job_plan, gate, count, not_analysed, options)
 
 

@@ -62,6 +62,8 @@ def _masked(data: bytes, role: str) -> str:
     for start, end in spans:
         if start < position or start >= end:
             continue
+        while start < end and text[start] in " \t":  # "-- note" shows as "-- ***"
+            start += 1
         out.append(text[position:start])
         out.append(_LINE_PART.sub(MASK, text[start:end]))  # line breaks kept: the diff's line numbers stay true
         position = end

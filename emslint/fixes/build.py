@@ -195,7 +195,9 @@ def _json_set(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -> 
     present, current = _data_at(cfg.result, pointer)
     if not present or json_equal(current, value):
         return None
-    s, ft = cfg.ft.text, cfg.ft  # type: ignore[union-attr]
+    ft = cfg.ft
+    assert ft is not None
+    s = ft.text
     start = ft.offset(*cfg.result.positions[pointer])
     if start is None:
         return None
@@ -249,7 +251,7 @@ def _json_remove(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) 
     assert ft is not None
     key = ft.offset(*cfg.result.key_positions[pointer])
     span = json_text.member_removal(ft, key) if key is not None else None
-    if span is None or not _key_named(cfg, key, pointer, exact=False):  # type: ignore[arg-type]
+    if span is None or key is None or not _key_named(cfg, key, pointer, exact=False):
         return None
     return [_replace(cfg, span[0], span[1], "")], ""
 
@@ -301,7 +303,8 @@ def _json_rename(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) 
 def _key_named(cfg: ConfigText, key: int, pointer: str, *, exact: bool) -> bool:
     """Whether the strict string at ``key`` is the pointer's last token (without regard to case unless
     ``exact``) and followed by ':'."""
-    s = cfg.ft.text  # type: ignore[union-attr]
+    assert cfg.ft is not None
+    s = cfg.ft.text
     end = json_text.string_end(s, key)
     if end is None:
         return False
@@ -322,9 +325,9 @@ def _json_escape(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) 
     start = ft.offset(*cfg.result.positions[pointer])
     at = ft.offset(finding.line, finding.column)
     end = json_text.string_end(ft.text, start) if start is not None else None
-    if end is None or at is None or not start < at < end:  # type: ignore[operator]
+    if start is None or end is None or at is None or not start < at < end:
         return None
-    points = [k for k, kind in json_text.escapes(ft.text, start, end) if kind == spec.escapes]  # type: ignore[arg-type]
+    points = [k for k, kind in json_text.escapes(ft.text, start, end) if kind == spec.escapes]
     return _insert_backslashes(cfg, points)
 
 

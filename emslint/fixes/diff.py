@@ -72,18 +72,25 @@ def _masked(data: bytes, role: str) -> str:
 
 
 def _json_spans(text: str) -> list[tuple[int, int]]:
+    """Values under a secret-like name (the member's own or an enclosing one), secret-looking values, comments."""
     spans = []
     key = ""
+    secret_above: list[bool] = []  # per open container: is it (or one around it) under a secret-like name?
     for start, end, kind in json_tokens(text):
+        inside = bool(secret_above and secret_above[-1])
         if kind == "key":
             key = text[start:end].strip("\"'\u201c\u201d")
         elif kind == "comment":
             spans.append((start + 2, end) if text.startswith("//", start) else (start + 2, max(start + 2, end - 2)))
         elif kind in ("string", "word", "other"):
-            value = text[start:end]
-            if _secret_name(key) or _SECRET_TEXT.search(value):
+            if inside or _secret_name(key) or _SECRET_TEXT.search(text[start:end]):
                 spans.append((start, end))
-        elif kind == "punct" and text[start] in "{}":
+        elif kind == "punct" and text[start] in "{[":
+            secret_above.append(inside or _secret_name(key))
+            key = ""
+        elif kind == "punct" and text[start] in "}]":
+            if secret_above:
+                secret_above.pop()
             key = ""
     return spans
 
@@ -92,7 +99,14 @@ def _lua_spans(text: str) -> list[tuple[int, int]]:
     tokens = tokenize(text).tokens
     spans = []
     position = 0
+    secret_above: list[bool] = []  # per open table constructor: under a secret-like name?
     for i, token in enumerate(tokens):
+        if token.kind == "{":
+            target = tokens[i - 2] if i >= 2 and tokens[i - 1].kind == "=" else None
+            named = target is not None and target.kind == "name" and _secret_name(str(target.value))
+            secret_above.append(bool(secret_above and secret_above[-1]) or named)
+        elif token.kind == "}" and secret_above:
+            secret_above.pop()
         if "--" in text[position:token.offset]:  # a comment in the gap: masked from its marker to the gap's end
             gap = text[position:token.offset]
             first = gap.index("--")
@@ -104,6 +118,7 @@ def _lua_spans(text: str) -> list[tuple[int, int]]:
         value = text[token.offset:token.end]
         target = tokens[i - 2] if i >= 2 and tokens[i - 1].kind == "=" else None
         named = target is not None and target.kind == "name" and _secret_name(str(target.value))
+        named = named or bool(secret_above and secret_above[-1])
         if (token.kind != "name" and named) or (token.kind == "string" and _SECRET_TEXT.search(value)):
             spans.append((token.offset, token.end))
     return spans

@@ -97,12 +97,22 @@ def choose(specs: list[FixSpec], finding: Finding, facts: dict) -> FixSpec | Non
     for spec in specs:
         if spec.pointer is not None and not _pointer_matches(spec.pointer, finding.pointer):
             continue
-        if spec.when is not None and not compile_schema(spec.when).is_valid(facts):
+        if spec.when is not None and not _valid(spec.when, facts):
             continue
-        if spec.message is not None and not compile_schema(spec.message).is_valid(finding.message):
+        if spec.message is not None and not _valid(spec.message, finding.message):
             continue
         return spec
     return None
+
+
+_compiled: dict[int, tuple[dict, Any]] = {}  # id(schema) -> (schema, its validator): compiled once per process
+
+
+def _valid(schema: dict, value: Any) -> bool:
+    found = _compiled.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = _compiled[id(schema)] = (schema, compile_schema(schema))
+    return bool(found[1].is_valid(value))
 
 
 def _pointer_matches(pattern: str, pointer: str) -> bool:

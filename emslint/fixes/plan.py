@@ -46,7 +46,7 @@ def plan_fixes(target_root: Path, config_paths: Mapping[str, Path], sources: Sou
     hidden); ``relint`` lints the deployment again, returning the same, and is called under an overlay of the
     fixed files. ``config_paths``: display path -> path of each config file."""
     wanted = [f for f in shown if rules.get(f.rule) is not None and rules[f.rule].fixes]
-    if not wanted:
+    if not wanted or os.name == "nt":  # writing safely needs POSIX owners, modes and folder descriptors
         return
     texts: dict[str, ConfigText | None] = {}
     service_uid = _uid(target_root)

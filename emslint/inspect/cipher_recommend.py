@@ -20,15 +20,17 @@ _JAVA7_ORDER = ("ECDHE-ECDSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA256", "ECDHE-E
 
 
 @cache
+def _intermediate_ecdhe() -> tuple[str, ...]:
+    profile = json.loads(_DATA.read_text(encoding="utf-8"))["configurations"]["intermediate"]
+    return tuple(n for n in profile["ciphers"]["openssl"] if n.startswith("ECDHE-"))
+
+
+@cache
 def recommended_cipher_string(model: str, build: str = "default", java7: bool = False) -> str | None:
     """The recommended list for OpenSSL ``model`` (1.0.2, 1.1.1, 3.1), or None if the model offers none of it."""
-    profile = json.loads(_DATA.read_text(encoding="utf-8"))["configurations"]["intermediate"]
-    names = [n for n in profile["ciphers"]["openssl"] if n.startswith("ECDHE-")]
+    names = list(_intermediate_ecdhe())
     if java7:
         names += [n for n in _JAVA7_ORDER if n in JAVA7_SUITES]
-    kept = []
-    for name in names:
-        result = evaluate(name, build, False, openssl=model)
-        if result.ok and name in {s.name for s in offered(result)}:
-            kept.append(name)
-    return ":".join(kept) or None
+    result = evaluate(":".join(names), build, False, openssl=model)  # unknown names are skipped, as OpenSSL does
+    available = {s.name for s in offered(result)} if result.ok else set()
+    return ":".join(n for n in names if n in available) or None

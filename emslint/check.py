@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,8 +22,9 @@ from emslint.facts.ciphers import model_line, openssl_facts
 from emslint.facts.context import ContextTally
 from emslint.filters.baseline import Baseline, BaselineError, absorb, load_baseline, stale_entries, write_baseline
 from emslint.filters.gate import Gate
+from emslint.fixes.runner import FixRun
 from emslint.model import TargetResult
-from emslint.pipeline import Job, Plan, plan, results
+from emslint.pipeline import Job, Plan, lint_job, plan, results
 from emslint.report.writer import Output, RunInfo
 from emslint.rules.catalogue import rule_set
 from emslint.rules.model import RuleFileError
@@ -48,6 +50,7 @@ class CheckOptions:
     now: datetime | None = None
     quiet: bool = False  # text: only what fails the run, and the summary
     statistics: bool = False  # counts per rule instead of the findings
+    diff: bool = False  # print what the fixes would change instead of a report; write nothing
 
 
 def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
@@ -67,17 +70,23 @@ def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
     workers = settings.jobs or _default_workers()
     total = len(job_plan.jobs) if isinstance(job_plan.jobs, list) else 0
 
-    outputs = _open_outputs(options, settings, rules, hold_text=_show_progress(options, total))
+    fixing = _fix_run(options, settings)
+    outputs = [] if options.diff else _open_outputs(options, settings, rules, hold_text=_show_progress(options, total))
     gate = Gate(settings.fail_on, settings.require_level)
     remaining = dict(baseline.entries) if baseline is not None else None
     recorded: list[TargetResult] = []
     contexts = ContextTally()  # one run notice when file modes were not checked somewhere
     count = 0
     not_analysed = False
+    now = options.now or datetime.now().astimezone()
+    jobs: deque[Job] = deque()
     try:
-        for result in _with_progress(_guarded(job_plan, results(_tallied(job_plan.jobs, contexts), now=options.now,
-                                                                workers=workers)),
-                                     total, options):
+        for result in _with_progress(_guarded(job_plan, results(_kept(_tallied(job_plan.jobs, contexts), jobs, fixing),
+                                                                now=now, workers=workers)), total, options):
+            if fixing is not None:  # --fix / --diff: this deployment fixed (or its diff shown) before it counts
+                job = jobs.popleft()
+                result = fixing.process(result, lambda job=job: lint_job(job, now),
+                                        {f.display: f.role for f in job.target.files})
             count += 1
             if remaining is not None:
                 absorb(result, remaining)
@@ -94,6 +103,7 @@ def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
         for info in {id(o.info): o.info for o in outputs}.values():
             info.notices += contexts.notices()
         for output in outputs:
+            output.fixed = {"fixes": fixing.fixes, "files": fixing.files} if fixing and fixing.write else None
             output.finish(job_plan.problems, stale)
     finally:
         for output in outputs:
@@ -102,7 +112,46 @@ def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
     if stale:
         _say(f"{len(stale)} baseline entr{'y is' if len(stale) == 1 else 'ies are'} stale (fixed); "
              "rewrite the baseline with --write-baseline")
+    if fixing is not None:
+        code = _fix_exit(fixing, options)
+        if code is not None:
+            return code
     return _exit_code(paths, job_plan, gate, count, not_analysed, options)
+
+
+def _fix_run(options: CheckOptions, settings: Settings) -> FixRun | None:
+    """The --fix / --diff state of a run (None without them): --diff wins and writes nothing."""
+    if not (settings.fix or options.diff):
+        return None
+    return FixRun(write=not options.diff, unsafe=settings.unsafe_fixes, diff=sys.stdout if options.diff else None)
+
+
+def _kept(jobs: Iterable[Job], kept: deque[Job], fixing: FixRun | None) -> Iterable[Job]:
+    """``jobs``, each kept in ``kept`` until its result comes back (results come in job order)."""
+    if fixing is None:
+        return jobs
+
+    def keep() -> Iterator[Job]:
+        for job in jobs:
+            kept.append(job)
+            yield job
+
+    return keep()
+
+
+def _fix_exit(fixing: FixRun, options: CheckOptions) -> int | None:
+    """--diff: 1 when something would change, 0 when not; --fix: 2 when a file could not be written. None: the
+    usual exit code (of the run after fixing)."""
+    for error in fixing.errors:
+        _say(f"error: {error}")
+    for path in fixing.unconverged:
+        _say(f"{path}: fixes did not settle after several rounds; run --fix again and check the result")
+    _say(fixing.summary())
+    if fixing.errors:
+        return 2
+    if options.diff:
+        return 1 if fixing.files else 0
+    return None
 
 
 def _exit_code(paths: list[str], job_plan: Plan, gate: Gate, count: int, not_analysed: bool,
@@ -173,7 +222,8 @@ def _wants_excerpts(options: CheckOptions, settings: Settings) -> bool:
 def _open_outputs(options: CheckOptions, settings: Settings, rules: dict, *, hold_text: bool) -> list[Output]:
     line = model_line(settings.ems_version, settings.openssl)
     info = RunInfo(profile=settings.profile, automation_id=options.automation_id, notices=(line,),
-                   openssl={**openssl_facts(settings), "line": line}, settings=settings)
+                   openssl={**openssl_facts(settings), "line": line}, settings=settings,
+                   show_fixes=settings.show_fixes, fixes=settings.fixes_wanted)
     fmt = "statistics" if options.statistics else settings.output_format
     outputs = [Output(fmt, _open(options.output, "--output"), rules, info, color=options.color, hold_text=hold_text,
                       quiet=options.quiet)]

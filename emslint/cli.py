@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     _flags(check, "exclude", "--exclude", action="extend", type=_list, metavar="GLOBS")
     _flags(check, "extend_exclude", "--extend-exclude", action="extend", type=_list, metavar="GLOBS")
     _flags(check, "jobs", "-j", "--jobs", type=int, metavar="N")
+    _flags(check, "fix", "--fix", action=argparse.BooleanOptionalAction)
+    _flags(check, "unsafe_fixes", "--unsafe-fixes", action=argparse.BooleanOptionalAction)
+    _flags(check, "show_fixes", "--show-fixes", action=argparse.BooleanOptionalAction)
+    check.add_argument("--diff", action="store_true", help="print what the fixes would change (a unified diff, "
+                       "secrets masked) and write nothing; exit 1 when there is something to fix")
     check.add_argument("--config", type=Path, help="settings file to use for every deployment (pyproject.toml or "
                        ".emslint.toml); by default each deployment uses the one nearest to it")
     check.add_argument("--isolated", action="store_true", help="ignore every settings file")
@@ -159,6 +164,8 @@ def _check(args: argparse.Namespace) -> int:
     from emslint.settings import SettingsError, SettingsResolver
 
     explicit = {name: getattr(args, name) for name in OPTIONS if hasattr(args, name)}
+    if args.diff and explicit.get("show_fixes") is None:
+        explicit["show_fixes"] = True  # the diff is of the fixes: work them out
     try:
         resolver = SettingsResolver(explicit, config=args.config, isolated=args.isolated)
     except SettingsError as exc:
@@ -181,6 +188,7 @@ def _check(args: argparse.Namespace) -> int:
         color=args.color,
         progress=args.progress,
         now=_parse_now(args.now),
+        diff=args.diff,
     )
     return run_check(options, resolver)
 

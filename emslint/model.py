@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from emslint.fixes.model import Fix
 
 
 class Severity(IntEnum):
@@ -117,6 +120,7 @@ class Finding:
     identity: str = ""  # what the finding is about, beyond rule/file/pointer (baseline key); never a secret
     links: tuple[str, ...] = ()  # the links whose level this finding affects (set by the levels stage)
     suppressed: Suppression | None = None  # set by the filters: hidden from the report, still capping
+    fix: Fix | None = None  # what --fix (safe) or --fix --unsafe-fixes does about it (emslint.fixes)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.rule, self.pointer, self.message)
@@ -134,6 +138,7 @@ class Finding:
             "link": self.link,
             "caps": self.caps.label if self.caps else None,
             "related": list(self.related),
+            "fix": self.fix.to_dict() if self.fix is not None else None,
         }
         if self.suppressed is not None:
             data["suppressed"] = self.suppressed.to_dict()

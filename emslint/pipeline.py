@@ -87,9 +87,13 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
     sources: Sources | None = None
     errors: list[str] = []
     analysed = True
+    facts: dict | None = None
+    now = now or datetime.now().astimezone()
     try:
         sources = read_target(target, settings)
-        findings = judge(target, sources, settings, rules, now or datetime.now().astimezone())
+        facts = facts_of(target, sources, settings, now)
+        with stage("rules"):
+            findings = evaluate(rules.all, facts, sources, profile=settings.profile)
     except Exception as exc:  # an internal error in one target must not stop the others
         debug.report(exc, target.display)
         if sources is None:
@@ -111,9 +115,16 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
     verdict = deployment_verdict(links)
 
     # filters (per target)
-    today = (now or datetime.now().astimezone()).date()
+    today = now.date()
     shown, hidden = filter_target(findings, sources, settings, rules.by_id, today,
                                   lambda issues, role: meta_findings(rules, sources, issues, role, settings))
+    if facts is not None and analysed and settings.fixes_wanted:  # what --fix would do, checked by linting again
+        from emslint.fixes.plan import plan_fixes
+
+        with stage("fixes"):
+            editable = {f.display: f.path for f in target.files if not f.template}
+            plan_fixes(target.root, editable, sources, facts, shown, [*shown, *hidden], rules.by_id,
+                       lambda: all_findings(job, now))
     kind = "not-ems" if not live and sources.files else "deployment"
     result = TargetResult(
         path=target.display,
@@ -144,12 +155,28 @@ def read_target(target: Target, settings: Settings) -> Sources:
 
 def judge(target: Target, sources: Sources, settings: Settings, rules: RuleSet, now: datetime) -> list[Finding]:
     """inspect -> facts -> rules: every finding of every rule (the selection is a filter, applied later)."""
+    facts = facts_of(target, sources, settings, now)
+    with stage("rules"):
+        return evaluate(rules.all, facts, sources, profile=settings.profile)
+
+
+def facts_of(target: Target, sources: Sources, settings: Settings, now: datetime) -> dict:
+    """inspect -> facts: the facts document of a deployment."""
     effective = effective_configs(sources, settings)
     inspection = inspect_target(target, sources, effective, settings, now)
     with stage("facts"):
-        facts = assemble(target, sources, effective, inspection, settings)
-    with stage("rules"):
-        return evaluate(rules.all, facts, sources, profile=settings.profile)
+        return assemble(target, sources, effective, inspection, settings)
+
+
+def all_findings(job: Job, now: datetime) -> list[Finding]:
+    """Every finding of a deployment after the filters, shown and hidden (the filters' own included): what a
+    fix is checked against, with its files overlaid (emslint.fixes.overlay)."""
+    rules = rule_set(job.settings)
+    sources = read_target(job.target, job.settings)
+    findings = judge(job.target, sources, job.settings, rules, now)
+    shown, hidden = filter_target(findings, sources, job.settings, rules.by_id, now.date(),
+                                  lambda issues, role: meta_findings(rules, sources, issues, role, job.settings))
+    return [*shown, *hidden]
 
 
 def meta_findings(rules: RuleSet, sources: Sources, issues: list[ReadIssue], where: str,

@@ -12,6 +12,13 @@ describing certificates and keys to generate at run time (see tests/pki_fixtures
 
 Without "rule", every finding is compared (scenario fixtures). Messages are compared whole, so a wording
 change shows up as a fixture change.
+
+A fix fixture (``"fix": "safe"`` or ``"unsafe"``) is also fixed as ``emslint check --fix`` (with
+``--unsafe-fixes`` for ``"unsafe"``) does it, then compared: every file under its ``after/`` folder must be
+byte for byte what the fix wrote, every other file must be untouched, ``"modes_after"`` gives the modes the fix
+must leave, ``"expect_after"`` the findings then (same keys and filter as ``expect``; every one of them must
+have been there before: a fix never adds a finding), and a second run must change nothing. With ``"unsafe"`` a
+safe-only run must leave the rule's findings where they were.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ def fixture_dirs(kind: str) -> list[Path]:
 def prepare(case: Path, workdir: Path) -> Path:
     """Copy the fixture to a scratch folder and generate its key material there."""
     target = workdir / case.name
-    shutil.copytree(case, target, symlinks=True)
+    shutil.copytree(case, target, symlinks=True, ignore=shutil.ignore_patterns("after"))
     spec = target / "pki.json"
     if spec.exists():
         from tests.pki_fixtures import generate_from_spec
@@ -80,6 +87,69 @@ def _lint_with_internal_error(job: Job, now: datetime) -> TargetResult:
 
     with mock.patch("emslint.pipeline.assemble", side_effect=RuntimeError("injected for the test")):
         return lint_job(job, now)
+
+
+def fix_fixture(folder: Path, options: dict, *, unsafe: bool) -> TargetResult:
+    """Fix the prepared fixture in place as ``check --fix`` does; returns the result linted after fixing."""
+    from emslint.fixes.runner import FixRun
+
+    values = {**options, "fix": True, "unsafe_fixes": unsafe}
+    now = options.get("now")
+    when = datetime.fromisoformat(now).replace(tzinfo=UTC) if now else datetime(2026, 6, 1, tzinfo=UTC)
+    cwd = Path.cwd()
+    os.chdir(folder)
+    try:
+        resolver = SettingsResolver({k: v for k, v in values.items() if k != "now"}, origin="fixture", cwd=folder)
+        targets, _ = discover(["."], include_templates=resolver.run.include_templates)
+        job = Job(targets[0], resolver.for_target(targets[0].root))
+        run = FixRun(write=True, unsafe=unsafe)
+        result = run.process(lint_job(job, when), lambda: lint_job(job, when),
+                             {f.display: f.role for f in job.target.files})
+        assert not run.errors, run.errors
+        return result
+    finally:
+        os.chdir(cwd)
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), os.stat(p).st_mode & 0o7777)
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def check_fix(case: Path, workdir: Path) -> None:
+    """The fix part of a fix fixture (see the module docstring)."""
+    expected = json.loads((case / "expected.json").read_text())
+    unsafe = expected["fix"] == "unsafe"
+    options = expected.get("options", {})
+    rule = expected.get("rule")
+    if unsafe:  # a safe-only run leaves this rule's findings (and so their fixes) alone
+        folder = prepare(case, workdir / "safe-only")
+        before = [f.to_dict() for f in run_fixture(folder, options).findings if f.rule == rule]
+        after = [f.to_dict() for f in fix_fixture(folder, options, unsafe=False).findings if f.rule == rule]
+        assert as_set(after) == as_set(before), "a safe-only --fix changed an unsafe fix's findings"
+    folder = prepare(case, workdir / "fix")
+    original = _snapshot(folder)
+    result = fix_fixture(folder, options, unsafe=unsafe)
+    now = _snapshot(folder)
+    after_dir = case / "after"
+    wanted = {p.relative_to(after_dir).as_posix(): p.read_bytes()
+              for p in sorted(after_dir.rglob("*")) if p.is_file()} if after_dir.is_dir() else {}
+    for name, data in wanted.items():
+        assert now[name][0] == data, f"{name}: not what after/{name} holds:\n{now[name][0]!r}\n{data!r}"
+    modes = {name: int(mode, 8) for name, mode in expected.get("modes_after", {}).items()}
+    for name, (data, mode) in now.items():
+        if name not in wanted:
+            assert data == original[name][0], f"{name} changed but after/ does not have it"
+        assert mode == modes.get(name, original[name][1]), f"{name}: mode {mode:04o}"
+    found = [f.to_dict() for f in result.findings]
+    if rule:
+        found = [f for f in found if f["rule"] == rule]
+    got, want = as_set(found), as_set(expected.get("expect_after", []))
+    assert got == want, f"\nmissing after: {sorted(want - got)}\nunexpected after: {sorted(got - want)}"
+    assert want <= as_set(expected["expect"]) or not rule, "expect_after has a finding that expect has not"
+    again = fix_fixture(folder, options, unsafe=unsafe)
+    assert _snapshot(folder) == now, "a second --fix changed the files"
+    assert not [f for f in again.findings if f.fix is not None and (unsafe or f.fix.applicability == "safe")]
 
 
 def as_set(findings: list[dict]) -> set[tuple]:
@@ -140,9 +210,9 @@ def _dump(expected: dict) -> str:
     """expected.json as the fixtures write it: one finding per line."""
     parts = []
     for key, value in expected.items():
-        if key == "expect" and value:
+        if key in ("expect", "expect_after") and value:
             rows = ",\n".join("  " + json.dumps(e, ensure_ascii=False) for e in value)
-            parts.append(f' "expect": [\n{rows}\n ]')
+            parts.append(f' {json.dumps(key)}: [\n{rows}\n ]')
         else:
             parts.append(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
     return "{\n" + ",\n".join(parts) + "\n}\n"

@@ -54,7 +54,7 @@ def test_ciphers_examples_are_real():
 
 
 def test_check_model_line_is_real():
-    block = next(b for b in _blocks("text") if b.startswith("$ emslint check examples/medium"))
+    block = next(b for b in _blocks("text") if b.startswith("$ emslint check examples/medium --ems-version"))
     command, *shown = block.splitlines()
     output = _emslint([*shlex.split(command.removeprefix("$ "))[1:], "--no-color"], ROOT).stdout.splitlines()
     for line in shown:
@@ -76,6 +76,30 @@ def test_readme_names_every_link():
 
     for link in LINKS:
         assert f"| `{link}` |" in README, link
+
+
+def test_fix_workflow_is_real(tmp_path):
+    """check --show-fixes, --diff, --fix, check again: each command run in turn on a copy of the examples (a git
+    work tree, as the README's are), every line shown is in what it prints."""
+    block = next(b for b in _blocks("text") if b.startswith("$ emslint check examples/medium --show-fixes"))
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    before = (tmp_path / "examples" / "medium" / "etc" / "config.json").read_bytes()
+    commands: list[tuple[list[str], list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            commands.append((shlex.split(line.removeprefix("$ "))[1:], []))
+        else:
+            commands[-1][1].append(line)
+    assert [c[0][-1] for c in commands] == ["--show-fixes", "--unsafe-fixes", "--unsafe-fixes", "examples/medium"]
+    for args, shown in commands:
+        done = _emslint([*args, "--no-color"], tmp_path)
+        output = (done.stdout + done.stderr).splitlines()
+        for line in shown:
+            if line.strip() and line.strip() != "...":
+                assert line in output, (args, line)
+    after = (tmp_path / "examples" / "medium" / "etc" / "config.json").read_bytes()
+    assert after == before.replace(b'"allow_self_signed": true', b'"allow_self_signed": false')
 
 
 def test_github_actions_snippet_writes_valid_sarif(tmp_path):

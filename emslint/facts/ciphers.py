@@ -100,12 +100,19 @@ def cipher_item(ems: dict | None, ems_raw: Any, options: Settings) -> dict | Non
                         else {"detail": _default_detail(choice.model.name, options.build, label)})
     facts["fips"] = {"detail": _fips_detail(facts)} if fips_mode else None
     facts["unusable"] = {"detail": _unusable_detail(facts, label)} if facts["nothing_usable"] else None
+    facts["recommended"] = None if fips_mode or not options.fixes_wanted else _recommended(choice.model.name, options)
     facts["tls13_note"] = (
         {"detail": f"; {label} also offers {facts['tls13']} TLS 1.3 suites, but ThingWorx Platform 9.4.x does "
                    "not support TLS 1.3"}
         if facts["tls13"] else None
     )
     return facts
+
+
+def _recommended(model: str, options: Settings) -> str | None:
+    from emslint.inspect.cipher_recommend import recommended_cipher_string
+
+    return recommended_cipher_string(model, options.build, options.platform_java == 7)
 
 
 _cipher_cache: dict[tuple, str] = {}  # a fleet uses a handful of cipher strings; JSON text, so each use is a copy

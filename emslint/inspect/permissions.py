@@ -25,7 +25,10 @@ def mode_facts(path: Path, *, folder_owner_uid: int | None = None, folders: bool
         return None
     if not (stat.S_ISREG(st.st_mode) or (folders and stat.S_ISDIR(st.st_mode))):
         return None  # a FIFO, device or folder where a file should be: its bits say nothing about a file
-    mode = stat.S_IMODE(st.st_mode)
+    from emslint.fixes.overlay import mode_of  # a fix being judged: the mode it would set
+
+    changed = mode_of(path)
+    mode = stat.S_IMODE(st.st_mode) if changed is None else changed
     return {
         "octal": f"{mode:04o}",
         "group_readable": bool(mode & stat.S_IRGRP),

@@ -86,7 +86,10 @@ def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceByte
         os.close(fd)
     if len(data) > max_bytes:
         return _too_large(max_bytes)
-    return SourceBytes(path=path, data=data, mode=fst.st_mode)
+    from emslint.fixes.overlay import data_of  # a fix being judged: the edited bytes, never written
+
+    edited = data_of(path)
+    return SourceBytes(path=path, data=data if edited is None else edited, mode=fst.st_mode)
 
 
 def _is_symlink(path: Path) -> bool:

@@ -190,6 +190,10 @@ def _result(f: Finding, rule_index: int, uri: _Uri, counter: FingerprintCounter)
             }
             for i, path in enumerate(f.related, start=1)
         ]
+    if f.fix is not None:
+        fixes = _fixes(f, uri)
+        if fixes:
+            result["fixes"] = fixes
     result["partialFingerprints"] = {"primaryLocationLineHash": counter.next(f.rule, file_uri, f.pointer)}
     if f.suppressed is not None:
         result["suppressions"] = [{"kind": _WAIVED[f.suppressed.kind], "status": "accepted",
@@ -200,6 +204,26 @@ def _result(f: Finding, rule_index: int, uri: _Uri, counter: FingerprintCounter)
         "caps": f.caps.label if f.caps else None,
     }
     return result
+
+
+def _fixes(f: Finding, uri: _Uri) -> list[dict]:
+    """SARIF ``fixes`` (one) for a finding's text edits; a mode change has no SARIF form and is left out."""
+    assert f.fix is not None
+    changes: dict[str, list[dict]] = {}
+    for edit in f.fix.edits:
+        if edit.kind != "replace":
+            continue
+        region = {"startLine": edit.line, "startColumn": edit.column, "endLine": edit.end_line,
+                  "endColumn": edit.end_column}
+        changes.setdefault(edit.file, []).append({"deletedRegion": region,
+                                                  "insertedContent": {"text": edit.content}})
+    if not changes:
+        return []
+    text = f"{escape_unsafe(f.fix.description)} ({f.fix.applicability}: emslint check --fix"
+    text += " --unsafe-fixes)" if f.fix.applicability == "unsafe" else ")"
+    return [{"description": {"text": text},
+             "artifactChanges": [{"artifactLocation": {"uri": uri(file)}, "replacements": replacements}
+                                 for file, replacements in changes.items()]}]
 
 
 def _notification(n: dict, uri: _Uri) -> dict:

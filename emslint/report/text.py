@@ -15,8 +15,9 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from emslint.model import ABSENT, CONNECTOR_LINKS, EMS_LINKS, LINKS, Finding, Severity, TargetResult, Verdict
+from emslint.model import ABSENT, CONNECTOR_LINKS, EMS_LINKS, Finding, Severity, TargetResult, Verdict
 from emslint.printable import escape_unsafe
+from emslint.report.path_to_high import path_to_high
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -194,19 +195,21 @@ def _simple(text: str) -> bool:
 
 
 def target_lines(result: TargetResult, *, styled: bool, show_info: bool = True, width: int | None = None,
-                 findings: Sequence[Finding] | None = None) -> list[str]:
+                 findings: Sequence[Finding] | None = None, show_fixes: bool = False) -> list[str]:
     """The report lines of one target, without newlines: rich markup when ``styled``, else plain text.
 
     ``width`` (a terminal's columns): a finding's message that does not fit is wrapped, its further lines indented
     under the message's start, so the location column stays clear. ``findings``: these instead of the shown ones.
+    ``show_fixes``: a line under each fixable finding says what its fix does.
     """
     given = result.findings if findings is None else findings
     chosen = [f for f in given if show_info or f.severity != Severity.INFO]
     if styled:
-        return _lines(result, chosen, _safe, _markup, width)
-    if _simple(result.path) and all(_simple(f.file) and _simple(f.name) and _simple(f.message) for f in chosen):
-        return _lines(result, chosen, _visible, _unstyled, width)
-    return [_plain_line(line) for line in _lines(result, chosen, _plain_safe, _markup, width)]
+        return _lines(result, chosen, _safe, _markup, width, show_fixes)
+    if _simple(result.path) and all(_simple(f.file) and _simple(f.name) and _simple(f.message)
+                                    and (f.fix is None or _simple(f.fix.description)) for f in chosen):
+        return _lines(result, chosen, _visible, _unstyled, width, show_fixes)
+    return [_plain_line(line) for line in _lines(result, chosen, _plain_safe, _markup, width, show_fixes)]
 
 
 def wrap_message(text: str, first: int, width: int | None) -> list[str]:
@@ -218,8 +221,14 @@ def wrap_message(text: str, first: int, width: int | None) -> list[str]:
     return textwrap.wrap(text, width=max(room, 30), break_long_words=False, break_on_hyphens=False) or [text]
 
 
+def _fix_mark(finding: Finding) -> str:
+    if finding.fix is None:
+        return ""
+    return " (fixable, unsafe)" if finding.fix.applicability == "unsafe" else " (fixable)"
+
+
 def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], str],
-           style: Callable[[str, str], str], width: int | None = None) -> list[str]:
+           style: Callable[[str, str], str], width: int | None = None, show_fixes: bool = False) -> list[str]:
     if result.kind == "not-ems":
         lines = [style(safe(result.path), "bold") + "  " + style("not an EMS or Connector deployment", "dim")]
     else:
@@ -234,7 +243,7 @@ def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], 
         links = "  ".join(f"{link} " + style(_level_text(verdict), LEVEL_STYLE[verdict.state])
                           for link, verdict in shown_links(result))
         lines.append(f"  links: {links}")
-        lines.extend(_hidden_causes(result))
+        lines.extend(f"  {safe(step.text())}" for step in path_to_high(result))
     current_file = None
     for finding in findings:
         if finding.file != current_file:
@@ -246,8 +255,11 @@ def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], 
         lines.append(
             f"    {where:>7}  " + style(f"{finding.severity.label:<8}", SEVERITY_STYLE[finding.severity])
             + " " + style(finding.rule, "bold") + " " + pieces[0]
+            + (style(_fix_mark(finding), "green") if finding.fix is not None else "")
         )
         lines.extend(" " * indent + piece for piece in pieces[1:])
+        if show_fixes and finding.fix is not None:
+            lines.append(" " * indent + safe(f"fix ({finding.fix.applicability}): {finding.fix.description}"))
     if result.suppressed:
         lines.append(f"  hidden: {_hidden_summary(result.suppressed)}")
     lines.append("")
@@ -266,26 +278,6 @@ def shown_links(result: TargetResult) -> list[tuple[str, Verdict]]:
     return [(link, result.links.get(link, ABSENT)) for group in groups for link in group]
 
 
-def _hidden_causes(result: TargetResult) -> list[str]:
-    """A line per link held down by findings the report does not show: the level must never look unexplained."""
-    if not result.suppressed:
-        return []
-    shown = {f.rule for f in result.findings}
-    hidden: dict[str, str] = {}
-    for f in result.suppressed:
-        hidden.setdefault(f.rule, f.suppressed.kind if f.suppressed else "")
-    lines = []
-    for link in LINKS:
-        verdict = result.links.get(link, ABSENT)
-        causes = [r for r in (*verdict.unknown_by, *(() if verdict.state == "high" else verdict.capped_by))
-                  if r in hidden and r not in shown]
-        if causes:
-            what = "could not be judged because of" if verdict.state == "unknown" else "capped by"
-            lines.append(f"  {link} {_level_text(verdict)}: {what} "
-                         + ", ".join(f"{r} (hidden: {hidden[r]})" for r in causes))
-    return lines
-
-
 def _hidden_summary(findings: list[Finding]) -> str:
     kinds: dict[str, int] = {}
     for f in findings:
@@ -298,7 +290,7 @@ def concise_lines(result: TargetResult, *, show_info: bool = True,
                   findings: Sequence[Finding] | None = None) -> list[str]:
     """``path:line:col: RULE [severity] message`` lines, which editors and terminals link to the place."""
     return [
-        f"{_visible(f.file)}:{f.line}:{f.column}: {f.rule} [{f.severity.label}] {_visible(f.message)}"
+        f"{_visible(f.file)}:{f.line}:{f.column}: {f.rule} [{f.severity.label}] {_visible(f.message)}{_fix_mark(f)}"
         for f in (result.findings if findings is None else findings)
         if show_info or f.severity != Severity.INFO
     ]
@@ -311,14 +303,20 @@ class TextReport:
     """
 
     def __init__(self, stream: TextIO, *, color: bool | None = None, show_info: bool = True,
-                 concise: bool = False, width: int | None = None, quiet: Gate | None = None) -> None:
+                 concise: bool = False, width: int | None = None, quiet: Gate | None = None,
+                 show_fixes: bool = False, fixable_rules: frozenset[str] | None = None) -> None:
         """``width``: wrap messages to a terminal's columns; ``quiet``: show only what fails this gate (findings
-        at or above ``fail_on``, deployments below ``require_level``) and the summary."""
+        at or above ``fail_on``, deployments below ``require_level``) and the summary; ``show_fixes``: say what
+        each fix does; ``fixable_rules``: fixes were not worked out, these rules have one (for a hint)."""
         self.stream = stream
+        self.fixable_rules = fixable_rules  # fixes not worked out: the rules that have one (for a hint)
+        self.maybe_fixable = 0
         self.show_info = show_info
         self.concise = concise
         self.width = width
         self.quiet = quiet
+        self.show_fixes = show_fixes
+        self.fixable = {"safe": 0, "unsafe": 0}
         self.targets = 0
         self.counts = {s: 0 for s in Severity}
         self.levels = {state: 0 for state in LEVEL_ORDER}
@@ -337,6 +335,10 @@ class TextReport:
                 self.levels[result.verdict.state] += 1
         for finding in result.findings:
             self.counts[finding.severity] += 1
+            if finding.fix is not None:
+                self.fixable[finding.fix.applicability] += 1
+            elif self.fixable_rules is not None and finding.rule in self.fixable_rules:
+                self.maybe_fixable += 1
         self.hidden += len(result.suppressed)
         failing: list[Finding] | None = None
         if self.quiet is not None:
@@ -349,7 +351,7 @@ class TextReport:
                 self.stream.write("\n".join(lines) + "\n")
             return
         self._write(target_lines(result, styled=self._console is not None, show_info=self.show_info,
-                                 width=self.width, findings=failing))
+                                 width=self.width, findings=failing, show_fixes=self.show_fixes))
 
     def end(self, problems: Iterable[str] = (), notices: Iterable[str] = ()) -> None:
         """The problems (paths that could not be used), notices about the run (not when quiet), and the summary
@@ -370,7 +372,10 @@ class TextReport:
         total = sum(self.counts.values())
         line = f"{self.targets} deployment(s)" + (f" ({levels})" if levels else "")
         line += f", {total} finding(s)" + (f": {', '.join(parts)}" if parts else "")
-        return line + (f"; {self.hidden} hidden" if self.hidden else "")
+        line += f"; {self.hidden} hidden" if self.hidden else ""
+        if self.maybe_fixable:
+            return line + f"; {self.maybe_fixable} may be fixable (--show-fixes)"
+        return line + fixable_summary(self.fixable["safe"], self.fixable["unsafe"])
 
     def _write(self, lines: list[str]) -> None:
         if self._console is None:
@@ -380,10 +385,22 @@ class TextReport:
             self._console.print(_render(line))
 
 
+def fixable_summary(safe: int, unsafe: int) -> str:
+    """``; 4 fixable with --fix (2 more with --fix --unsafe-fixes)``, or "" when nothing is fixable."""
+    if safe and unsafe:
+        return f"; {safe} fixable with --fix ({unsafe} more with --fix --unsafe-fixes)"
+    if safe:
+        return f"; {safe} fixable with --fix"
+    if unsafe:
+        return f"; {unsafe} fixable with --fix --unsafe-fixes"
+    return ""
+
+
 def render_text(results: Iterable[TargetResult], stream: TextIO, *, problems: list[str] | None = None,
-                color: bool | None = None, show_info: bool = True, concise: bool = False) -> None:
+                color: bool | None = None, show_info: bool = True, concise: bool = False,
+                show_fixes: bool = False) -> None:
     """The whole report at once (library callers and tests); the runner streams with :class:`TextReport`."""
-    report = TextReport(stream, color=color, show_info=show_info, concise=concise)
+    report = TextReport(stream, color=color, show_info=show_info, concise=concise, show_fixes=show_fixes)
     for result in results:
         report.target(result)
     report.end(problems or [])

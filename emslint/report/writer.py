@@ -35,6 +35,8 @@ class RunInfo:
     notices: tuple[str, ...] = ()
     openssl: dict[str, Any] = field(default_factory=dict)  # the OpenSSL model cipher lists are read with, and why
     settings: Settings = field(default_factory=Settings)  # the run's (junit: fail_on, require_level, selection)
+    show_fixes: bool = False  # the text report says what each fix does
+    fixes: bool = False  # fixes were worked out (settings.fixes_wanted): a finding without one has none
 
 
 class Output:
@@ -49,13 +51,16 @@ class Output:
         self.text: TextReport | None = None
         self.statistics: Statistics | None = Statistics(stream) if fmt == "statistics" else None
         self.hold_text = hold_text  # a progress bar is drawn: the text waits for the last result
+        self.fixed: dict[str, int] | None = None  # --fix: fixes applied and files changed (json)
         if fmt in ("text", "concise"):
             if color is None and stream is not sys.stdout:
                 color = False
             gate = Gate(info.settings.fail_on, info.settings.require_level) if quiet else None
             with stage("output"):
                 self.text = TextReport(stream, color=color, concise=fmt == "concise", width=_terminal_width(stream),
-                                       quiet=gate)
+                                       quiet=gate, show_fixes=info.show_fixes,
+                                       fixable_rules=None if info.fixes else
+                                       frozenset(rid for rid, rule in rules.items() if rule.fixes))
 
     def add(self, result: TargetResult) -> None:
         with stage("output"):
@@ -82,7 +87,8 @@ class Output:
             elif self.fmt == "json":
                 self.stream.write(render_json(self.results, profile=self.info.profile, problems=problems,
                                               stale_baseline=stale, notices=list(self.info.notices),
-                                              openssl=self.info.openssl or None))
+                                              openssl=self.info.openssl or None, fixed=self.fixed,
+                                              fixes=self.info.fixes))
             elif self.fmt == "sarif":
                 from emslint.report.sarif import render_sarif
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from emslint.model import Cap, Severity
-from emslint.rules.model import Example, Match, Rule, RuleFileError
+from emslint.rules.model import Example, FixSpec, Match, Rule, RuleFileError
 from emslint.rules.selectors import unknown_selector_message
 from emslint.settings.files import SettingsError
 from emslint.settings.model import Settings
@@ -77,10 +77,34 @@ def rule_from_data(data: dict[str, Any], path: str = "") -> Rule:
             status=data.get("status", "stable"),
             since=data.get("since", "0.1.0"),
             options=list(data.get("options", [])),
+            fixes=_fixes(data.get("fix")),
             path=path,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RuleFileError(f"{path}: invalid rule file ({type(exc).__name__}: {exc})") from None
+
+
+def _fixes(raw: Any) -> list[FixSpec]:
+    """The ``[fix]`` table or ``[[fix]]`` array of a rule file."""
+    if raw is None:
+        return []
+    entries = raw if isinstance(raw, list) else [raw]
+    return [
+        FixSpec(
+            kind=e["kind"],
+            applicability=e["applicability"],
+            description=e["description"],
+            pointer=e.get("pointer"),
+            when=e.get("when"),
+            message=e.get("message"),
+            value=e.get("value"),
+            value_from=e.get("value_from"),
+            escapes=e.get("escapes"),
+            mode_remove=int(e.get("mode_remove", "0"), 8),
+            only=e.get("only", ""),
+        )
+        for e in entries
+    ]
 
 
 def load_rule_file(path: Path) -> Rule:

@@ -7,10 +7,11 @@ The same text feeds ``emslint rule ID``, SARIF ``help.markdown`` / ``help.text``
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from emslint.model import Cap
-from emslint.rules.model import Example, Rule
+from emslint.rules.model import Example, FixSpec, Rule
 
 _CWE_URL = "https://cwe.mitre.org/data/definitions/{}.html"
 
@@ -30,6 +31,9 @@ def rule_help_markdown(rule: Rule) -> str:
         for ex in rule.good:
             out += [*_fenced(ex), ""]
     out += _section("## How to fix", rule.fix)
+    if rule.fixes:
+        out += ["## Automatic fix", "", _FIX_INTRO, ""]
+        out += [*(f"- {_fix_line(spec, markdown=True)}" for spec in rule.fixes), ""]
     if rule.options:
         out += ["## Options", "", *(f"- `{opt}`" for opt in rule.options), ""]
     refs = [f"- <{url}>" for url in rule.sources]
@@ -50,6 +54,9 @@ def rule_help_text(rule: Rule) -> str:
         for ex in examples:
             out += [f"{title} ({ex.language}):", *_indented(ex.code), ""]
     out += _section("How to fix", plain_text(rule.fix))
+    if rule.fixes:
+        out += ["Automatic fix", "", plain_text(_FIX_INTRO), "",
+                *(f"  - {_fix_line(spec, markdown=False)}" for spec in rule.fixes), ""]
     if rule.options:
         out += ["Options", "", *(f"  - {opt}" for opt in rule.options), ""]
     refs = [f"  - {url}" for url in rule.sources] + [f"  - {c}: {url}" for c, url in _cwe_links(rule)]
@@ -180,6 +187,40 @@ def _meta_line(rule: Rule, *, markdown: bool) -> str:
         parts.append("Profiles: " + ", ".join(rule.profiles))
     parts.append(f"Status: {rule.status} since {rule.since}")
     return " · ".join(parts) if markdown else " | ".join(parts)
+
+
+_FIX_INTRO = ("`emslint check --fix` applies safe fixes, `--fix --unsafe-fixes` unsafe ones too (they change what the "
+              "EMS or LSR does); `--diff` shows them. A fix is offered only when linting the fixed files again "
+              "shows its finding gone and no new one; it never writes, moves or rewrites a secret.")
+
+
+def _fix_line(spec: FixSpec, *, markdown: bool) -> str:
+    """One ``[[fix]]`` entry as a sentence: applicability, what it does, where, and when."""
+    def code(text: str) -> str:
+        return f"`{text}`" if markdown else text
+
+    where = spec.pointer or ""
+    value = (json.dumps(spec.value) if spec.value_from is None else f"the value at {code(spec.value_from)}")
+    text = (spec.description.replace("{property}", _dotted(where) if where else "the property")
+            .replace("{value}", value).replace("{mode_from}", "its mode")
+            .replace("{mode_to}", f"its mode without {spec.mode_remove:03o}"))
+    head = f"**{spec.applicability}**" if markdown else spec.applicability
+    line = f"{head} ({spec.kind}{', at ' + code(where) if where else ''}): {text}"
+    if spec.kind == "chmod":
+        line += "; unsafe when the file's owner is not the microserver folder's owner (the service account)"
+    if spec.only:
+        return f"{line}; only when {spec.only}"
+    conditions = [json.dumps(c, separators=(", ", ": ")) for c in (spec.when, spec.message) if c]
+    if spec.when:
+        line += f"; only when the facts satisfy {code(conditions[0])}"
+    if spec.message:
+        line += f"; only when the message satisfies {code(conditions[-1])}"
+    return line
+
+
+def _dotted(pointer: str) -> str:
+    parts = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    return ".".join(parts) or "(file)"
 
 
 def _section(title: str, body: str) -> list[str]:

@@ -24,6 +24,30 @@ class Match:
 
 
 @dataclass(slots=True)
+class FixSpec:
+    """A rule's ``[[fix]]`` entry (docs/rule-format.md): what ``--fix`` does about one of its findings.
+
+    ``kind``: ``set`` (write ``value``, or the facts value at ``value_from``, at the pointer), ``remove`` (delete the
+    member), ``remove-duplicate`` (delete the repeated member the finding is at), ``rename`` (respell the key as
+    the pointer's last token, the documented spelling), ``escape`` (double the backslashes of ``escapes``:
+    ``invalid`` or ``control`` escapes of the string) or ``chmod`` (take the permission bits ``mode_remove`` off
+    the file). The first entry whose ``pointer``, ``when`` and ``message`` fit the finding is used.
+    """
+
+    kind: str
+    applicability: str  # safe | unsafe (chmod: unsafe when the file's owner is not the service account)
+    description: str  # template: {property}, {value}, {mode_from}, {mode_to}
+    pointer: str | None = None  # only findings at this pointer of their file ("*" = any one token)
+    when: dict[str, Any] | None = None  # JSON Schema the facts document must satisfy
+    message: dict[str, Any] | None = None  # JSON Schema the finding's message must satisfy
+    value: Any = None  # set
+    value_from: str | None = None  # set: a pointer into the facts document
+    escapes: str | None = None  # escape: invalid | control
+    mode_remove: int = 0  # chmod: permission bits to take away
+    only: str = ""  # when/message in words, for the rule's documentation
+
+
+@dataclass(slots=True)
 class Rule:
     id: str  # "EMS101"; stable, never reused
     name: str  # kebab-case, names the bad pattern
@@ -48,6 +72,7 @@ class Rule:
     status: str = "stable"  # stable | preview | deprecated
     since: str = "0.1.0"
     options: list[str] = field(default_factory=list)  # settings/flags that change the rule
+    fixes: list[FixSpec] = field(default_factory=list)  # the [[fix]] entries, tried in order
     path: str = ""  # the file it was loaded from
 
     def severity_for(self, profile: str) -> Severity:

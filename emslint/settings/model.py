@@ -54,9 +54,18 @@ class Settings:
     extend_exclude: list[str] = field(default_factory=list)
     jobs: int | None = None
     output_format: str = "text"
+    fix: bool = False  # write the safe fixes
+    unsafe_fixes: bool = False  # with fix (or --diff): the unsafe fixes too
+    show_fixes: bool = False  # the text report says what each fix does
     # where the values came from
     source: Path | None = None  # the settings file the file values came from (None: no file)
     origins: dict[str, str] = field(default_factory=dict, compare=False)  # setting -> "file:line" | "command line"
+
+    @property
+    def fixes_wanted(self) -> bool:
+        """Whether fixes are worked out for this run's findings: each is checked by linting the deployment again,
+        which costs about one more lint per fixable deployment, so only when the run shows or applies them."""
+        return self.fix or self.unsafe_fixes or self.show_fixes
 
     def origin(self, name: str) -> str:
         """Where ``name``'s value came from: ``default``, ``<file>:<line>``, ``command line`` or ``API``."""

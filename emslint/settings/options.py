@@ -261,6 +261,10 @@ OPTIONS: dict[str, Option] = {
         Option("extend_exclude", "run", _strings("extend_exclude", "globs"), "more paths not to scan"),
         Option("jobs", "run", _int("jobs", 1, ">= 1"), "processes for many targets (default: the cores)"),
         Option("output_format", "run", _enum("output_format", OUTPUT_FORMATS), "report format (default text)"),
+        Option("fix", "run", _bool("fix"), "apply the safe fixes to the files in place, then report what is left"),
+        Option("unsafe_fixes", "run", _bool("unsafe_fixes"),
+               "with fix or --diff, also the unsafe fixes (they change what the EMS or LSR does)"),
+        Option("show_fixes", "run", _bool("show_fixes"), "say under each fixable finding what its fix does"),
     )
 }
 

@@ -591,3 +591,29 @@ def test_redacted_escape_messages_name_key_and_position() -> None:
     assert "@" not in secret and "#" not in secret and "line 1" in secret
     path = redact_issue("ems", by_pointer["/http_server/certificate"])
     assert "\\T" in path  # not a secret: the escapes are still named, as a Windows-path hint
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_fixes_in_every_format_hold_no_secret(fleet: tuple[Path, Planted], fmt: str) -> None:
+    """--show-fixes adds each fix's description and edits (JSON, SARIF fixes): what a fix writes, never a secret."""
+    root, planted = fleet
+    run = _check(root, "--format", fmt, "--no-color", "--show-fixes", "--unsafe-fixes")
+    assert run.code in (1, 2), run.err[-500:]
+    assert_no_needle(run.both, planted, f"check --show-fixes --format {fmt}")
+
+
+def test_diff_holds_no_secret(fleet: tuple[Path, Planted], tmp_path: Path) -> None:
+    root, planted = fleet
+    run = _check(root, "--diff", "--unsafe-fixes")
+    assert run.code in (0, 1), run.err[-500:]
+    assert_no_needle(run.both, planted, "check --diff")
+    p = Planted()
+    document, lua = _shapes(p)
+    document["ws_connection"] = {"encryption": "ssl", "verbose": True}  # a fix on the line of every shape
+    text = json.dumps(document, ensure_ascii=False).replace("\\\\", "\\")
+    write_deployment(tmp_path / "gw", ems=text, lsr=lua + 'scripts.log_level = "DEBUG"\n')
+    run = run_cli(["check", "--diff", "--unsafe-fixes", *NOW, "gw"], cwd=tmp_path)
+    assert run.code == 1, run.err[-500:]
+    assert '"verbose": false' in run.out and '"verbose": true' in run.out
+    assert_no_needle(run.both, p, "check --diff")
+    assert "Ж" not in run.both and "ß" not in run.both

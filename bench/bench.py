@@ -43,7 +43,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-TARGET_RATIO = 0.8
+TARGET_RATIO = 0.6  # issue 16: one deployment at most 0.6x check-jsonschema
+TARGET_VERSION_RATIO = 2.0  # issue 16: `emslint --version` at most 2x the bare interpreter
 TARGET_RATE = 300.0
 TARGET_RSS_MIB = 250.0
 
@@ -372,6 +373,7 @@ def one_deployment(base: Path, rounds: int) -> dict:
         "check-jsonschema": [cj, "--schemafile", schema, config],
         "emslint check one": [emslint, "check", "one"],
         "emslint check --format jsonl one": [emslint, "check", "--format", "jsonl", "one"],
+        "emslint --version": [emslint, "--version"],
     }
     for cmd in commands.values():  # warm-up: bytecode, page cache, emslint's rule cache
         for _ in range(2):
@@ -458,6 +460,9 @@ def report(one: dict, fleet: dict, sizes: list[int], started: float, jobs: int |
     out(f"   RATIO emslint / floor (json.load) = {ems / floor:.2f}; above the floor: emslint {ems - floor:.0f} ms,"
         f" check-jsonschema {cj - floor:.0f} ms; --format jsonl / check-jsonschema ="
         f" {wall['emslint check --format jsonl one'] / cj:.2f}")
+    version, bare = wall["emslint --version"], wall["python -c pass"]
+    out(f"   RATIO emslint --version / python -c pass = {version / bare:.2f}; target <= {TARGET_VERSION_RATIO}:"
+        f" {_verdict(version / bare <= TARGET_VERSION_RATIO)}")
     out(f"   peak RSS of emslint check one: {one['rss']:.0f} MiB")
     s = one["stages"]
     out(f"   where the time goes (EMSLINT_PROFILE=1, median ms, exclusive): python start-up"

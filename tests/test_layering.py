@@ -14,7 +14,7 @@ PACKAGE = ROOT / "emslint"
 # Lowest first. A module may import its own layer and the layers above it in this list, never one below.
 LAYERS: list[tuple[str, ...]] = [
     ("emslint", "emslint.model", "emslint.printable", "emslint.errors", "emslint.debug", "emslint.profiling",
-     "emslint.pointers"),
+     "emslint.pointers", "emslint.fixes.model", "emslint.fixes.overlay"),
     ("emslint.settings",),
     ("emslint.read.result", "emslint.discover"),
     ("emslint.schema",),
@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("emslint.rules",),
     ("emslint.levels",),
     ("emslint.filters",),
+    ("emslint.fixes",),  # works fixes out by linting again: after the stages it re-runs, before the reports
     ("emslint.report",),
     ("emslint.pipeline", "emslint.parallel"),
     ("emslint.check", "emslint.api", "emslint.commands", "emslint.cli_ciphers"),

@@ -60,5 +60,8 @@ def test_dask_recipe_equals_jsonl(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     results = namespace["results"]
     expected = _jsonl(tmp_path)
     assert len(results) == len(expected) == 12
-    assert sorted(results, key=lambda t: t["path"]) == sorted(expected, key=lambda t: t["path"])
+    for got, want in zip(sorted(results, key=lambda t: t["path"]), sorted(expected, key=lambda t: t["path"]),
+                         strict=True):
+        differ = sorted(k for k in got.keys() | want.keys() if got.get(k) != want.get(k))
+        assert not differ, (got["path"], {k: (got.get(k), want.get(k)) for k in differ})
     assert len({len(t["findings"]) for t in results}) > 2  # the fleet is not all alike

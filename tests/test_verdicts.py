@@ -129,7 +129,7 @@ def test_select_changes_what_is_shown_not_the_level(tmp_path: Path) -> None:
     assert {f["rule"][:4] for f in target["findings"]} == {"EMS8"}
     assert {f["suppressed"]["kind"] for f in target["suppressed"]} == {"not-selected"}
     text = emslint("check", str(EXAMPLES / "low"), "--select", "EMS8", "--no-color", "--isolated", cwd=tmp_path)
-    assert any(line.startswith("  platform LOW: capped by EMS101 (hidden: not-selected)")
+    assert any(line.startswith("  platform LOW, capped by EMS101 platform-encryption-none (hidden: not-selected)")
                for line in text.stdout.splitlines()), text.stdout
 
 

@@ -16,8 +16,8 @@ Every text that comes from a scanned file or a folder name is escaped twice over
 invisible characters as ``\\uXXXX`` (:func:`emslint.printable.escape_unsafe`), then HTML. No secret value
 is ever in a result; excerpts are masked before they leave the worker.
 
-A finding may carry a ``fix`` (added by the fixes work): when present it is shown ("fixable") next to the
-finding; nothing here depends on it.
+A finding that ``--fix`` can fix (``Finding.fix``, worked out with ``--show-fixes``) is marked "fixable (safe)"
+or "fixable (unsafe)" with what the fix does.
 """
 
 from __future__ import annotations
@@ -374,18 +374,13 @@ def _finding_ref(f: Finding) -> str:
         ref += f' <span class="tag hidden">hidden: {esc(f.suppressed.kind)}</span>'
     fix = _fix_text(f)
     if fix:
-        ref += f' <span class="tag fix">fixable: {esc(fix)}</span>'
+        ref += f' <span class="tag fix">fixable {esc(fix)}</span>'
     return ref
 
 
 def _fix_text(f: Finding) -> str:
-    """The finding's ``fix`` (when the fixes work gives findings one): its description, or its text."""
-    fix: Any = getattr(f, "fix", None)
-    if not fix:
-        return ""
-    if isinstance(fix, Mapping):
-        return str(fix.get("description") or fix.get("title") or fix.get("safety") or "yes")
-    return str(getattr(fix, "description", None) or getattr(fix, "title", None) or fix)
+    """What the finding's fix does, with its applicability; empty when it has none."""
+    return f"({f.fix.applicability}) {f.fix.description}" if f.fix is not None else ""
 
 
 def _findings(result: TargetResult, rules: Mapping[str, Rule]) -> list[str]:
@@ -412,7 +407,7 @@ def _finding(f: Finding, rule: Rule | None, excerpt: Mapping[int, str]) -> str:
                      + (f": {esc(f.suppressed.reason)}" if f.suppressed.reason else "") + "</span>")
     fix = _fix_text(f)
     if fix:
-        parts.append(f' <span class="tag fix">fixable: {esc(fix)}</span>')
+        parts.append(f' <span class="tag fix">fixable {esc(fix)}</span>')
     parts.append("</div>")
     parts.append(f'<div class="where">{esc(f.file)}:{f.line}:{f.column}'
                  + (f" {esc(f.pointer)}" if f.pointer else "") + "</div>")

@@ -40,7 +40,7 @@ def render_json(results: list[TargetResult], *, profile: str, problems: list[str
         "emslint": __version__,
         "report_version": REPORT_VERSION,
         "profile": profile,
-        "targets": [_target(r) for r in results],
+        "targets": [target_dict(r) for r in results],
         "summary": summary(results, fixes=fixes),
         "problems": [escape_unsafe(p) for p in problems or []],
         "notices": [escape_unsafe(n) for n in notices or []],
@@ -55,12 +55,13 @@ def render_json(results: list[TargetResult], *, profile: str, problems: list[str
 
 
 def render_jsonl_line(result: TargetResult, *, profile: str) -> str:
-    line = {"emslint": __version__, "report_version": REPORT_VERSION, "profile": profile, **_target(result)}
+    line = {"emslint": __version__, "report_version": REPORT_VERSION, "profile": profile, **target_dict(result)}
     return json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _target(result: TargetResult) -> dict:
-    """``result.to_dict()`` with every text from the scanned files escaped (emslint/printable.py)."""
+def target_dict(result: TargetResult) -> dict:
+    """The JSON report's object for one target, as in a ``--format jsonl`` line: ``result.to_dict()`` with the path
+    to HIGH added and every text from the scanned files escaped (emslint/printable.py)."""
     target = result.to_dict()
     target["path_to_high"] = [_escaped_step(step.to_dict()) for step in path_to_high(result)]
     target["path"] = escape_unsafe(target["path"])

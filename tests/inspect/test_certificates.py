@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def test_cert_and_key_in_one_file():
     [
         (b"", "empty"),
         (b"   \n", "empty"),
-        (os.urandom(2048), "neither PEM nor DER"),
+        (random.Random(2048).randbytes(2048), "neither PEM nor DER"),
         (b"-----BEGIN CERTIFICATE-----\nMIIB\n", "without a matching END"),
     ],
 )
@@ -550,7 +551,7 @@ def test_path_statuses_reach_items(ms, value, status):
 
 def test_too_large_and_unparsable_items(ms):
     pki.write(ms, "etc/big.pem", b"0" * (c.MAX_BYTES + 1), 0o644)
-    pki.write(ms, "etc/junk.pem", os.urandom(512), 0o644)
+    pki.write(ms, "etc/junk.pem", random.Random(512).randbytes(512), 0o644)
     ems = {"http_server": {"certificate": "etc/big.pem"}, "certificates": {"cert_chain": "etc/junk.pem"}}
     items = inspect(ms, ems, None)
     assert (items[0]["status"], items[0]["path"]) == ("too-large", "etc/big.pem")

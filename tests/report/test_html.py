@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import string
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -154,19 +153,17 @@ def test_excerpts_show_the_lines_around_each_finding(examples_page: str) -> None
     assert "&quot;encryption&quot;: &quot;none&quot;" in low  # the offending value is shown: no secret
 
 
-def test_fix_is_shown_when_findings_carry_one() -> None:
+def test_fix_is_shown_with_its_applicability() -> None:
+    from emslint.fixes.model import Fix
     from emslint.model import Severity, TargetResult, Verdict
 
-    @dataclass
-    class FixableFinding(Finding):  # the fixes work adds ``fix`` to Finding; the report reads it when present
-        fix: dict | None = None
-
-    finding = FixableFinding("EMS101", "platform-encryption-none", Severity.CRITICAL, "m", "gw/etc/config.json", 5, 3,
-                             "/ws_connection/encryption", link="platform", fix={"description": "set encryption to ssl"})
+    finding = Finding("EMS101", "platform-encryption-none", Severity.CRITICAL, "m", "gw/etc/config.json", 5, 3,
+                      "/ws_connection/encryption", link="platform",
+                      fix=Fix("unsafe", "set ws_connection.encryption to \"ssl\""))
     finding.links = ("platform",)
     result = TargetResult("gw", [], [finding], {"platform": Verdict("low")}, Verdict("low"))
     page = render_html([result], {}, version="0", profile="production")
-    assert "fixable: set encryption to ssl" in page
+    assert "fixable (unsafe) set ws_connection.encryption to &quot;ssl&quot;" in page
 
 
 # ------------------------------------------------------------------------------------------------ masking

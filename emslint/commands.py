@@ -17,6 +17,7 @@ from emslint.pipeline import read_target
 from emslint.rules.catalogue import load_rules
 from emslint.rules.docs import rule_help_markdown, rule_help_text
 from emslint.rules.model import RuleFileError
+from emslint.rules.selectors import retired_rule
 from emslint.settings import Settings, SettingsError, load_settings
 
 
@@ -60,6 +61,8 @@ def run_rules(output_format: str, config: Path | None) -> int:
 def run_rule(key: str, output_format: str) -> int:
     rules = load_rules(None)
     rule = rules.get(key.upper()) or next((r for r in rules.values() if r.name == key), None)
+    if rule is None and (retired := retired_rule(key)) is not None:
+        raise Usage(retired.message())
     if rule is None:
         names = [r.name for r in rules.values()] + list(rules)
         close = difflib.get_close_matches(key, names, n=1)

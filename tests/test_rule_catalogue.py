@@ -83,3 +83,14 @@ def test_new_rule_scaffolds_a_valid_rule_and_two_fixtures(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "emslint", "new-rule", "E1", "x"], cwd=tmp_path,
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "must look like EMS123" in bad.stderr
+
+
+def test_retired_ids_and_names_are_never_reused() -> None:
+    from emslint.rules.selectors import retired_rules
+
+    rules = load_rules(None)
+    retired = retired_rules()
+    assert {r.id for r in retired} >= {"EMS512", "EMS513"}
+    for gone in retired:
+        assert gone.id not in rules and all(r.name != gone.name for r in rules.values()), gone.id
+        assert all(see in rules for see in gone.see), gone.see

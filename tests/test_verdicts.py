@@ -149,6 +149,9 @@ def test_a_comma_list_selects_like_repeated_flags(tmp_path: Path) -> None:
         (["--select", "nonsense"], "emslint: error: command line: --select: unknown rule selector 'nonsense'"),
         (["--ignore", "EMS9999"], "emslint: error: command line: --ignore: unknown rule selector 'EMS9999'"),
         (["--select", "platform-encryption-non"], "(did you mean 'platform-encryption-none'?)"),
+        (["--ignore", "EMS512"], "emslint: error: command line: --ignore: rule EMS512 (fips-drops-suites) was "
+                                 "retired in emslint 0.2.0: in FIPS mode the C SDK replaces"),
+        (["--select", "fips-no-suite-left"], "rule EMS513 (fips-no-suite-left) was retired in emslint 0.2.0"),
     ],
 )
 def test_a_selector_that_names_no_rule_is_a_usage_error(tmp_path: Path, flags: list[str], message: str) -> None:
@@ -156,6 +159,13 @@ def test_a_selector_that_names_no_rule_is_a_usage_error(tmp_path: Path, flags: l
     result = emslint("check", "gw", *flags, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_a_retired_rule_is_explained_not_unknown(tmp_path: Path) -> None:
+    result = emslint("rule", "ems513", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("emslint: error: rule EMS513 (fips-no-suite-left) was retired in emslint 0.2.0: ")
+    assert result.stderr.rstrip().endswith("; see EMS515")
 
 
 def test_a_bad_selector_in_a_settings_file_names_its_line(tmp_path: Path) -> None:

@@ -25,15 +25,10 @@ from typing import Any
 
 from emslint.model import Cap, Severity
 from emslint.rules.model import Example, FixSpec, Match, Rule, RuleFileError
+from emslint.rules.paths import shipped_rules_dir
 from emslint.rules.selectors import unknown_selector_message
 from emslint.settings.files import SettingsError
 from emslint.settings.model import Settings
-
-
-def shipped_rules_dir() -> Path:
-    package = Path(__file__).resolve().parent.parent
-    installed = package / "_shipped" / "rules"
-    return installed if installed.is_dir() else package.parent / "rules"
 
 
 def _examples(items: list[dict[str, Any]] | None) -> list[Example]:

@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from emslint.rules.model import Rule
+from emslint.rules.paths import shipped_rules_dir
 
 _ID_PREFIX = re.compile(r"[A-Z]+[0-9]*")
 
@@ -27,11 +31,44 @@ def any_matches(selectors: Iterable[str], rule: Rule) -> bool:
     return any(selector_matches(s, rule) for s in selectors)
 
 
+@dataclass(frozen=True, slots=True)
+class RetiredRule:
+    """A rule emslint no longer has (``rules/retired.json``): its id is never reused."""
+
+    id: str
+    name: str
+    since: str
+    why: str
+    see: tuple[str, ...]
+
+    def message(self) -> str:
+        see = f"; see {', '.join(self.see)}" if self.see else ""
+        return f"rule {self.id} ({self.name}) was retired in emslint {self.since}: {self.why}{see}"
+
+
+@functools.cache
+def retired_rules() -> tuple[RetiredRule, ...]:
+    """The retired rules, read once from ``rules/retired.json`` (data shipped with the rules)."""
+    table = json.loads((shipped_rules_dir() / "retired.json").read_text("utf-8"))["retired"]
+    return tuple(RetiredRule(rule_id, e["name"], e["since"], e["why"], tuple(e.get("see", ())))
+                 for rule_id, e in table.items())
+
+
+def retired_rule(key: str) -> RetiredRule | None:
+    """The retired rule ``key`` names (its id or name, any case), if any."""
+    key = key.strip().casefold()
+    return next((r for r in retired_rules() if key in (r.id.casefold(), r.name.casefold())), None)
+
+
 def unknown_selector_message(selector: str, rules: Iterable[Rule]) -> str | None:
-    """None when ``selector`` names at least one rule, else "unknown rule selector 'x' (did you mean 'y'?)"."""
+    """None when ``selector`` names at least one rule; else why a retired rule is gone, or "unknown rule selector
+    'x' (did you mean 'y'?)"."""
     catalogue = list(rules)
     if any(selector_matches(selector, r) for r in catalogue):
         return None
+    retired = retired_rule(selector)
+    if retired is not None:
+        return f"{retired.message()}; remove it from the selection"
     vocabulary = sorted({r.id for r in catalogue} | {r.name for r in catalogue} | {r.group for r in catalogue})
     close = difflib.get_close_matches(selector, vocabulary, n=1, cutoff=0.6)
     if not close:

@@ -403,7 +403,7 @@ class _Reader:
             # Fast path: `, "key": scalar` / `"key": ` in objects, `, scalar` / `, ` in arrays, one regex.
             if state == _AFTER:
                 if not stack:
-                    i = ws(i)
+                    i = wsm(s, i).end()  # a comment here is text after the document too: cJSON never reads it
                     if i < n:
                         self.issue(
                             TRAILING,

@@ -8,7 +8,9 @@ This step adds the rest, in place on the read result:
 * a member whose name matches a documented key without regard to case (``"Validate"``) is what the EMS reads for
   that key: it is moved to the documented spelling (``json-key-case``); of several such members the first in the
   file wins, and members with another value than the first are reported (``json-conflicting-key``);
-* a string holding U+0000 is what a C string makes of it: the text before the NUL (``json-nul-in-string``).
+* a string holding U+0000 is what a C string makes of it: the text before the NUL (``json-nul-in-string``); so is a
+  member's name (``"encryption\\u0000x"`` is ``encryption`` to the EMS);
+* names are compared as cJSON compares them: bytes, with ASCII letters folded (not Python's Unicode ``lower``).
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def _object(obj: dict, pointer: str, pattern: str, result: ReadResult, issues: l
     out: dict[str, Any] = {}
     first_of: dict[str, str] = {}  # documented name -> the spelling the EMS reads for it
     for key, value in obj.items():
-        name = documented.get(key.lower()) if isinstance(key, str) else None
+        name = documented.get(_c_name(key, pointer, result, issues)) if isinstance(key, str) else None
         child_pattern = f"{pattern}/{escape_pointer_token(name)}" if name else f"{pattern}/*"
         child = f"{pointer}/{escape_pointer_token(key)}"
         if name is None:
@@ -122,5 +124,18 @@ def _object(obj: dict, pointer: str, pattern: str, result: ReadResult, issues: l
     return out
 
 
+def _c_name(key: str, pointer: str, result: ReadResult, issues: list[ReadIssue]) -> str | None:
+    """The name as cJSON compares it with a documented one: a C string (up to a NUL), case folded the way the C
+    library's ``tolower`` does (ASCII only: "appKey" spelt with a Kelvin sign for the K is no ``appKey`` to the EMS,
+    though Python's ``str.lower`` makes it one). None: it can match no documented (ASCII) name."""
+    if "\x00" in key:
+        line, column = result.key_positions.get(f"{pointer}/{escape_pointer_token(key)}", (1, 1))
+        issues.append(ReadIssue(NUL_IN_STRING, "the name holds a NUL character (\\u0000): the EMS reads it as a C "
+                                "string, only up to the NUL", line, column, pointer))
+        key = key.split("\x00", 1)[0]
+    return key.lower() if key.isascii() else None
+
+
 def _q(key: str) -> str:
-    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    text = key.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text) + '"'

@@ -81,7 +81,7 @@ def read_config(config: ConfigFile, *, ems_version: str | None = None, inline_su
 @cache
 def _ems_groups() -> frozenset[str]:
     """The top-level keys of config.json the EMS reads (from its schema), lower-cased: cJSON compares names
-    case-insensitively."""
+    case-insensitively (ASCII letters only, as C strings: see cjson_view)."""
     return frozenset(m.name.lower() for m in schema_members("ems") if m.parent == "" and m.name != "*")
 
 
@@ -89,4 +89,5 @@ def _has_ems_group(data: dict) -> bool:
     """Whether a config.json object holds any EMS group: an object of other keys only is another program's file
     (EMS016); an empty one is an EMS config that sets nothing."""
     groups = _ems_groups()
-    return any(isinstance(key, str) and key.lower() in groups for key in data)
+    names = (key.split("\x00", 1)[0] for key in data if isinstance(key, str))
+    return any(name.isascii() and name.lower() in groups for name in names)

@@ -87,6 +87,7 @@ _IDENT = re.compile(r"[\w$][\w$.\-]*").match
 # No two adjacent repeats can share a digit: `\d+\.?\d*` backtracked quadratically on "000...0t".
 _NUMERIC = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z").match
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}\Z").match
+_LOW_SURROGATE = re.compile(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}").match
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))", re.DOTALL)
 _DECODE_SPECIAL = re.compile(r"[\\\x00-\x1f]")
 _CURLY_IN = re.compile("[\u201c\u201d]")
@@ -155,6 +156,10 @@ _MISSING = object()
 
 class _Stop(Exception):
     """Too many problems: stop reading (what was read is kept)."""
+
+
+class _LoneSurrogate(ValueError):
+    """A valid-looking string holds half a UTF-16 pair (\\ud800): read it again on the tolerant path."""
 
 
 def read_json(text: str, *, max_depth: int = 200) -> ReadResult:
@@ -398,7 +403,7 @@ class _Reader:
             # Fast path: `, "key": scalar` / `"key": ` in objects, `, scalar` / `, ` in arrays, one regex.
             if state == _AFTER:
                 if not stack:
-                    i = ws(i)
+                    i = wsm(s, i).end()  # a comment here is text after the document too: cJSON never reads it
                     if i < n:
                         self.issue(
                             TRAILING,
@@ -703,7 +708,11 @@ class _Reader:
                     self.flush(pending, ptr)
                     return val, j, _AFTER
             if s.find("\\", i + 1, j) >= 0:
-                self.flush(self._control_escapes(i + 1, j - 1), ptr)
+                try:
+                    pending = self._control_escapes(i + 1, j - 1)
+                except _LoneSurrogate:
+                    val, j, pending = self._tolerant_string(i, _DQ)
+                self.flush(pending, ptr)
             return val, j, _AFTER
         if c == "{" or c == "[":
             if len(self.stack) >= self.max_depth:
@@ -904,7 +913,8 @@ class _Reader:
                 end, resume = q, q + 1
                 break
             if self._closes_on_next_line(k, kind):
-                pending.append((SYNTAX, "line break inside a string; a JSON string cannot span lines", k))
+                pending.append((CONTROL_ESCAPE, "line break inside a string: the EMS (cJSON) reads it as part of "
+                                "the value, strict JSON tools refuse the file; write it as \\n", k))
                 j = k + 2 if s.startswith("\r\n", k) else k + 1
                 continue
             pending.append((SYNTAX, "the string has no closing quote before the end of the line", k))
@@ -990,9 +1000,9 @@ class _Reader:
                     raw_control_at = k
                     pending.append(
                         (
-                            SYNTAX,
-                            f"raw control character {_control_name(ch)} inside a string; "
-                            "write it as an escape",
+                            CONTROL_ESCAPE,
+                            f"raw control character {_control_name(ch)} inside a string: the EMS (cJSON) reads "
+                            "it as part of the value, strict JSON tools refuse the file; write it as an escape",
                             k,
                         )
                     )
@@ -1023,7 +1033,8 @@ class _Reader:
         """Escape at k: (decoded text, next offset, name if invalid or control else '', is_control)."""
         s = self.s
         if e in _SIMPLE_ESCAPES:
-            return _SIMPLE_ESCAPES[e], k + 2, "\\" + e, e in _CONTROL_NAMES
+            control = e in _CONTROL_NAMES
+            return _SIMPLE_ESCAPES[e], k + 2, "\\" + e if control else "", control
         if e == "'" and kind == _SQ:
             return "'", k + 2, "", False
         if e == "u" and k + 6 <= b and _HEX4(s, k + 2, k + 6):
@@ -1034,7 +1045,10 @@ class _Reader:
                 if 0xDC00 <= low <= 0xDFFF:
                     cp = 0x10000 + (((cp - 0xD800) << 10) | (low - 0xDC00))
                     j += 6
-            return chr(cp), j, s[k : k + 6], 0 < cp < 0x20  # U+0000 is the reading model's (cjson_view)
+            if 0xD800 <= cp <= 0xDFFF:  # half a pair: kept as written (cJSON 1.7 refuses it, the SDK's drops it)
+                return s[k:j], j, s[k:j], False
+            control = 0 < cp < 0x20  # U+0000 is the reading model's (cjson_view)
+            return chr(cp), j, s[k : k + 6] if control else "", control
         if not e:
             return "\\", k + 1, "\\ at the end of the string", False
         if e in "\r\n":
@@ -1045,13 +1059,22 @@ class _Reader:
         """Fast path: a valid string s[a:b] (between the quotes) that contains a backslash."""
         controls: list[str] = []
         first = -1
+        paired_low = -1  # where the low half of a surrogate pair starts
         for m in _ESCAPE.finditer(self.s, a, b):
             hexa, single = m.groups()
             if single is not None:
                 if single not in _CONTROL_NAMES:
                     continue
-            elif not 0 < int(hexa, 16) < 0x20:  # U+0000 is the reading model's (cjson_view)
-                continue
+            else:
+                cp = int(hexa, 16)
+                if 0xD800 <= cp <= 0xDFFF:
+                    if cp <= 0xDBFF and _LOW_SURROGATE(self.s, m.end(), b):
+                        paired_low = m.end()
+                    elif m.start() != paired_low:
+                        raise _LoneSurrogate
+                    continue
+                if not 0 < cp < 0x20:  # U+0000 is the reading model's (cjson_view)
+                    continue
             if first < 0:
                 first = m.start()
             controls.append(m.group())
@@ -1131,6 +1154,12 @@ def _escape_name(e: str) -> str:
 
 def _invalid_message(names: list[str]) -> str:
     listed = ", ".join(names)
+    lone = [name for name in names if len(name) == 6 and name.startswith("\\u")]
+    if lone and len(lone) == len(names):
+        return (
+            f"escape {listed} is half of a UTF-16 surrogate pair, without its other half (read as written): cJSON "
+            "1.7 refuses the file, older cJSON drops the escape; write the character itself or the whole pair"
+        )
     return (
         f"invalid escape {listed} in a string (read with the backslash kept); JSON allows only "
         '\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX; in a Windows path write \\\\ or /'

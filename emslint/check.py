@@ -25,6 +25,7 @@ from emslint.filters.gate import Gate
 from emslint.fixes.runner import FixRun
 from emslint.model import TargetResult
 from emslint.pipeline import Job, Plan, lint_job, plan, results
+from emslint.printable import escape_unsafe
 from emslint.report.writer import Output, RunInfo
 from emslint.rules.catalogue import rule_set
 from emslint.rules.model import RuleFileError
@@ -191,7 +192,8 @@ def _guarded(job_plan: Plan, found: Iterable[TargetResult]) -> Iterator[TargetRe
 
 
 def _say(line: str) -> None:
-    sys.stderr.write(f"emslint: {line}\n")
+    """One line on stderr; folder and file names in it are untrusted, so they are escaped as in every report."""
+    sys.stderr.write(f"emslint: {escape_unsafe(line)}\n")
 
 
 def _load_baseline(path: Path | None) -> Baseline | None:

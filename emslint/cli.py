@@ -15,6 +15,7 @@ from typing import Any
 
 from emslint import __version__, profiling
 from emslint.errors import Usage
+from emslint.printable import escape_unsafe
 from emslint.settings.options import (
     BUILDS,
     CONTEXTS,
@@ -42,7 +43,7 @@ def _report(text: str) -> tuple[str, Path]:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # one line and exit 2, as every other usage error
-        sys.stderr.write(f"emslint: error: {message}\n")
+        sys.stderr.write(f"emslint: error: {escape_unsafe(message)}\n")
         raise SystemExit(2)
 
 
@@ -252,7 +253,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except Usage as exc:
-        sys.stderr.write(f"emslint: error: {exc}\n")
+        sys.stderr.write(f"emslint: error: {escape_unsafe(str(exc))}\n")
         return 2
 
 
@@ -265,6 +266,9 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("emslint: interrupted\n")
         raise SystemExit(130) from None
+    except BrokenPipeError:  # `emslint check | head`: the reader left; end quietly, as a tool killed by SIGPIPE
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        raise SystemExit(141) from None
     except Exception as exc:
         from emslint import debug
 

@@ -22,6 +22,8 @@ import json
 from dataclasses import dataclass
 from typing import TextIO
 
+from emslint.printable import escape_unsafe
+
 FORMATS = ("text", "json")
 
 EXIT_OK = 0
@@ -52,7 +54,7 @@ def run_ciphers(cipher_string: str, options: CipherOptions, stream: TextIO, erro
     try:
         choice = _check(options)
     except _UsageError as exc:
-        (errors or stream).write(f"emslint: error: {exc}\n")
+        (errors or stream).write(f"emslint: error: {escape_unsafe(str(exc))}\n")
         return EXIT_USAGE
     from emslint.inspect.cipher_verdicts import SDK_FIPS_CIPHER_STRING
     from emslint.inspect.cipher_words import ignored_word_facts

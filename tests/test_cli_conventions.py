@@ -181,3 +181,17 @@ def test_help(args: list[str], tmp_path: Path) -> None:
         assert "--quiet" in done.stdout and "--statistics" in done.stdout
     else:
         assert "completion" in done.stdout
+
+
+def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    """`emslint check fleet | head -1`: no "internal error", no traceback; exit 141 as a tool killed by SIGPIPE."""
+    for n in range(40):  # ~150 KB of report: more than a pipe holds, so a write fails whatever the timing
+        shutil.copytree(ROOT / "examples" / "low", tmp_path / f"gw{n:02}")
+    process = subprocess.Popen([sys.executable, "-m", "emslint", "check", "--no-progress", "--jobs", "1", "."],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # the reader goes away while emslint still has lines to write
+    err = process.stderr.read().decode()
+    assert process.wait() == 141, err
+    assert first.strip() and err == ""

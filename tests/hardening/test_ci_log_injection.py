@@ -95,6 +95,41 @@ def test_no_output_line_is_a_ci_command(tree, fmt):
 
 
 @posix_only
+@pytest.mark.parametrize("extra", [["--require-level", "high"], ["--format", "sarif", "--output", "report.sarif"],
+                                   ["--select", "EMS1", "--quiet"]])
+def test_no_stderr_line_is_a_ci_command(tree, extra, tmp_path):
+    """The reasons a run failed name deployments (folder names) on stderr: escaped like the reports."""
+    run = run_cli(["check", "-j", "1", "--no-progress", "--no-color", "--now", "2026-01-01", *extra, "."], cwd=tree)
+    assert run.code in (1, 2) and run.err.strip()
+    if "--require-level" in extra:  # the first three are named, then "... and 15 more"
+        assert run.err.count("below the required HIGH") == 3
+    assert not _CI_COMMAND_ANYWHERE.search(run.err), _CI_COMMAND_ANYWHERE.search(run.err)
+    for char in _FORBIDDEN:
+        assert char not in run.err, f"U+{ord(char):04X} on stderr"
+    for line in _lines(run.err):
+        assert not line.lstrip(_DOTNET_WHITESPACE).startswith("::"), line[:80]
+    (tree / "report.sarif").unlink(missing_ok=True)
+
+
+@posix_only
+@pytest.mark.parametrize("name", [n for n in HOSTILE_NAMES if not n.isprintable()], ids=ascii)
+def test_each_unprintable_name_is_escaped_in_the_failure_reason(tree, name):
+    run = run_cli(["check", "-j", "1", "--no-progress", "--require-level", "high", name], cwd=tree)
+    assert run.code == 1 and "below the required HIGH" in run.err
+    assert not set(run.err) & set(_FORBIDDEN) and not _CI_COMMAND_ANYWHERE.search(run.err)
+    assert len(_lines(run.err.strip())) == 2  # the findings line and the deployment line: no line break injected
+
+
+@posix_only
+def test_a_path_that_holds_no_deployment_is_named_escaped(tmp_path):
+    hostile = tmp_path / "##[error]empty\u202e"
+    hostile.mkdir()
+    run = run_cli(["check", str(hostile)], cwd=tmp_path)
+    assert run.code == 2 and "no EMS, LSR or Connector deployment found under" in run.err
+    assert not _CI_COMMAND_ANYWHERE.search(run.err) and "\u202e" not in run.err
+
+
+@posix_only
 def test_machine_formats_still_parse(tree):
     for fmt in ("json", "sarif"):
         run = run_cli(["check", "-j", "1", "--format", fmt, "--now", "2026-01-01", "."], cwd=tree)

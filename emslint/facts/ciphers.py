@@ -16,6 +16,7 @@ import json
 from functools import cache
 from typing import Any
 
+from emslint.inspect.cipher_recommend import recommended_cipher_string
 from emslint.profiling import stage
 from emslint.settings.model import Settings
 
@@ -97,7 +98,8 @@ def cipher_item(ems: dict | None, ems_raw: Any, options: Settings) -> dict | Non
     facts["ignored_summary"] = _ignored_summary(facts, label)
     facts["seclevel"] = _seclevel(facts, choice.model, label)
     facts["default"] = (None if is_set or fips_mode
-                        else {"detail": _default_detail(choice.model.name, options.build, label)})
+                        else {"detail": _default_detail(choice.model.name, options.build, label,
+                                                        options.platform_java == 7)})
     facts["fips"] = {"detail": _fips_detail(facts)} if fips_mode else None
     facts["unusable"] = {"detail": _unusable_detail(facts, label)} if facts["nothing_usable"] else None
     facts["recommended"] = None if fips_mode or not options.fixes_wanted else _recommended(choice.model.name, options)
@@ -110,8 +112,6 @@ def cipher_item(ems: dict | None, ems_raw: Any, options: Settings) -> dict | Non
 
 
 def _recommended(model: str, options: Settings) -> str | None:
-    from emslint.inspect.cipher_recommend import recommended_cipher_string
-
     return recommended_cipher_string(model, options.build, options.platform_java == 7)
 
 
@@ -193,11 +193,15 @@ def _seclevel(facts: dict, model, label: str) -> dict | None:
     return {"level": level, "detail": f"@SECLEVEL={level} on {label}: {effect}"}
 
 
-def _default_detail(model: str, build: str, label: str) -> str:
+@cache
+def _default_detail(model: str, build: str, label: str, java7: bool) -> str:
+    """What ALL offers that is weak under ``label``, and a list to set instead (the one the cipher fixes write)."""
     all_facts = _cipher_facts("ALL", model, build, False)
     classes = {k: v for k, v in (all_facts.get("classes") or {}).items() if v}
     parts = ", ".join(f"{count} {name}" for name, count in sorted(classes.items()))
-    return f"under {label}: {parts}" if parts else f"under {label}: no weak suite usable"
+    weak = f"ALL under {label}: {parts}" if parts else f"ALL under {label}: no weak suite usable"
+    recommended = recommended_cipher_string(model, build, java7)
+    return f"{weak}; a list that passes every cipher rule here: {recommended}" if recommended else weak
 
 
 def _unusable_detail(facts: dict, label: str) -> str:

@@ -2,12 +2,13 @@
 
 Same level mapping as SARIF (critical/high -> error, medium/low -> warning, info -> notice). Targets whose
 analysis did not complete, and tool-execution notes, are emitted as annotations too: a partial analysis
-must never look clean.
+must never look clean. Each deployment's level is one more annotation (a notice when HIGH, else a warning that
+says what caps it, or why it could not be judged), so that ``unknown`` shows in the run summary as in every format.
 """
 
 from __future__ import annotations
 
-from emslint.model import Severity, TargetResult
+from emslint.model import LINKS, Severity, TargetResult
 from emslint.printable import escape_unsafe
 from emslint.rules.model import Rule
 
@@ -46,6 +47,9 @@ def render_github(results: list[TargetResult], rules: dict[str, Rule]) -> str:
         message = f.message + (f" [link: {f.link}]" if f.link else "")
         lines.append(_command(COMMAND[f.severity], props, message))
     for t in results:
+        if t.kind == "deployment" and t.verdict is not None and t.verdict.state != "absent":
+            lines.append(_level_annotation(t))
+    for t in results:
         level = "warning" if t.analysed else "error"
         for err in t.errors:
             text = err if err.startswith(f"{t.path}: ") else f"{t.path}: {err}"  # not "gw: gw: internal error"
@@ -55,6 +59,20 @@ def render_github(results: list[TargetResult], rules: dict[str, Rule]) -> str:
                 _command("error", {"title": "emslint analysis"}, f"analysis of {t.path} did not complete")
             )
     return "".join(line + "\n" for line in lines)
+
+
+def _level_annotation(t: TargetResult) -> str:
+    verdict = t.verdict
+    links = "  ".join(f"{link} {t.links[link].state.upper()}" for link in LINKS
+                      if link in t.links and t.links[link].state != "absent")
+    if verdict.state == "unknown":
+        why = f": could not be judged ({', '.join(verdict.unknown_by)})"
+    elif verdict.state in ("low", "medium"):
+        why = f": capped by {', '.join(verdict.capped_by)}"
+    else:
+        why = ""
+    message = f"{t.path}: level {verdict.state.upper()}{why}; links: {links}"
+    return _command("notice" if verdict.state == "high" else "warning", {"title": "emslint level"}, message)
 
 
 def _command(name: str, props: dict[str, str], message: str) -> str:

@@ -163,3 +163,20 @@ def test_escape_functions_are_inverted_by_the_runner(text):
     assert _unescape_property(escape_property(text)) == escape_unsafe(text)
     assert _unescape_data(escape_data(text)) == escape_unsafe(text)
     assert not set(escape_property(text)) & {",", ":", "\n", "\r"}
+
+
+def test_each_deployment_s_level_is_an_annotation_unknown_included() -> None:
+    from emslint.model import Verdict
+
+    unknown = TargetResult("gw1", [], [], {"platform": Verdict("unknown", None, (), ("EMS003",)),
+                                           "ems-rest": Verdict("absent")},
+                           Verdict("unknown", None, (), ("EMS003",)))
+    medium = TargetResult("gw2", [], [], {"platform": Verdict("medium", None, ("EMS106",))},
+                          Verdict("medium", None, ("EMS106",)))
+    high = TargetResult("gw3", [], [], {"platform": Verdict("high")}, Verdict("high"))
+    lines = render_github([unknown, medium, high], {}).splitlines()
+    assert lines == [
+        "::warning title=emslint level::gw1: level UNKNOWN: could not be judged (EMS003); links: platform UNKNOWN",
+        "::warning title=emslint level::gw2: level MEDIUM: capped by EMS106; links: platform MEDIUM",
+        "::notice title=emslint level::gw3: level HIGH; links: platform HIGH",
+    ]

@@ -226,12 +226,26 @@ def _open_outputs(options: CheckOptions, settings: Settings, rules: dict, *, hol
     info = RunInfo(profile=settings.profile, automation_id=options.automation_id, notices=(line,),
                    openssl={**openssl_facts(settings), "line": line}, settings=settings,
                    show_fixes=settings.show_fixes, fixes=settings.fixes_wanted)
+    _refuse_shared_files([options.output, *(path for _, path in options.reports)])
     fmt = "statistics" if options.statistics else settings.output_format
     outputs = [Output(fmt, _open(options.output, "--output"), rules, info, color=options.color, hold_text=hold_text,
                       quiet=options.quiet)]
     for fmt, path in options.reports:
         outputs.append(Output(fmt, _open(path, "--report"), rules, info, color=False))
     return outputs
+
+
+def _refuse_shared_files(paths: list[Path | None]) -> None:
+    """Two reports written to one file would overwrite each other: a usage error before anything is written."""
+    seen: set[str] = set()
+    for path in paths:
+        if path is None:
+            continue
+        key = os.path.normcase(os.path.realpath(path))
+        if key in seen:
+            raise Usage(f"--report: {path} is already the file of another report (--output or --report); "
+                        "give each report its own file")
+        seen.add(key)
 
 
 def _open(path: Path | None, flag: str) -> TextIO:

@@ -117,6 +117,8 @@ def test_exit_codes(tmp_path):
         (["check", "gw", "--format", "xml"], "xml"),
         (["check", "gw", "--config", "missing.toml"], "missing.toml"),
         (["rule", "EMS999"], "no rule"),
+        (["check", "gw", "--format", "json", "-o", "r.json", "--report", "sarif:./r.json"],
+         "--report: r.json is already the file of another report"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(tmp_path, args, text):
@@ -125,6 +127,7 @@ def test_usage_errors_exit_2_with_one_line(tmp_path, args, text):
     assert result.returncode == 2
     assert text in result.stderr
     assert "Traceback" not in result.stderr
+    assert not (tmp_path / "r.json").exists()  # nothing is written before the usage error
 
 
 def test_malformed_settings_exit_2_naming_file_line_and_key(tmp_path):

@@ -47,14 +47,12 @@ from json.scanner import NUMBER_RE
 from operator import add, sub
 from typing import Any, Literal, cast
 
+from emslint.read.matching import always_match
 from emslint.read.result import ReadIssue, ReadResult, Shadowed
 from emslint.schema.compiler import json_equal
 
 # The C scanner's string reader: real and stable since Python 2.6, but typeshed does not declare it.
 scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
-
-# A regex whose pattern matches the empty string: its ``match`` never returns None.
-_AlwaysMatch = Callable[[str, int], re.Match[str]]
 
 MAX_ISSUES = 50
 STOP_AFTER = 1000  # problems; a file with more is not a config file, and junk must not take long
@@ -69,8 +67,9 @@ TRAILING = "json-trailing-content"
 TOO_DEEP = "json-too-deep"
 EMPTY = "json-empty"
 
-_WS = cast(_AlwaysMatch, re.compile(r"[ \t\n\r]*").match)
-_SPACES = cast(_AlwaysMatch, re.compile(r"[ \t]*").match)
+# always_match: the patterns that match the empty string, and _CLOSER_RUN (called where s[i] is that closer).
+_WS = always_match(re.compile(r"[ \t\n\r]*"))
+_SPACES = always_match(re.compile(r"[ \t]*"))
 _NUMBER = NUMBER_RE.match
 _NEWLINE = re.compile(r"\r\n?|\n")
 # Unquoted text: up to whitespace, JSON punctuation, quotes, '=', ';' or a comment.
@@ -98,7 +97,7 @@ _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))", re.DOTALL)
 _DECODE_SPECIAL = re.compile(r"[\\\x00-\x1f]")
 _CURLY_IN = re.compile("[\u201c\u201d]")
 _BALANCE = re.compile(r"""[\[\]{}"]""")
-_DQ_STRING_END = cast(_AlwaysMatch, re.compile(r'(?:[^"\\\r\n]|\\.)*"?').match)
+_DQ_STRING_END = always_match(re.compile(r'(?:[^"\\\r\n]|\\.)*"?'))
 _FRAGMENT = re.compile(
     r"""(?:"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*'"""
     '|[\u201c\u201d\u201e][^\u201c\u201d\u201e"\\r\\n]*[\u201c\u201d"]'
@@ -106,10 +105,9 @@ _FRAGMENT = re.compile(
 ).match
 
 _QUOTES = frozenset("\"'\u201c\u201d\u201e")
-_REST_OF_LINE = cast(_AlwaysMatch, re.compile(r"[^,}\]\r\n]*").match)
+_REST_OF_LINE = always_match(re.compile(r"[^,}\]\r\n]*"))
 _LINE_BREAK_IN = re.compile(r"[\r\n]").search
-# Called only where s[i] is that closer: one or more always match.
-_CLOSER_RUN = cast(dict[str, _AlwaysMatch], {"}": re.compile(r"\}+").match, "]": re.compile(r"\]+").match})
+_CLOSER_RUN = {"}": always_match(re.compile(r"\}+")), "]": always_match(re.compile(r"\]+"))}
 _CURLY_OPEN = "\u201c\u201d\u201e"
 _DIGIT_START = frozenset("-0123456789")
 _WORD_TAIL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-$")

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from emslint.errors import Usage
 from emslint.facts.ciphers import model_line, openssl_facts
@@ -219,7 +219,7 @@ def _wants_excerpts(options: CheckOptions, settings: Settings) -> bool:
     return "html" in (settings.output_format, *(fmt for fmt, _ in options.reports))
 
 
-def _open_outputs(options: CheckOptions, settings: Settings, rules: dict, *, hold_text: bool) -> list[Output]:
+def _open_outputs(options: CheckOptions, settings: Settings, rules: dict[str, Any], *, hold_text: bool) -> list[Output]:
     line = model_line(settings.ems_version, settings.openssl)
     info = RunInfo(profile=settings.profile, automation_id=options.automation_id, notices=(line,),
                    openssl={**openssl_facts(settings), "line": line}, settings=settings,

@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 from emslint.backup_names import backup_role
 
@@ -475,7 +475,7 @@ def _stream(top: Path, arg_display: str, include_templates: bool, problems: list
 
 
 def _read_chain(
-    folder: str, rel: tuple[str, ...], names: _Names, include_templates: bool, heap: list, order: Iterator[int]
+    folder: str, rel: tuple[str, ...], names: _Names, include_templates: bool, heap: list[Any], order: Iterator[int]
 ) -> None:
     """Read ``folder`` and its chain of etc/ folders; push their targets and their other sub-folders."""
     targets: dict[tuple[Path, str], Target] = {}

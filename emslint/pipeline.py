@@ -21,6 +21,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from emslint import debug
 from emslint.discover import Target, discover
@@ -87,7 +88,7 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
     sources: Sources | None = None
     errors: list[str] = []
     analysed = True
-    facts: dict | None = None
+    facts: dict[str, Any] | None = None
     now = now or datetime.now().astimezone()
     try:
         sources = read_target(target, settings)
@@ -160,7 +161,7 @@ def judge(target: Target, sources: Sources, settings: Settings, rules: RuleSet, 
         return evaluate(rules.all, facts, sources, profile=settings.profile)
 
 
-def facts_of(target: Target, sources: Sources, settings: Settings, now: datetime) -> dict:
+def facts_of(target: Target, sources: Sources, settings: Settings, now: datetime) -> dict[str, Any]:
     """inspect -> facts: the facts document of a deployment."""
     effective = effective_configs(sources, settings)
     inspection = inspect_target(target, sources, effective, settings, now)

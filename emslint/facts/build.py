@@ -47,14 +47,14 @@ def _data(source: SourceFile | None) -> Any:
     return source.result.data
 
 
-def _lsr_defaults(ems_version: str | None) -> dict:
+def _lsr_defaults(ems_version: str | None) -> dict[str, Any]:
     from emslint.schema.defaults import defaults
 
     found = defaults("lsr", ems_version)
     return found.get("scripts", found) if isinstance(found, dict) else {}
 
 
-def _issue_items(sources: Sources) -> list[dict]:
+def _issue_items(sources: Sources) -> list[dict[str, Any]]:
     from emslint.facts.mask import redact_issue
 
     items = []
@@ -116,12 +116,12 @@ class _Display:
         return os.path.join(real, name)
 
 
-def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | None, now: datetime,
-                allowed_roots: tuple[Path, ...]) -> list:
+def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, lsr: dict[str, Any] | None, now: datetime,
+                allowed_roots: tuple[Path, ...]) -> list[Any]:
     from emslint.inspect.permissions import mode_facts
 
     display = _Display(target)
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     folder_uid = _uid(target.root)
     foreign = {s.display for s in sources.files if s.foreign}
     for config in target.files:
@@ -181,7 +181,7 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
     return items
 
 
-def _backup_item(config: ConfigFile, folder_uid: int | None) -> dict:
+def _backup_item(config: ConfigFile, folder_uid: int | None) -> dict[str, Any]:
     """A copy of a config beside the live ones (emslint/backup_names.py): reported at the copy itself."""
     from emslint.inspect.permissions import mode_facts
 
@@ -220,12 +220,12 @@ def _dp_files(target: Target) -> list[Path]:
 class Effective:
     """The configs as the products read them: ``*_raw`` as read, the others over the schema defaults."""
 
-    ems: dict | None
-    ems_raw: dict | None
-    lsr: dict | None
-    lsr_raw: dict | None
-    connector: dict | None = None
-    connector_raw: dict | None = None
+    ems: dict[str, Any] | None
+    ems_raw: dict[str, Any] | None
+    lsr: dict[str, Any] | None
+    lsr_raw: dict[str, Any] | None
+    connector: dict[str, Any] | None = None
+    connector_raw: dict[str, Any] | None = None
 
 
 def effective_configs(sources: Sources, settings: Settings) -> Effective:
@@ -249,10 +249,12 @@ def effective_configs(sources: Sources, settings: Settings) -> Effective:
 class Inspection:
     """What the inspect stage found: referenced files (certificates, keys, CA lists, modes) and the cipher list."""
 
-    files: list[dict]
-    ciphers: dict | None
-    authenticators: list[dict] = field(default_factory=list)  # TokenPropertyAuthenticators of entity exports
-    issues: list[dict] = field(default_factory=list)  # problems of entity exports found beside a connector file
+    files: list[dict[str, Any]]
+    ciphers: dict[str, Any] | None
+    # TokenPropertyAuthenticators of entity exports
+    authenticators: list[dict[str, Any]] = field(default_factory=list)
+    # problems of entity exports found beside a connector file
+    issues: list[dict[str, Any]] = field(default_factory=list)
 
 
 def inspect_target(target: Target, sources: Sources, effective: Effective, settings: Settings,
@@ -275,11 +277,11 @@ def inspect_target(target: Target, sources: Sources, effective: Effective, setti
 
 
 def assemble(target: Target, sources: Sources, effective: Effective, inspection: Inspection,
-             settings: Settings) -> dict:
+             settings: Settings) -> dict[str, Any]:
     """The facts document: every key always present (``null`` when unknown or absent)."""
     from emslint.schema.defaults import annotations
 
-    secrets: list[dict] = []
+    secrets: list[dict[str, Any]] = []
     for source in sources.files:
         data = _data(source)
         if data is None or source.role == ENTITY_EXPORT or source.foreign:
@@ -330,7 +332,7 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
     }
 
 
-def build_facts(target: Target, sources: Sources, settings: Settings, now: datetime) -> dict:
+def build_facts(target: Target, sources: Sources, settings: Settings, now: datetime) -> dict[str, Any]:
     """The three steps above in order: the facts document of one target (tests and ``emslint facts``)."""
     effective = effective_configs(sources, settings)
     return assemble(target, sources, effective, inspect_target(target, sources, effective, settings, now), settings)

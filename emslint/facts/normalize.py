@@ -61,7 +61,7 @@ EMS_BOOLEAN_KEYS = {
 }
 
 
-def effective_ems(data: Any, defaults: dict) -> dict | None:
+def effective_ems(data: Any, defaults: dict[str, Any]) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         return None
     merged = deep_merge(defaults, data)
@@ -72,7 +72,7 @@ def effective_ems(data: Any, defaults: dict) -> dict | None:
     return merged
 
 
-def effective_lsr(scripts: Any, defaults: dict, unknown: dict[str, str]) -> dict | None:
+def effective_lsr(scripts: Any, defaults: dict[str, Any], unknown: dict[str, str]) -> dict[str, Any] | None:
     """The scripts table as the LSR reads it: "true"/"TRUE" -> true, "8000" -> 8000 (by the default's type)."""
     if not isinstance(scripts, dict):
         return None
@@ -85,7 +85,7 @@ def effective_lsr(scripts: Any, defaults: dict, unknown: dict[str, str]) -> dict
     return merged
 
 
-def _set_unknown(scripts: dict, pointer: str, reason: str) -> None:
+def _set_unknown(scripts: dict[str, Any], pointer: str, reason: str) -> None:
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
     if not tokens or tokens[0] != "scripts":
         return

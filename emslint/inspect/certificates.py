@@ -179,7 +179,7 @@ _signed: dict[tuple[Any, Any], bool] = {}
 _static_facts: dict[Any, Any] = {}
 
 
-def _remember(cache: dict, key: Any, value: Any) -> Any:
+def _remember(cache: dict[str, Any], key: Any, value: Any) -> Any:
     if len(cache) >= _CACHE_SIZE:
         cache.clear()
     cache[key] = value
@@ -627,7 +627,7 @@ def in_validity(cert: Any, now: datetime) -> bool:
 
 
 @quiet
-def certificate_facts(cert: Any, now: datetime) -> dict:
+def certificate_facts(cert: Any, now: datetime) -> dict[str, Any]:
     """Facts of one certificate (relations such as hostname and chain are added by the caller)."""
     now = utc(now)
     before, after = cert.not_valid_before_utc, cert.not_valid_after_utc
@@ -643,7 +643,7 @@ def certificate_facts(cert: Any, now: datetime) -> dict:
     return facts
 
 
-def _static_certificate_facts(cert: Any) -> dict:
+def _static_certificate_facts(cert: Any) -> dict[str, Any]:
     """The part of :func:`certificate_facts` that does not depend on the time: a fresh dict in key order."""
     found = _static_facts.get(cert)
     if found is None:
@@ -654,7 +654,7 @@ def _static_certificate_facts(cert: Any) -> dict:
     return facts
 
 
-def _compute_static_facts(cert: Any) -> dict:
+def _compute_static_facts(cert: Any) -> dict[str, Any]:
     from cryptography import x509
 
     before, after = cert.not_valid_before_utc, cert.not_valid_after_utc
@@ -693,7 +693,7 @@ def _compute_static_facts(cert: Any) -> dict:
 
 
 @quiet
-def ca_list_facts(certs: list[Any], now: datetime) -> dict:
+def ca_list_facts(certs: list[Any], now: datetime) -> dict[str, Any]:
     """Counts over a CA list.
 
     ``issuers``: can issue certificates (see :func:`can_issue`); ``non_ca``: cannot; ``weak``: see

@@ -88,8 +88,8 @@ def _value(value: Any, pointer: str, pattern: str, result: ReadResult, issues: l
     return value
 
 
-def _object(obj: dict, pointer: str, pattern: str, result: ReadResult, issues: list[ReadIssue],
-            moves: dict[str, str | None]) -> dict:
+def _object(obj: dict[str, Any], pointer: str, pattern: str, result: ReadResult, issues: list[ReadIssue],
+            moves: dict[str, str | None]) -> dict[str, Any]:
     documented = _documented_names().get(pattern, {})
     out: dict[str, Any] = {}
     first_of: dict[str, str] = {}  # documented name -> the spelling the EMS reads for it

@@ -67,7 +67,7 @@ _SEPARATORS = str.maketrans("", "", "_-. \t")
 class _Kind:
     """Everything validate_config needs about one schema, built once per process."""
 
-    def __init__(self, name: str, root: dict) -> None:
+    def __init__(self, name: str, root: dict[str, Any]) -> None:
         self.name = name
         self.root = root
         self.validator = compile_schema(root)
@@ -158,7 +158,7 @@ def _type_phrase(value: Any, keyword: str) -> str:
     return "a string that is not one" if keyword == "pattern" else json_type(value)
 
 
-def _enum_hint(node: dict, note: dict, value: Any, product: str) -> str:
+def _enum_hint(node: dict[str, Any], note: dict[str, Any], value: Any, product: str) -> str:
     if not isinstance(value, str):
         return ""
     legacy = (note.get("legacy_values") or {}).get(value)
@@ -170,7 +170,7 @@ def _enum_hint(node: dict, note: dict, value: Any, product: str) -> str:
     return ""
 
 
-def _schema_node(root: dict, schema_path: tuple) -> dict:
+def _schema_node(root: dict[str, Any], schema_path: tuple) -> dict[str, Any]:
     """The schema object at ``schema_path`` ("$ref" in it = a reference followed there)."""
     node: Any = root
     previous: Any = None
@@ -188,7 +188,7 @@ def _schema_node(root: dict, schema_path: tuple) -> dict:
     return node if isinstance(node, dict) else {}
 
 
-def _follow(root: dict, ref: str) -> Any:
+def _follow(root: dict[str, Any], ref: str) -> Any:
     node: Any = root
     for token in ref[2:].split("/") if ref.startswith("#/") else []:
         node = node.get(token.replace("~1", "/").replace("~0", "~")) if isinstance(node, dict) else None
@@ -352,7 +352,7 @@ def _name(path: tuple) -> str:
     return _q(_dotted(path))
 
 
-def _obsolete_message(name: str, versions: dict, product: str) -> str:
+def _obsolete_message(name: str, versions: dict[str, Any], product: str) -> str:
     removed = versions.get("removed")
     if versions.get("renamed_to"):
         text = f"{name} was renamed {_q(versions['renamed_to'])} in {product} {removed}"

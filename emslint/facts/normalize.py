@@ -64,7 +64,7 @@ EMS_BOOLEAN_KEYS = {
 def effective_ems(data: Any, defaults: dict[str, Any]) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         return None
-    merged = deep_merge(defaults, data)
+    merged: dict[str, Any] = deep_merge(defaults, data)
     for group, key in EMS_BOOLEAN_KEYS:
         section = merged.get(group)
         if isinstance(section, dict) and key in section:
@@ -76,7 +76,7 @@ def effective_lsr(scripts: Any, defaults: dict[str, Any], unknown: dict[str, str
     """The scripts table as the LSR reads it: "true"/"TRUE" -> true, "8000" -> 8000 (by the default's type)."""
     if not isinstance(scripts, dict):
         return None
-    merged = deep_merge(defaults, scripts)
+    merged: dict[str, Any] = deep_merge(defaults, scripts)
     for key, value in list(merged.items()):
         if key in defaults and not isinstance(value, dict):
             merged[key] = _coerce_like(defaults[key], value)

@@ -170,7 +170,7 @@ def _walk_pattern(data: Any, tokens: list[str], pointer: str) -> Iterator[tuple[
         yield from _walk_pattern(data[head], rest, join_pointer(pointer, head))
 
 
-def secret_items(role: str, data: Any, annotations: dict[str, dict], unknown: dict[str, str],
+def secret_items(role: str, data: Any, annotations: dict[str, dict[str, Any]], unknown: dict[str, str],
                  shadowed: list[Shadowed] | None = None) -> list[dict[str, Any]]:
     """Facts items for every secret and identity value of one file (`data` as read, no defaults), and of the
     values written in it that the product never reads (``shadowed``: a repeated key is still text on disk)."""
@@ -180,7 +180,9 @@ def secret_items(role: str, data: Any, annotations: dict[str, dict], unknown: di
         if kind is None:
             continue
         tokens = [t for t in pattern.split("/")[1:]]
-        found = [(pointer, value, None) for pointer, value in _walk_pattern(data, tokens, "")]
+        found: list[tuple[str, Any, Shadowed | None]] = [
+            (pointer, value, None) for pointer, value in _walk_pattern(data, tokens, "")
+        ]
         for extra in shadowed or ():
             rest = _remaining(tokens, extra.pointer)
             if rest is not None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from emslint.fixes.text import FileText
+from emslint.read.matching import always_match
 
 _WS = " \t\r\n"
 _HSPACE = " \t"
@@ -19,7 +20,7 @@ _STRING_STOP = re.compile(r'["\\\x00-\x1f]')
 _ESCAPE_BODY = re.compile(r'["\\/bfnrt]|u[0-9a-fA-F]{4}')
 _CONTAINER_STOP = re.compile(r'["{}\[\]/]')
 _BARE = re.compile(r"[^\s,:\[\]{}\"'=;/]++")
-_REST_OF_LINE = re.compile(r"[^\r\n]*+")
+_REST_OF_LINE = always_match(re.compile(r"[^\r\n]*+"))  # matches the empty string
 
 
 def skip_ws(s: str, i: int) -> int:
@@ -156,7 +157,7 @@ def json_tokens(s: str) -> Iterator[tuple[int, int, str]]:
             j = i + 1
             yield i, j, "punct"
         elif c == "/" and s.startswith("//", i):
-            j = _REST_OF_LINE.match(s, i).end()  # type: ignore[union-attr]
+            j = _REST_OF_LINE(s, i).end()
             yield i, j, "comment"
         elif c == "/" and s.startswith("/*", i):
             k = s.find("*/", i + 2)

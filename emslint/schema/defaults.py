@@ -50,7 +50,8 @@ def parse_version(text: str | None) -> Version | None:
     match = _VERSION.match(str(text))
     if not match:
         return None
-    return tuple(int(g or 0) for g in match.groups())  # type: ignore[return-value]
+    major, minor, patch = match.groups()
+    return int(major), int(minor or 0), int(patch or 0)
 
 
 def show_version(version: Version) -> str:
@@ -197,7 +198,8 @@ def defaults(kind: str, ems_version: str | None = None) -> dict[str, Any]:
     version does not read are left out and version-specific defaults apply (``ws_connection.msg_timeout`` is
     5000 before 5.4.5). Keys whose default is "none", "empty" or undocumented have no entry.
     """
-    return _copy(_defaults(kind, parse_version(ems_version))[0])
+    fresh: dict[str, Any] = _copy(_defaults(kind, parse_version(ems_version))[0])
+    return fresh
 
 
 def pattern_defaults(kind: str, ems_version: str | None = None) -> dict[str, Any]:

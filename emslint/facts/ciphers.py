@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emslint.profiling import stage
 from emslint.settings.model import Settings
 
+if TYPE_CHECKING:  # imported where used: cipher facts load only for deployments that need them
+    from emslint.inspect.openssl_models import ModelChoice, OpenSSLModel
+
 __all__ = ["cipher_item", "model_line", "openssl_facts"]
 
 
-def _choice(options: Settings):
+def _choice(options: Settings) -> ModelChoice:
     from emslint.inspect.openssl_models import select_model
 
     try:
@@ -53,7 +56,8 @@ def _cipher_string_max() -> float:
     from emslint.schema.defaults import schema_members
 
     node = next(m.target for m in schema_members("ems") if m.pattern == "/certificates/cipher_suite")
-    return node.get("maxLength", float("inf"))
+    longest: float = node.get("maxLength", float("inf"))
+    return longest
 
 
 def cipher_item(ems: dict[str, Any] | None, ems_raw: Any, options: Settings) -> dict[str, Any] | None:
@@ -115,7 +119,8 @@ def _recommended(model: str, options: Settings) -> str | None:
     return recommended_cipher_string(model, options.build, options.platform_java == 7)
 
 
-_cipher_cache: dict[tuple, str] = {}  # a fleet uses a handful of cipher strings; JSON text, so each use is a copy
+# (string, model, build, fips) -> facts as JSON text: a fleet uses a handful of cipher strings; each use is a copy
+_cipher_cache: dict[tuple[str, str, str, bool], str] = {}
 
 
 def _cipher_facts(string: str, model: str, build: str, fips: bool) -> dict[str, Any]:
@@ -128,7 +133,8 @@ def _cipher_facts(string: str, model: str, build: str, fips: bool) -> dict[str, 
         if len(_cipher_cache) >= 256:
             _cipher_cache.clear()
         text = _cipher_cache[key] = json.dumps(facts)
-    return json.loads(text)
+    copy: dict[str, Any] = json.loads(text)
+    return copy
 
 
 def _shorten(word: str, limit: int = 60) -> str:
@@ -178,7 +184,7 @@ def _ignored_summary(facts: dict[str, Any], label: str) -> dict[str, Any]:
     return {"count": len(words), "detail": f"{label}: {detail}" if words else ""}
 
 
-def _seclevel(facts: dict[str, Any], model, label: str) -> dict[str, Any] | None:
+def _seclevel(facts: dict[str, Any], model: OpenSSLModel, label: str) -> dict[str, Any] | None:
     if not model.security_levels or not facts.get("security_level_set"):
         return None
     level = int(facts.get("security_level") or 0)

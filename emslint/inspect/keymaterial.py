@@ -514,7 +514,7 @@ def _host(value: Any) -> str | None:
     return text
 
 
-def _ems_host(ems: dict[str, Any] | None, lsr: dict[str, Any] | None) -> tuple[str | None, dict | None]:
+def _ems_host(ems: dict[str, Any] | None, lsr: dict[str, Any] | None) -> tuple[str | None, dict[str, Any] | None]:
     rap = _host(_get(lsr, "rap_host"))
     if rap is not None:
         return rap, {"file": "lsr", "pointer": "/scripts/rap_host"}

@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -85,7 +86,7 @@ def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
                                                                 now=now, workers=workers)), total, options):
             if fixing is not None:  # --fix / --diff: this deployment fixed (or its diff shown) before it counts
                 job = jobs.popleft()
-                result = fixing.process(result, lambda job=job: lint_job(job, now),
+                result = fixing.process(result, partial(lint_job, job, now),
                                         {f.display: f.role for f in job.target.files})
             count += 1
             if remaining is not None:

@@ -28,7 +28,7 @@ from emslint.discover import Target, discover
 from emslint.facts.build import assemble, effective_configs, inspect_target
 from emslint.filters import filter_target
 from emslint.levels import assign_links, deployment_verdict, link_verdicts, present_links
-from emslint.model import ABSENT, FILE_LINKS, Finding, TargetResult
+from emslint.model import ABSENT, FILE_LINKS, Finding, TargetKind, TargetResult
 from emslint.profiling import stage
 from emslint.read.configs import read_config
 from emslint.read.result import ReadIssue
@@ -126,7 +126,7 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
             editable = {f.display: f.path for f in target.files if not f.template}
             plan_fixes(target.root, editable, sources, facts, shown, [*shown, *hidden], rules.by_id,
                        lambda: all_findings(job, now))
-    kind = "not-ems" if not live and sources.files else "deployment"
+    kind: TargetKind = "not-ems" if not live and sources.files else "deployment"
     result = TargetResult(
         path=target.display,
         files=[f.display for f in target.files],

@@ -51,7 +51,8 @@ def _lsr_defaults(ems_version: str | None) -> dict[str, Any]:
     from emslint.schema.defaults import defaults
 
     found = defaults("lsr", ems_version)
-    return found.get("scripts", found) if isinstance(found, dict) else {}
+    scripts: dict[str, Any] = found.get("scripts", found) if isinstance(found, dict) else {}
+    return scripts
 
 
 def _issue_items(sources: Sources) -> list[dict[str, Any]]:
@@ -157,13 +158,13 @@ def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, ls
     if ems is None and lsr is None:
         return items
     from emslint.inspect.keymaterial import inspect_key_material
-    from emslint.inspect.paths import resolve_config_path
+    from emslint.inspect.paths import ResolvedPath, resolve_config_path
 
     config_dir = next((f.path.parent for f in target.files), target.root)
 
-    resolved: dict[str, Any] = {}  # one CA file is often configured three times
+    resolved: dict[str, ResolvedPath] = {}  # one CA file is often configured three times
 
-    def resolve(text: str):
+    def resolve(text: str) -> ResolvedPath:
         if text not in resolved:
             resolved[text] = resolve_config_path(
                 text, microserver_root=target.root, config_dir=config_dir, scan_root=target.scan_root,

@@ -88,7 +88,7 @@ def effective_connector(raw: dict[str, Any] | None, unknown: dict[str, str]) -> 
     from emslint.schema.defaults import annotations as schema_notes
     from emslint.schema.defaults import defaults
 
-    merged = deep_merge(defaults("connector"), copy.deepcopy(raw))
+    merged: dict[str, Any] = deep_merge(defaults("connector"), copy.deepcopy(raw))
     for pattern, note in schema_notes("connector").items():
         coerce = note.get("coerce")
         if coerce and "*" not in pattern:
@@ -315,7 +315,7 @@ def _exports_beside(folder: Path) -> list[Path]:
     return [folder / name for name in names[:MAX_EXPORTS_BESIDE]]
 
 
-def _regular(entry: os.DirEntry) -> bool:
+def _regular(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_file(follow_symlinks=False)
     except OSError:

@@ -38,7 +38,7 @@ def _get(doc: Any, *path: str) -> Any:
     return doc
 
 
-def _differ(a: Any, b: Any) -> bool | None:
+def _differ(a: object, b: object) -> bool | None:
     if not (_known(a) and _known(b)):
         return None
     return a != b

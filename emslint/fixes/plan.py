@@ -37,7 +37,10 @@ class Candidate:
     fix: Fix
 
 
-def finding_key(f: Finding) -> tuple[str, str, str, str]:
+FindingKey = tuple[str, str, str, str]  # rule, file, pointer, identity
+
+
+def finding_key(f: Finding) -> FindingKey:
     return (f.rule, f.file, f.pointer, f.identity)
 
 
@@ -94,7 +97,7 @@ def _config_text(
     return config_text(source.role, display, path, source.result, source.text, secrets)
 
 
-def _validated(candidates: list[Candidate], accepted: list[Candidate], before: Counter,
+def _validated(candidates: list[Candidate], accepted: list[Candidate], before: Counter[FindingKey],
                relint: Relint) -> list[Candidate]:
     """The candidates that pass together with ``accepted`` (all at once when they can, else one by one)."""
     together: list[Candidate] = []
@@ -111,7 +114,7 @@ def _validated(candidates: list[Candidate], accepted: list[Candidate], before: C
     return kept
 
 
-def _passes(trial: list[Candidate], before: Counter, relint: Relint) -> bool:
+def _passes(trial: list[Candidate], before: Counter[FindingKey], relint: Relint) -> bool:
     data, modes = fixed_state([c.fix for c in trial], {})
     if data is None:
         return False

@@ -7,6 +7,8 @@ must never look clean.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from emslint.model import Severity, TargetResult
 from emslint.printable import escape_unsafe
 from emslint.rules.model import Rule
@@ -31,7 +33,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(results: list[TargetResult], rules: dict[str, Rule]) -> str:
+def render_github(results: list[TargetResult], rules: Mapping[str, Rule]) -> str:
     lines = []
     findings = sorted((f for t in results for f in t.findings), key=lambda f: f.sort_key())
     for f in findings:

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from emslint.model import Finding
+from emslint.pointers import Path, select, split
 from emslint.pointers import join as join_pointer
-from emslint.pointers import select, split
 from emslint.printable import escape_unsafe
 from emslint.read.sources import SourceFile, Sources
 from emslint.rules.model import Match, Rule
@@ -294,7 +294,7 @@ def _plan(rules: list[Rule], profile: str) -> _Plan:
 def evaluate(rules: list[Rule], doc: dict[str, Any], sources: Sources, *, profile: str) -> list[Finding]:
     locator = Locator(sources)
     findings: list[Finding] = []
-    selections: dict[tuple[str, ...], list[tuple[tuple, Any]]] = {}  # many rules look at the same places
+    selections: dict[tuple[str, ...], list[tuple[Path, Any]]] = {}  # many rules look at the same places
     for rule, matches in _plan(rules, profile):
         seen: set[tuple[str, str, int, int, int]] = set()
         for match, compiled in matches:

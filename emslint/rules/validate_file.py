@@ -13,7 +13,8 @@ from emslint.rules.model import RuleFileError
 def rule_schema() -> dict[str, Any]:
     from emslint.schema import schema_dir
 
-    return json.loads((schema_dir() / "rule.schema.json").read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads((schema_dir() / "rule.schema.json").read_text(encoding="utf-8"))
+    return schema
 
 
 def rule_file_problems(data: dict[str, Any]) -> list[str]:

@@ -183,7 +183,7 @@ def build_text_fix(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict
     if made is None:
         return None
     edits, value = made
-    return Fix(spec.applicability, _describe(spec, finding.pointer, value), tuple(edits))  # type: ignore[arg-type]
+    return Fix(spec.applicability, _describe(spec, finding.pointer, value), tuple(edits))
 
 
 _Made = tuple[list[Edit], str] | None
@@ -396,4 +396,4 @@ def build_chmod_fix(spec: FixSpec, finding: Finding, path: Path, display: str, s
         return None
     applicability = spec.applicability if service_uid is not None and st.st_uid == service_uid else "unsafe"
     edit = Edit(file=display, path=str(path), kind="chmod", mode_from=mode, mode_to=new)
-    return Fix(applicability, _describe(spec, finding.pointer, mode_from=mode, mode_to=new), (edit,))  # type: ignore[arg-type]
+    return Fix(applicability, _describe(spec, finding.pointer, mode_from=mode, mode_to=new), (edit,))

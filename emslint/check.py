@@ -14,8 +14,9 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from emslint.errors import Usage
 from emslint.facts.ciphers import model_line, openssl_facts
@@ -86,7 +87,7 @@ def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
                                                                 now=now, workers=workers)), total, options):
             if fixing is not None:  # --fix / --diff: this deployment fixed (or its diff shown) before it counts
                 job = jobs.popleft()
-                result = fixing.process(result, lambda job=job: lint_job(job, now),
+                result = fixing.process(result, partial(lint_job, job, now),
                                         {f.display: f.role for f in job.target.files})
             count += 1
             if remaining is not None:
@@ -221,7 +222,7 @@ def _wants_excerpts(options: CheckOptions, settings: Settings) -> bool:
     return "html" in (settings.output_format, *(fmt for fmt, _ in options.reports))
 
 
-def _open_outputs(options: CheckOptions, settings: Settings, rules: dict, *, hold_text: bool) -> list[Output]:
+def _open_outputs(options: CheckOptions, settings: Settings, rules: dict[str, Any], *, hold_text: bool) -> list[Output]:
     line = model_line(settings.ems_version, settings.openssl)
     info = RunInfo(profile=settings.profile, automation_id=options.automation_id, notices=(line,),
                    openssl={**openssl_facts(settings), "line": line}, settings=settings,

@@ -20,7 +20,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:  # imported where used: `emslint --version` must not load the cipher tables
+    from emslint.inspect.ciphers import CipherResult
+    from emslint.inspect.mozilla_profiles import ProfileComparison
+    from emslint.inspect.openssl_models import ModelChoice
 
 from emslint.printable import escape_unsafe
 
@@ -81,7 +86,7 @@ def run_ciphers(cipher_string: str, options: CipherOptions, stream: TextIO, erro
     return EXIT_OK
 
 
-def _check(options: CipherOptions):
+def _check(options: CipherOptions) -> ModelChoice:
     from emslint.inspect.mozilla_profiles import PROFILES
     from emslint.inspect.openssl_models import MODELS, select_model
 
@@ -120,7 +125,7 @@ def _notes(options: CipherOptions, model: str) -> list[str]:
     return notes
 
 
-def _model_json(result, choice, options: CipherOptions) -> dict[str, object]:
+def _model_json(result: CipherResult, choice: ModelChoice, options: CipherOptions) -> dict[str, object]:
     return {
         "openssl": choice.model.name,
         "release": choice.model.release,
@@ -132,7 +137,14 @@ def _model_json(result, choice, options: CipherOptions) -> dict[str, object]:
     }
 
 
-def _as_json(result, choice, options, words, notes, comparison) -> dict[str, object]:
+def _as_json(
+    result: CipherResult,
+    choice: ModelChoice,
+    options: CipherOptions,
+    words: list[dict[str, Any]],
+    notes: list[str],
+    comparison: ProfileComparison | None,
+) -> dict[str, object]:
     from emslint.inspect.cipher_verdicts import protocol_floor
 
     supported = None if result.supported is None else {id(s) for s in result.supported}
@@ -158,7 +170,15 @@ def _as_json(result, choice, options, words, notes, comparison) -> dict[str, obj
     return doc
 
 
-def _write_text(result, choice, options, words, notes, comparison, stream: TextIO) -> None:
+def _write_text(
+    result: CipherResult,
+    choice: ModelChoice,
+    options: CipherOptions,
+    words: list[dict[str, Any]],
+    notes: list[str],
+    comparison: ProfileComparison | None,
+    stream: TextIO,
+) -> None:
     from emslint.inspect.cipher_verdicts import FACT_CLASSES, offered, protocol_floor
     from emslint.inspect.ciphers import describe
 
@@ -201,7 +221,7 @@ def _write_text(result, choice, options, words, notes, comparison, stream: TextI
         _write_profile(comparison, stream)
 
 
-def _write_profile(comparison, stream: TextIO) -> None:
+def _write_profile(comparison: ProfileComparison, stream: TextIO) -> None:
     verdict = "within the profile" if comparison.compliant else "outside the profile"
     stream.write(f"\n{comparison.profile} ({comparison.source}): {verdict}\n")
     stream.write(f"  beyond the profile: {', '.join(comparison.beyond) or 'nothing'}\n")

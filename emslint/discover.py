@@ -439,6 +439,8 @@ def _relative_display(path: Path) -> str:
 # it (a target's display is its folder's or a file's path), so a target can be yielded once it sorts before
 # every folder still to read. A deployment's files come from its folder and its etc/ folder (and so on down a
 # chain of etc/ folders), so those are read together: a target is complete when it enters the heap.
+# Heap entries: (display, file displays, insertion order, a finished Target or a folder to read: (path, rel)).
+_HeapEntry = tuple[str, tuple[str, ...], int, "Target | tuple[str, tuple[str, ...]]"]
 
 
 class _Names:
@@ -459,7 +461,7 @@ class _Names:
 def _stream(top: Path, arg_display: str, include_templates: bool, problems: list[str],
             exclusions: Exclusions = NO_EXCLUSIONS) -> Iterator[Target]:
     names = _Names(top, arg_display, exclusions)
-    heap: list[tuple] = []
+    heap: list[_HeapEntry] = []
     order = itertools.count()
     try:
         _read_chain(os.fspath(top), (), names, include_templates, heap, order)
@@ -475,7 +477,12 @@ def _stream(top: Path, arg_display: str, include_templates: bool, problems: list
 
 
 def _read_chain(
-    folder: str, rel: tuple[str, ...], names: _Names, include_templates: bool, heap: list, order: Iterator[int]
+    folder: str,
+    rel: tuple[str, ...],
+    names: _Names,
+    include_templates: bool,
+    heap: list[_HeapEntry],
+    order: Iterator[int],
 ) -> None:
     """Read ``folder`` and its chain of etc/ folders; push their targets and their other sub-folders."""
     targets: dict[tuple[Path, str], Target] = {}
@@ -538,7 +545,7 @@ def _scan(folder: str, rel: tuple[str, ...], names: _Names) -> tuple[list[str], 
     return subdirs, wanted
 
 
-def _is_link(entry: os.DirEntry) -> bool:
+def _is_link(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_symlink()
     except OSError:

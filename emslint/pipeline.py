@@ -21,13 +21,14 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from emslint import debug
 from emslint.discover import Target, discover
 from emslint.facts.build import assemble, effective_configs, inspect_target
 from emslint.filters import filter_target
 from emslint.levels import assign_links, deployment_verdict, link_verdicts, present_links
-from emslint.model import ABSENT, FILE_LINKS, Finding, TargetResult
+from emslint.model import ABSENT, FILE_LINKS, Finding, TargetKind, TargetResult
 from emslint.profiling import stage
 from emslint.read.configs import read_config
 from emslint.read.result import ReadIssue
@@ -87,7 +88,7 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
     sources: Sources | None = None
     errors: list[str] = []
     analysed = True
-    facts: dict | None = None
+    facts: dict[str, Any] | None = None
     now = now or datetime.now().astimezone()
     try:
         sources = read_target(target, settings)
@@ -125,7 +126,7 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
             editable = {f.display: f.path for f in target.files if not f.template}
             plan_fixes(target.root, editable, sources, facts, shown, [*shown, *hidden], rules.by_id,
                        lambda: all_findings(job, now))
-    kind = "not-ems" if not live and sources.files else "deployment"
+    kind: TargetKind = "not-ems" if not live and sources.files else "deployment"
     result = TargetResult(
         path=target.display,
         files=[f.display for f in target.files],
@@ -160,7 +161,7 @@ def judge(target: Target, sources: Sources, settings: Settings, rules: RuleSet, 
         return evaluate(rules.all, facts, sources, profile=settings.profile)
 
 
-def facts_of(target: Target, sources: Sources, settings: Settings, now: datetime) -> dict:
+def facts_of(target: Target, sources: Sources, settings: Settings, now: datetime) -> dict[str, Any]:
     """inspect -> facts: the facts document of a deployment."""
     effective = effective_configs(sources, settings)
     inspection = inspect_target(target, sources, effective, settings, now)

@@ -47,14 +47,15 @@ def _data(source: SourceFile | None) -> Any:
     return source.result.data
 
 
-def _lsr_defaults(ems_version: str | None) -> dict:
+def _lsr_defaults(ems_version: str | None) -> dict[str, Any]:
     from emslint.schema.defaults import defaults
 
     found = defaults("lsr", ems_version)
-    return found.get("scripts", found) if isinstance(found, dict) else {}
+    scripts: dict[str, Any] = found.get("scripts", found) if isinstance(found, dict) else {}
+    return scripts
 
 
-def _issue_items(sources: Sources) -> list[dict]:
+def _issue_items(sources: Sources) -> list[dict[str, Any]]:
     from emslint.facts.mask import redact_issue
 
     items = []
@@ -116,12 +117,12 @@ class _Display:
         return os.path.join(real, name)
 
 
-def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | None, now: datetime,
-                allowed_roots: tuple[Path, ...]) -> list:
+def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, lsr: dict[str, Any] | None, now: datetime,
+                allowed_roots: tuple[Path, ...]) -> list[Any]:
     from emslint.inspect.permissions import mode_facts
 
     display = _Display(target)
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     folder_uid = _uid(target.root)
     foreign = {s.display for s in sources.files if s.foreign}
     for config in target.files:
@@ -157,13 +158,13 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
     if ems is None and lsr is None:
         return items
     from emslint.inspect.keymaterial import inspect_key_material
-    from emslint.inspect.paths import resolve_config_path
+    from emslint.inspect.paths import ResolvedPath, resolve_config_path
 
     config_dir = next((f.path.parent for f in target.files), target.root)
 
-    resolved: dict[str, Any] = {}  # one CA file is often configured three times
+    resolved: dict[str, ResolvedPath] = {}  # one CA file is often configured three times
 
-    def resolve(text: str):
+    def resolve(text: str) -> ResolvedPath:
         if text not in resolved:
             resolved[text] = resolve_config_path(
                 text, microserver_root=target.root, config_dir=config_dir, scan_root=target.scan_root,
@@ -181,7 +182,7 @@ def _file_items(target: Target, sources: Sources, ems: dict | None, lsr: dict | 
     return items
 
 
-def _backup_item(config: ConfigFile, folder_uid: int | None) -> dict:
+def _backup_item(config: ConfigFile, folder_uid: int | None) -> dict[str, Any]:
     """A copy of a config beside the live ones (emslint/backup_names.py): reported at the copy itself."""
     from emslint.inspect.permissions import mode_facts
 
@@ -220,12 +221,12 @@ def _dp_files(target: Target) -> list[Path]:
 class Effective:
     """The configs as the products read them: ``*_raw`` as read, the others over the schema defaults."""
 
-    ems: dict | None
-    ems_raw: dict | None
-    lsr: dict | None
-    lsr_raw: dict | None
-    connector: dict | None = None
-    connector_raw: dict | None = None
+    ems: dict[str, Any] | None
+    ems_raw: dict[str, Any] | None
+    lsr: dict[str, Any] | None
+    lsr_raw: dict[str, Any] | None
+    connector: dict[str, Any] | None = None
+    connector_raw: dict[str, Any] | None = None
 
 
 def effective_configs(sources: Sources, settings: Settings) -> Effective:
@@ -249,10 +250,12 @@ def effective_configs(sources: Sources, settings: Settings) -> Effective:
 class Inspection:
     """What the inspect stage found: referenced files (certificates, keys, CA lists, modes) and the cipher list."""
 
-    files: list[dict]
-    ciphers: dict | None
-    authenticators: list[dict] = field(default_factory=list)  # TokenPropertyAuthenticators of entity exports
-    issues: list[dict] = field(default_factory=list)  # problems of entity exports found beside a connector file
+    files: list[dict[str, Any]]
+    ciphers: dict[str, Any] | None
+    # TokenPropertyAuthenticators of entity exports
+    authenticators: list[dict[str, Any]] = field(default_factory=list)
+    # problems of entity exports found beside a connector file
+    issues: list[dict[str, Any]] = field(default_factory=list)
 
 
 def inspect_target(target: Target, sources: Sources, effective: Effective, settings: Settings,
@@ -275,11 +278,11 @@ def inspect_target(target: Target, sources: Sources, effective: Effective, setti
 
 
 def assemble(target: Target, sources: Sources, effective: Effective, inspection: Inspection,
-             settings: Settings) -> dict:
+             settings: Settings) -> dict[str, Any]:
     """The facts document: every key always present (``null`` when unknown or absent)."""
     from emslint.schema.defaults import annotations
 
-    secrets: list[dict] = []
+    secrets: list[dict[str, Any]] = []
     for source in sources.files:
         data = _data(source)
         if data is None or source.role == ENTITY_EXPORT or source.foreign:
@@ -330,7 +333,7 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
     }
 
 
-def build_facts(target: Target, sources: Sources, settings: Settings, now: datetime) -> dict:
+def build_facts(target: Target, sources: Sources, settings: Settings, now: datetime) -> dict[str, Any]:
     """The three steps above in order: the facts document of one target (tests and ``emslint facts``)."""
     effective = effective_configs(sources, settings)
     return assemble(target, sources, effective, inspect_target(target, sources, effective, settings, now), settings)

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emslint.inspect.cipher_recommend import recommended_cipher_string
 from emslint.profiling import stage
 from emslint.settings.model import Settings
 
+if TYPE_CHECKING:  # imported where used: cipher facts load only for deployments that need them
+    from emslint.inspect.openssl_models import ModelChoice, OpenSSLModel
+
 __all__ = ["cipher_item", "model_line", "openssl_facts"]
 
 
-def _choice(options: Settings):
+def _choice(options: Settings) -> ModelChoice:
     from emslint.inspect.openssl_models import select_model
 
     try:
@@ -54,24 +57,25 @@ def _cipher_string_max() -> float:
     from emslint.schema.defaults import schema_members
 
     node = next(m.target for m in schema_members("ems") if m.pattern == "/certificates/cipher_suite")
-    return node.get("maxLength", float("inf"))
+    longest: float = node.get("maxLength", float("inf"))
+    return longest
 
 
-def cipher_item(ems: dict | None, ems_raw: Any, options: Settings) -> dict | None:
+def cipher_item(ems: dict[str, Any] | None, ems_raw: Any, options: Settings) -> dict[str, Any] | None:
     """The "ciphers" item of the facts document, or None without config.json (or for a list too long to
     evaluate in bounded time: the schema's maxLength reports it, EMS015)."""
     from emslint.inspect.cipher_verdicts import SDK_DEFAULT_CIPHER_STRING, SDK_FIPS_CIPHER_STRING
 
     if not ems:
         return None
-    certificates: dict = ems["certificates"] if isinstance(ems.get("certificates"), dict) else {}
+    certificates: dict[str, Any] = ems["certificates"] if isinstance(ems.get("certificates"), dict) else {}
     raw_certs = ems_raw.get("certificates") if isinstance(ems_raw, dict) else None
     is_set = isinstance(raw_certs, dict) and "cipher_suite" in raw_certs
     configured = certificates.get("cipher_suite") if is_set else None
     if is_set and (not isinstance(configured, str) or len(configured) > _cipher_string_max()):
         return None
     choice = _choice(options)
-    fips: dict = ems["fips"] if isinstance(ems.get("fips"), dict) else {}
+    fips: dict[str, Any] = ems["fips"] if isinstance(ems.get("fips"), dict) else {}
     fips_mode = fips.get("enabled") is True and choice.model.fips_mode
     if fips_mode:
         string = SDK_FIPS_CIPHER_STRING
@@ -115,10 +119,11 @@ def _recommended(model: str, options: Settings) -> str | None:
     return recommended_cipher_string(model, options.build, options.platform_java == 7)
 
 
-_cipher_cache: dict[tuple, str] = {}  # a fleet uses a handful of cipher strings; JSON text, so each use is a copy
+# (string, model, build, fips) -> facts as JSON text: a fleet uses a handful of cipher strings; each use is a copy
+_cipher_cache: dict[tuple[str, str, str, bool], str] = {}
 
 
-def _cipher_facts(string: str, model: str, build: str, fips: bool) -> dict:
+def _cipher_facts(string: str, model: str, build: str, fips: bool) -> dict[str, Any]:
     key = (string, model, build, fips)
     text = _cipher_cache.get(key)
     if text is None:
@@ -128,14 +133,15 @@ def _cipher_facts(string: str, model: str, build: str, fips: bool) -> dict:
         if len(_cipher_cache) >= 256:
             _cipher_cache.clear()
         text = _cipher_cache[key] = json.dumps(facts)
-    return json.loads(text)
+    copy: dict[str, Any] = json.loads(text)
+    return copy
 
 
 def _shorten(word: str, limit: int = 60) -> str:
     return word if len(word) <= limit else word[:limit] + "..."
 
 
-def _classes_detail(facts: dict, label: str) -> str:
+def _classes_detail(facts: dict[str, Any], label: str) -> str:
     classes = {k: v for k, v in (facts.get("classes") or {}).items() if v}
     parts = ", ".join(f"{count} {name}" for name, count in sorted(classes.items()))
     level = facts.get("security_level")
@@ -143,7 +149,7 @@ def _classes_detail(facts: dict, label: str) -> str:
     return f"{where}: {parts or 'none'}"
 
 
-def _rejected_detail(facts: dict, label: str, string: str) -> str:
+def _rejected_detail(facts: dict[str, Any], label: str, string: str) -> str:
     reason = facts.get("error_reason") or "rejected"
     hint = ""
     if reason == "invalid command" and "@SECLEVEL" in string:
@@ -161,13 +167,13 @@ def _rejected_detail(facts: dict, label: str, string: str) -> str:
     return f"{label} ({reason}{hint})"
 
 
-def _ignored_summary(facts: dict, label: str) -> dict:
+def _ignored_summary(facts: dict[str, Any], label: str) -> dict[str, Any]:
     """EMS502's count and detail: the ignored words of a configured list, harmless exclusions left out."""
     words = [w for w in facts.get("ignored_words") or [] if not w.get("harmless")]
     if not facts.get("string_used"):
         words = []  # the SDK's own list (unset, or FIPS mode): nothing the author wrote
 
-    def explain(w: dict) -> str:
+    def explain(w: dict[str, Any]) -> str:
         if w.get("suggestion"):
             return f"'{_shorten(w['word'])}' (did you mean {w['suggestion']}?)"
         if w.get("note"):
@@ -178,7 +184,7 @@ def _ignored_summary(facts: dict, label: str) -> dict:
     return {"count": len(words), "detail": f"{label}: {detail}" if words else ""}
 
 
-def _seclevel(facts: dict, model, label: str) -> dict | None:
+def _seclevel(facts: dict[str, Any], model: OpenSSLModel, label: str) -> dict[str, Any] | None:
     if not model.security_levels or not facts.get("security_level_set"):
         return None
     level = int(facts.get("security_level") or 0)
@@ -204,14 +210,14 @@ def _default_detail(model: str, build: str, label: str, java7: bool) -> str:
     return f"{weak}; a list that passes every cipher rule here: {recommended}" if recommended else weak
 
 
-def _unusable_detail(facts: dict, label: str) -> str:
+def _unusable_detail(facts: dict[str, Any], label: str) -> str:
     listed = facts.get("listed", 0)
     level = facts.get("security_level")
     return (f"{label} at security level {level} lets the EMS offer none of the {listed} TLS 1.2 suites it lists "
             "(the level, or PSK/SRP suites the EMS cannot use)")
 
 
-def _fips_detail(facts: dict) -> str:
+def _fips_detail(facts: dict[str, Any]) -> str:
     total = facts.get("count", 0)
     fs = facts.get("forward_secrecy", 0)
     triple = (facts.get("classes") or {}).get("3DES", 0)

@@ -46,7 +46,7 @@ def _get(doc: Any, pointer: str) -> Any:
     return node
 
 
-def _set(doc: dict, pointer: str, value: Any) -> None:
+def _set(doc: dict[str, Any], pointer: str, value: Any) -> None:
     tokens = _tokens(pointer)
     node: Any = doc
     for token in tokens[:-1]:
@@ -81,15 +81,15 @@ def _typesafe_integer(value: Any) -> Any:
     return value
 
 
-def effective_connector(raw: dict | None, unknown: dict[str, str]) -> dict | None:
+def effective_connector(raw: dict[str, Any] | None, unknown: dict[str, str]) -> dict[str, Any] | None:
     """The connector file as the product reads it (see the module)."""
     if not isinstance(raw, dict):
         return None
     from emslint.schema.defaults import annotations as schema_notes
     from emslint.schema.defaults import defaults
 
-    merged = deep_merge(defaults("connector"), copy.deepcopy(raw))
-    for pattern, note in schema_notes("connector").items():  # type: ignore[operator]  # mypy takes the name for __future__.annotations
+    merged: dict[str, Any] = deep_merge(defaults("connector"), copy.deepcopy(raw))
+    for pattern, note in schema_notes("connector").items():
         coerce = note.get("coerce")
         if coerce and "*" not in pattern:
             value = _get(merged, pattern)
@@ -114,14 +114,14 @@ TRANSFER_URLS = ("/cx-server/emessage/file-transfer/upload/url", "/cx-server/eme
 HEALTH_PORT = "/cx-server/health-check/port"
 
 
-def connector_derived(source: SourceFile, effective: dict) -> dict:
+def connector_derived(source: SourceFile, effective: dict[str, Any]) -> dict[str, Any]:
     """``derived.connector``: computed facts of one connector file (every key always present)."""
     role = source.role
     result = source.result
     written = result.positions if result is not None else {}
     unknown = result.unknown if result is not None else {}
 
-    def at(pointer: str) -> dict:
+    def at(pointer: str) -> dict[str, Any]:
         return {"file": role, "pointer": pointer}
 
     settings: dict[str, Any] = {}
@@ -149,7 +149,7 @@ def connector_derived(source: SourceFile, effective: dict) -> dict:
     }
 
 
-def _entries(effective: dict, pointer: str) -> list[tuple[str, Any]]:
+def _entries(effective: dict[str, Any], pointer: str) -> list[tuple[str, Any]]:
     """The platform URLs: a string (commas separate several), or an array of them; unknown ones are left out."""
     value = _get(effective, pointer)
     if isinstance(value, str):
@@ -160,7 +160,7 @@ def _entries(effective: dict, pointer: str) -> list[tuple[str, Any]]:
     return []
 
 
-def _url_facts(text: Any) -> dict:
+def _url_facts(text: Any) -> dict[str, Any]:
     """Scheme, TLS and a shown form of a URL (scheme://host:port only: no path, query or user part, which may
     hold an application key or a password)."""
     if not isinstance(text, str):
@@ -181,11 +181,11 @@ def _url_facts(text: Any) -> dict:
     return {"scheme": lowered, "tls": _TLS_SCHEMES.get(lowered), "detail": f"{lowered[:20]}://{shown}"}
 
 
-def _from_environment(role: str, unknown: dict[str, str]) -> list[dict]:
+def _from_environment(role: str, unknown: dict[str, str]) -> list[dict[str, Any]]:
     """Level-deciding values (``x-emslint.level``) that the file takes from the environment."""
     from emslint.schema.defaults import annotations as schema_notes
 
-    places = [(pattern, note["link"]) for pattern, note in schema_notes("connector").items()  # type: ignore[operator]  # mypy takes the name for __future__.annotations
+    places = [(pattern, note["link"]) for pattern, note in schema_notes("connector").items()
               if note.get("level") and note.get("link")]
     items = []
     for pointer, reason in sorted(unknown.items()):
@@ -201,15 +201,15 @@ def _from_environment(role: str, unknown: dict[str, str]) -> list[dict]:
 # ------------------------------------------------------------------------------------------ key stores
 
 
-def keystore_items(source: SourceFile, effective: dict, *, root: Path, scan_root: Path,
-                   allowed_roots: tuple[Path, ...], folder_uid: int | None, conf_path: Path) -> list[dict]:
+def keystore_items(source: SourceFile, effective: dict[str, Any], *, root: Path, scan_root: Path,
+                   allowed_roots: tuple[Path, ...], folder_uid: int | None, conf_path: Path) -> list[dict[str, Any]]:
     """``files`` items for the key and trust stores the connector file names (never opened outside the roots)."""
     from emslint.inspect.paths import OK, resolve_config_path
     from emslint.inspect.permissions import mode_facts
     from emslint.schema.defaults import annotations as schema_notes
 
     items = []
-    for pattern, note in schema_notes("connector").items():  # type: ignore[operator]  # mypy takes the name for __future__.annotations
+    for pattern, note in schema_notes("connector").items():
         kind = note.get("path")
         text = _get(effective, pattern)
         if kind is None or not isinstance(text, str):
@@ -280,11 +280,11 @@ def _store_format(path: Path) -> str:
 
 
 def authenticator_items(sources: list[SourceFile], connector: SourceFile | None,
-                        conf_path: Path | None) -> tuple[list[dict], list[dict]]:
+                        conf_path: Path | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(``authenticators`` items, ``issues`` items) of the exports given by name and of those beside the
     connector file (``*.xml`` that mention the authenticator; at most :data:`MAX_EXPORTS_BESIDE` looked at)."""
-    items: list[dict] = []
-    issues: list[dict] = []
+    items: list[dict[str, Any]] = []
+    issues: list[dict[str, Any]] = []
     for source in sources:
         if source.role == "entity-export" and source.result is not None and isinstance(source.result.data, dict):
             for found in source.result.data.get("authenticators", []):
@@ -315,14 +315,14 @@ def _exports_beside(folder: Path) -> list[Path]:
     return [folder / name for name in names[:MAX_EXPORTS_BESIDE]]
 
 
-def _regular(entry: os.DirEntry) -> bool:
+def _regular(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_file(follow_symlinks=False)
     except OSError:
         return False
 
 
-def _authenticator(file: str, found: dict) -> dict:
+def _authenticator(file: str, found: dict[str, Any]) -> dict[str, Any]:
     return {
         "at": {"file": file, "pointer": "", "line": found["line"], "column": found["column"]},
         "name": found["name"],
@@ -334,7 +334,7 @@ def _authenticator(file: str, found: dict) -> dict:
     }
 
 
-def _issue(file: str, issue: ReadIssue) -> dict:
+def _issue(file: str, issue: ReadIssue) -> dict[str, Any]:
     return {"at": {"file": file, "pointer": issue.pointer, "line": issue.line, "column": issue.column},
             "code": issue.code, "detail": issue.message}
 

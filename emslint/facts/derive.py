@@ -38,7 +38,7 @@ def _get(doc: Any, *path: str) -> Any:
     return doc
 
 
-def _differ(a: Any, b: Any) -> bool | None:
+def _differ(a: object, b: object) -> bool | None:
     if not (_known(a) and _known(b)):
         return None
     return a != b
@@ -77,7 +77,9 @@ def _port(value: Any) -> Any:
     return value
 
 
-def derive(ems: dict | None, lsr: dict | None, root: Path | None = None, scan_root: Path | None = None) -> dict:
+def derive(
+    ems: dict[str, Any] | None, lsr: dict[str, Any] | None, root: Path | None = None, scan_root: Path | None = None
+) -> dict[str, Any]:
     """Facts across values; ``root`` (the microserver folder) and ``scan_root`` place file.virtual_dirs
     (emslint/facts/virtual_dirs.py)."""
     from emslint.facts.virtual_dirs import microserver_paths, virtual_dir_items

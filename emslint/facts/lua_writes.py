@@ -75,10 +75,10 @@ def _dotted(pointer: str) -> str:
 
 def _security_patterns() -> list[tuple[list[str], str]]:
     """(pattern tokens, link or "") of every scripts key with a link or a secret (``*`` matches any key)."""
-    from emslint.schema import defaults as schema  # its "annotations" clashes with the __future__ name for mypy
+    from emslint.schema.defaults import annotations
 
     found = []
-    notes: dict[str, dict[str, Any]] = schema.annotations("lsr")  # type: ignore[operator,attr-defined]
+    notes = annotations("lsr")
     for pattern, note in notes.items():
         if note.get("link") or note.get("secret"):
             found.append((pattern.split("/")[1:], str(note.get("link") or "")))

@@ -93,7 +93,7 @@ def is_secret_pointer(kind: str, pointer: str) -> bool:
 def _secret_patterns(kind: str) -> tuple[list[str], ...]:
     from emslint.schema.defaults import annotations as schema_notes
 
-    notes = schema_notes(kind)  # type: ignore[operator]  # (mypy takes the name for __future__.annotations)
+    notes = schema_notes(kind)
     return tuple(pattern.split("/")[1:] for pattern, note in notes.items() if note.get("secret"))
 
 
@@ -105,7 +105,7 @@ def _covers(pattern: list[str], tokens: list[str]) -> bool:
 # --------------------------------------------------------------------------------------------- the facts
 
 
-def mask_facts(doc: dict) -> None:
+def mask_facts(doc: dict[str, Any]) -> None:
     """Mask every secret value in the config sections of a facts document, in place (see the module)."""
     for item in doc.get("secrets") or []:
         if item.get("kind") != "secret" or item.get("class") == "url-credentials":
@@ -120,7 +120,7 @@ def mask_facts(doc: dict) -> None:
             doc[section] = _masked(doc.get(section), secret=False, user=False)
 
 
-def _mask_at(doc: dict, section: str, pointer: str) -> None:
+def _mask_at(doc: dict[str, Any], section: str, pointer: str) -> None:
     from emslint.pointers import walk
 
     for path, _ in walk(doc, f"/{section}{pointer}"):

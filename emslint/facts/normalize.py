@@ -61,10 +61,10 @@ EMS_BOOLEAN_KEYS = {
 }
 
 
-def effective_ems(data: Any, defaults: dict) -> dict | None:
+def effective_ems(data: Any, defaults: dict[str, Any]) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         return None
-    merged = deep_merge(defaults, data)
+    merged: dict[str, Any] = deep_merge(defaults, data)
     for group, key in EMS_BOOLEAN_KEYS:
         section = merged.get(group)
         if isinstance(section, dict) and key in section:
@@ -72,11 +72,11 @@ def effective_ems(data: Any, defaults: dict) -> dict | None:
     return merged
 
 
-def effective_lsr(scripts: Any, defaults: dict, unknown: dict[str, str]) -> dict | None:
+def effective_lsr(scripts: Any, defaults: dict[str, Any], unknown: dict[str, str]) -> dict[str, Any] | None:
     """The scripts table as the LSR reads it: "true"/"TRUE" -> true, "8000" -> 8000 (by the default's type)."""
     if not isinstance(scripts, dict):
         return None
-    merged = deep_merge(defaults, scripts)
+    merged: dict[str, Any] = deep_merge(defaults, scripts)
     for key, value in list(merged.items()):
         if key in defaults and not isinstance(value, dict):
             merged[key] = _coerce_like(defaults[key], value)
@@ -85,7 +85,7 @@ def effective_lsr(scripts: Any, defaults: dict, unknown: dict[str, str]) -> dict
     return merged
 
 
-def _set_unknown(scripts: dict, pointer: str, reason: str) -> None:
+def _set_unknown(scripts: dict[str, Any], pointer: str, reason: str) -> None:
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
     if not tokens or tokens[0] != "scripts":
         return

@@ -170,17 +170,19 @@ def _walk_pattern(data: Any, tokens: list[str], pointer: str) -> Iterator[tuple[
         yield from _walk_pattern(data[head], rest, join_pointer(pointer, head))
 
 
-def secret_items(role: str, data: Any, annotations: dict[str, dict], unknown: dict[str, str],
-                 shadowed: list[Shadowed] | None = None) -> list[dict]:
+def secret_items(role: str, data: Any, annotations: dict[str, dict[str, Any]], unknown: dict[str, str],
+                 shadowed: list[Shadowed] | None = None) -> list[dict[str, Any]]:
     """Facts items for every secret and identity value of one file (`data` as read, no defaults), and of the
     values written in it that the product never reads (``shadowed``: a repeated key is still text on disk)."""
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     for pattern, note in annotations.items():
         kind = "secret" if note.get("secret") else "identity" if note.get("identity") else None
         if kind is None:
             continue
         tokens = [t for t in pattern.split("/")[1:]]
-        found = [(pointer, value, None) for pointer, value in _walk_pattern(data, tokens, "")]
+        found: list[tuple[str, Any, Shadowed | None]] = [
+            (pointer, value, None) for pointer, value in _walk_pattern(data, tokens, "")
+        ]
         for extra in shadowed or ():
             rest = _remaining(tokens, extra.pointer)
             if rest is not None:
@@ -215,7 +217,7 @@ def _remaining(tokens: list[str], pointer: str) -> list[str] | None:
 APPKEY_IN_URL = re.compile(r"[?&;](?:app_?key)=([^&;\s]*)", re.I)  # "#" kept: <#appKey> is a placeholder
 
 
-def _appkeys_in_urls(role: str, data: Any, pointer: str, link: str = "platform") -> Iterator[dict]:
+def _appkeys_in_urls(role: str, data: Any, pointer: str, link: str = "platform") -> Iterator[dict[str, Any]]:
     if isinstance(data, dict):
         for key, value in data.items():
             yield from _appkeys_in_urls(role, value, join_pointer(pointer, key), link)
@@ -259,7 +261,7 @@ def url_has_credentials(text: str) -> bool:
     return False
 
 
-def _credentials_in_urls(role: str, data: Any, pointer: str) -> Iterator[dict]:
+def _credentials_in_urls(role: str, data: Any, pointer: str) -> Iterator[dict[str, Any]]:
     """Secrets items for every value that holds ``scheme://user:password@host`` (the value is never kept)."""
     if isinstance(data, dict):
         for key, value in data.items():

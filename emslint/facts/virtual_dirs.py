@@ -85,7 +85,7 @@ def _strings(data: Any, depth: int = 0) -> Iterator[str]:
         yield data
 
 
-def microserver_paths(ems: dict | None, lsr: dict | None, root: Path, scan_root: Path) -> list[str]:
+def microserver_paths(ems: dict[str, Any] | None, lsr: dict[str, Any] | None, root: Path, scan_root: Path) -> list[str]:
     """Where the microserver may be on the device (normalised, see the module); the scanned folder first."""
     from emslint.inspect.paths import NOT_A_FILE, OK, resolve_config_path
 
@@ -114,13 +114,13 @@ def microserver_paths(ems: dict | None, lsr: dict | None, root: Path, scan_root:
     return found
 
 
-def virtual_dir_items(ems: dict | None, microserver: list[str]) -> list[dict] | None:
+def virtual_dir_items(ems: dict[str, Any] | None, microserver: list[str]) -> list[dict[str, Any]] | None:
     """One item per ``file.virtual_dirs`` entry (``{name: path}``) with a string path; None without the group."""
     file_group = ems.get("file") if isinstance(ems, dict) else None
     entries = file_group.get("virtual_dirs") if isinstance(file_group, dict) else None
     if not isinstance(entries, list):
         return None
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             continue

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from emslint.model import Finding, Suppression, TargetResult
 
@@ -136,7 +137,7 @@ def load_baseline(path: Path) -> Baseline:
     return Baseline(entries=entries, path=path)
 
 
-def apply_baseline(results: list[TargetResult], baseline: Baseline) -> list[dict]:
+def apply_baseline(results: list[TargetResult], baseline: Baseline) -> list[dict[str, Any]]:
     """Mark baselined findings in ``results``; return the stale entries.
 
     A stale entry is a dict like an entry of the file, whose ``count`` is the number of findings the
@@ -169,7 +170,7 @@ def absorb(target: TargetResult, remaining: MutableMapping[Key, int]) -> int:
     return len(absorbed)
 
 
-def stale_entries(remaining: Mapping[Key, int]) -> list[dict]:
+def stale_entries(remaining: Mapping[Key, int]) -> list[dict[str, Any]]:
     return [
         {"rule": k[0], "file": k[1], "pointer": k[2], "identity": k[3], "count": n}
         for k, n in sorted(remaining.items())

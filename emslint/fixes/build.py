@@ -92,7 +92,7 @@ def _replaceable(path: Path) -> bool:
 # ---- choosing the entry --------------------------------------------------------------------------------
 
 
-def choose(specs: list[FixSpec], finding: Finding, facts: dict) -> FixSpec | None:
+def choose(specs: list[FixSpec], finding: Finding, facts: dict[str, Any]) -> FixSpec | None:
     """The first entry whose pointer, ``when`` and ``message`` conditions fit ``finding``."""
     for spec in specs:
         if spec.pointer is not None and not _pointer_matches(spec.pointer, finding.pointer):
@@ -105,10 +105,11 @@ def choose(specs: list[FixSpec], finding: Finding, facts: dict) -> FixSpec | Non
     return None
 
 
-_compiled: dict[int, tuple[dict, Any]] = {}  # id(schema) -> (schema, its validator): compiled once per process
+# id(schema) -> (schema, its validator): compiled once per process
+_compiled: dict[int, tuple[dict[str, Any], Any]] = {}
 
 
-def _valid(schema: dict, value: Any) -> bool:
+def _valid(schema: dict[str, Any], value: Any) -> bool:
     found = _compiled.get(id(schema))
     if found is None or found[0] is not schema:
         found = _compiled[id(schema)] = (schema, compile_schema(schema))
@@ -171,7 +172,7 @@ def _describe(spec: FixSpec, pointer: str, value: str = "", mode_from: int = 0, 
             .replace("{mode_from}", f"{mode_from:04o}").replace("{mode_to}", f"{mode_to:04o}"))
 
 
-def build_text_fix(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -> Fix | None:
+def build_text_fix(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict[str, Any]) -> Fix | None:
     """The edits of a text fix (set, remove, remove-duplicate, rename, escape) in ``cfg``, or None."""
     if cfg.ft is None:
         return None
@@ -182,13 +183,13 @@ def build_text_fix(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict
     if made is None:
         return None
     edits, value = made
-    return Fix(spec.applicability, _describe(spec, finding.pointer, value), tuple(edits))  # type: ignore[arg-type]
+    return Fix(spec.applicability, _describe(spec, finding.pointer, value), tuple(edits))
 
 
 _Made = tuple[list[Edit], str] | None
 
 
-def _set_value(spec: FixSpec, cfg: ConfigText, facts: dict) -> Any:
+def _set_value(spec: FixSpec, cfg: ConfigText, facts: dict[str, Any]) -> Any:
     value = facts_value(facts, spec.value_from) if spec.value_from else spec.value
     if isinstance(value, (dict, list)) or value is None or (isinstance(value, float) and not value.is_integer()):
         return None
@@ -197,7 +198,7 @@ def _set_value(spec: FixSpec, cfg: ConfigText, facts: dict) -> Any:
     return value
 
 
-def _json_set(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -> _Made:
+def _json_set(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict[str, Any]) -> _Made:
     pointer = finding.pointer
     value = _set_value(spec, cfg, facts)
     if value is None or cfg.secret(pointer) or pointer not in cfg.result.positions:
@@ -224,7 +225,7 @@ def _json_set(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -> 
     return [_replace(cfg, start, end, content)], content
 
 
-def _lua_set(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -> _Made:
+def _lua_set(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict[str, Any]) -> _Made:
     pointer = finding.pointer
     value = _set_value(spec, cfg, facts)
     if value is None or cfg.secret(pointer) or not pointer.startswith("/scripts/"):
@@ -253,7 +254,7 @@ def _lua_set(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -> _
     return [_replace(cfg, len(text), len(text), content)], literal
 
 
-def _json_remove(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -> _Made:
+def _json_remove(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict[str, Any]) -> _Made:
     pointer = finding.pointer
     if cfg.secret(pointer) or pointer not in cfg.result.key_positions:
         return None
@@ -266,7 +267,7 @@ def _json_remove(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) 
     return [_replace(cfg, span[0], span[1], "")], ""
 
 
-def _lua_remove(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -> _Made:
+def _lua_remove(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict[str, Any]) -> _Made:
     pointer = finding.pointer
     if cfg.secret(pointer) or pointer not in cfg.result.key_positions or pointer.count("/") != 2:
         return None
@@ -278,7 +279,7 @@ def _lua_remove(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -
     return [_replace(cfg, span[0], span[1], "")], ""
 
 
-def _json_remove_duplicate(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -> _Made:
+def _json_remove_duplicate(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict[str, Any]) -> _Made:
     """The repeated member the finding is at (a later key, or a later spelling in another case): the EMS reads
     the first, so the file keeps what the EMS reads."""
     pointer = finding.pointer
@@ -295,7 +296,7 @@ def _json_remove_duplicate(spec: FixSpec, finding: Finding, cfg: ConfigText, fac
     return ([_replace(cfg, span[0], span[1], "")], "") if span else None
 
 
-def _json_rename(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -> _Made:
+def _json_rename(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict[str, Any]) -> _Made:
     pointer = finding.pointer
     name = pointer.rpartition("/")[2].replace("~1", "/").replace("~0", "~")
     if any(s.pointer == pointer for s in cfg.result.shadowed):
@@ -326,7 +327,7 @@ def _key_named(cfg: ConfigText, key: int, pointer: str, *, exact: bool) -> bool:
     return name == want if exact else (name is not None and name.lower() == want.lower())
 
 
-def _json_escape(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -> _Made:
+def _json_escape(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict[str, Any]) -> _Made:
     pointer = finding.pointer
     if cfg.secret(pointer) or pointer not in cfg.result.positions:
         return None
@@ -341,7 +342,7 @@ def _json_escape(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) 
     return _insert_backslashes(cfg, points)
 
 
-def _lua_escape(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict) -> _Made:
+def _lua_escape(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict[str, Any]) -> _Made:
     pointer = finding.pointer
     if cfg.secret(pointer):
         return None
@@ -395,4 +396,4 @@ def build_chmod_fix(spec: FixSpec, finding: Finding, path: Path, display: str, s
         return None
     applicability = spec.applicability if service_uid is not None and st.st_uid == service_uid else "unsafe"
     edit = Edit(file=display, path=str(path), kind="chmod", mode_from=mode, mode_to=new)
-    return Fix(applicability, _describe(spec, finding.pointer, mode_from=mode, mode_to=new), (edit,))  # type: ignore[arg-type]
+    return Fix(applicability, _describe(spec, finding.pointer, mode_from=mode, mode_to=new), (edit,))

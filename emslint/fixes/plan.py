@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from emslint.fixes.build import ConfigText, build_chmod_fix, build_text_fix, choose, config_text
 from emslint.fixes.model import Edit, Fix
@@ -36,11 +37,14 @@ class Candidate:
     fix: Fix
 
 
-def finding_key(f: Finding) -> tuple[str, str, str, str]:
+FindingKey = tuple[str, str, str, str]  # rule, file, pointer, identity
+
+
+def finding_key(f: Finding) -> FindingKey:
     return (f.rule, f.file, f.pointer, f.identity)
 
 
-def plan_fixes(target_root: Path, config_paths: Mapping[str, Path], sources: Sources, facts: dict,
+def plan_fixes(target_root: Path, config_paths: Mapping[str, Path], sources: Sources, facts: dict[str, Any],
                shown: list[Finding], every: list[Finding], rules: Mapping[str, Rule], relint: Relint) -> None:
     """Set ``fix`` on each finding of ``shown`` that gets one. ``every`` is every finding of the lint (shown and
     hidden); ``relint`` lints the deployment again, returning the same, and is called under an overlay of the
@@ -81,7 +85,9 @@ def _uid(path: Path) -> int | None:
         return None
 
 
-def _config_text(display: str, config_paths: Mapping[str, Path], sources: Sources, facts: dict) -> ConfigText | None:
+def _config_text(
+    display: str, config_paths: Mapping[str, Path], sources: Sources, facts: dict[str, Any]
+) -> ConfigText | None:
     source = next((s for s in sources.files if s.display == display and not s.foreign), None)
     path = config_paths.get(display)
     if source is None or path is None:
@@ -91,7 +97,7 @@ def _config_text(display: str, config_paths: Mapping[str, Path], sources: Source
     return config_text(source.role, display, path, source.result, source.text, secrets)
 
 
-def _validated(candidates: list[Candidate], accepted: list[Candidate], before: Counter,
+def _validated(candidates: list[Candidate], accepted: list[Candidate], before: Counter[FindingKey],
                relint: Relint) -> list[Candidate]:
     """The candidates that pass together with ``accepted`` (all at once when they can, else one by one)."""
     together: list[Candidate] = []
@@ -108,7 +114,7 @@ def _validated(candidates: list[Candidate], accepted: list[Candidate], before: C
     return kept
 
 
-def _passes(trial: list[Candidate], before: Counter, relint: Relint) -> bool:
+def _passes(trial: list[Candidate], before: Counter[FindingKey], relint: Relint) -> bool:
     data, modes = fixed_state([c.fix for c in trial], {})
     if data is None:
         return False

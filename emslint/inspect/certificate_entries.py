@@ -57,7 +57,7 @@ _HASH_NAMES = {"sha1": "SHA-1", "sha224": "SHA-224", "sha256": "SHA-256", "sha38
 
 
 @quiet
-def certificate_entries(certs: list[Any], now: datetime, *, trust: bool, in_use: bool | None) -> list[dict]:
+def certificate_entries(certs: list[Any], now: datetime, *, trust: bool, in_use: bool | None) -> list[dict[str, Any]]:
     """One entry per certificate of a file, in file order (see the module docstring)."""
     entries = []
     for index, cert in enumerate(certs, start=1):
@@ -83,7 +83,7 @@ def short_name(text: str | None) -> str:
     return f"CN={text}" if len(text) <= MAX_NAME else f"CN={text[: MAX_NAME - 3]}..."
 
 
-def describe(entry: dict, now: datetime) -> str:
+def describe(entry: dict[str, Any], now: datetime) -> str:
     """``certificate 2 of 3, CN=Plant Intermediate, RSA 1024-bit key, SHA-1 signature, valid until 2027-01-01,
     214 days left``: where the certificate is and what the rules about it look at."""
     parts = [f"certificate {entry['index']} of {entry['of']}", short_name(entry["subject_cn"])]
@@ -99,7 +99,7 @@ def describe(entry: dict, now: datetime) -> str:
     return ", ".join(parts)
 
 
-def validity(entry: dict, now: datetime) -> str:
+def validity(entry: dict[str, Any], now: datetime) -> str:
     """``valid until 2027-01-01, 214 days left``, ``expired on ..., N days ago`` or ``not valid before ...``."""
     after = entry["not_after"][:10]
     if entry["expired"]:

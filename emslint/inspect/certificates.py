@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from emslint.inspect import keys as k
 from emslint.inspect.quiet import quiet
@@ -179,7 +179,11 @@ _signed: dict[tuple[Any, Any], bool] = {}
 _static_facts: dict[Any, Any] = {}
 
 
-def _remember(cache: dict, key: Any, value: Any) -> Any:
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
     if len(cache) >= _CACHE_SIZE:
         cache.clear()
     cache[key] = value
@@ -413,7 +417,8 @@ def iso(moment: datetime) -> str:
 def fingerprint_sha256(cert: Any) -> str:
     from cryptography.hazmat.primitives import hashes
 
-    return cert.fingerprint(hashes.SHA256()).hex()
+    digest: bytes = cert.fingerprint(hashes.SHA256())
+    return digest.hex()
 
 
 def _attr(name: Any, oid: Any) -> str | None:
@@ -592,7 +597,7 @@ def _dns_match(pattern: str, host: str) -> bool:
     return "*" not in pattern and pattern == host
 
 
-def _as_ip(text: str) -> Any:
+def _as_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text.strip("[]"))
     except ValueError:
@@ -623,11 +628,13 @@ def hostname_matches(cert: Any, host: str | None) -> bool | None:
 
 
 def in_validity(cert: Any, now: datetime) -> bool:
-    return cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
+    start: datetime = cert.not_valid_before_utc
+    end: datetime = cert.not_valid_after_utc
+    return start <= now <= end
 
 
 @quiet
-def certificate_facts(cert: Any, now: datetime) -> dict:
+def certificate_facts(cert: Any, now: datetime) -> dict[str, Any]:
     """Facts of one certificate (relations such as hostname and chain are added by the caller)."""
     now = utc(now)
     before, after = cert.not_valid_before_utc, cert.not_valid_after_utc
@@ -643,7 +650,7 @@ def certificate_facts(cert: Any, now: datetime) -> dict:
     return facts
 
 
-def _static_certificate_facts(cert: Any) -> dict:
+def _static_certificate_facts(cert: Any) -> dict[str, Any]:
     """The part of :func:`certificate_facts` that does not depend on the time: a fresh dict in key order."""
     found = _static_facts.get(cert)
     if found is None:
@@ -654,7 +661,7 @@ def _static_certificate_facts(cert: Any) -> dict:
     return facts
 
 
-def _compute_static_facts(cert: Any) -> dict:
+def _compute_static_facts(cert: Any) -> dict[str, Any]:
     from cryptography import x509
 
     before, after = cert.not_valid_before_utc, cert.not_valid_after_utc
@@ -693,7 +700,7 @@ def _compute_static_facts(cert: Any) -> dict:
 
 
 @quiet
-def ca_list_facts(certs: list[Any], now: datetime) -> dict:
+def ca_list_facts(certs: list[Any], now: datetime) -> dict[str, Any]:
     """Counts over a CA list.
 
     ``issuers``: can issue certificates (see :func:`can_issue`); ``non_ca``: cannot; ``weak``: see
@@ -859,4 +866,5 @@ def _names_match(child: Any, issuer: Any) -> bool:
 def _der(cert: Any) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
-    return cert.public_bytes(serialization.Encoding.DER)
+    der: bytes = cert.public_bytes(serialization.Encoding.DER)
+    return der

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from emslint.inspect.cipher_table import MIN_TLS_BIT, Cipher, CipherSuite, Entry, Table, load_table, tls_version
 from emslint.inspect.openssl_models import OpenSSLModel, get_model
+from emslint.read.matching import always_match
 
 __all__ = [
     "BUILDS",
@@ -342,8 +343,9 @@ def _make_start(table: Table, build: str, fips: bool, legacy_provider: bool) -> 
 # -------------------------------------------------------------------------------------------- parser
 
 
-_TO_SEPARATOR = re.compile(r"[^:;, \x00]*")
-_TO_PLUS_OR_SEPARATOR = re.compile(r"[^:;, \x00+]*")
+# always_match: these and every model's word pattern match the empty string.
+_TO_SEPARATOR = always_match(re.compile(r"[^:;, \x00]*"))
+_TO_PLUS_OR_SEPARATOR = always_match(re.compile(r"[^:;, \x00+]*"))
 
 
 class _Parser:
@@ -353,7 +355,7 @@ class _Parser:
         self.state = state
         self.lookup = lookup
         self.model = table.model
-        self.word = re.compile(table.model.word_pattern)
+        self.word = always_match(re.compile(table.model.word_pattern))
         self.masks = tuple(m for m in table.strength_masks if m)
         self.last_error: str | None = None
         self.ignored: list[str] = []
@@ -409,12 +411,12 @@ class _Parser:
         return self.s[pos] if pos < len(self.s) else _END
 
     def _skip_to_separator(self, pos: int) -> int:
-        return _TO_SEPARATOR.match(self.s, pos).end() if pos < len(self.s) else pos  # type: ignore[union-attr]
+        return _TO_SEPARATOR(self.s, pos).end() if pos < len(self.s) else pos
 
     def _read_word(self, pos: int) -> tuple[int, str]:
         if pos >= len(self.s):
             return pos, ""
-        end = self.word.match(self.s, pos).end()  # type: ignore[union-attr]
+        end = self.word(self.s, pos).end()
         return end, self.s[pos:end]
 
     def _read_term(self, pos: int, rule: int) -> tuple[int, bool, _Pattern | None, str, bool]:
@@ -448,7 +450,7 @@ class _Parser:
 
     def _ignored_span(self, start: int) -> str:
         # The unknown word with whatever the parser skips with it ("TLS_RSA_WITH_..." is skipped whole).
-        return self.s[start:_TO_PLUS_OR_SEPARATOR.match(self.s, start).end()]  # type: ignore[union-attr]
+        return self.s[start : _TO_PLUS_OR_SEPARATOR(self.s, start).end()]
 
     def _combine(self, acc: list[int], e: Entry) -> bool:
         """AND one more alias into the term (multi-part "A+B"); False when a category becomes empty."""

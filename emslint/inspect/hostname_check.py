@@ -22,7 +22,7 @@ _PEERS = {"lsr": "the LSR", "ems": "the EMS"}
 
 
 @quiet
-def hostname_check(cert: Any, host: str, host_property: str, peer: str, in_use: bool | None) -> dict:
+def hostname_check(cert: Any, host: str, host_property: str, peer: str, in_use: bool | None) -> dict[str, Any]:
     """The facts object described in the module docstring."""
     found = c.sans(cert)
     if found is not None:

@@ -124,7 +124,7 @@ class _Spec:
 @dataclass(slots=True)
 class _Entry:
     spec: _Spec
-    item: dict
+    item: dict[str, Any]
     material: Any = None  # certificates.Material or None
     resolved: Path | None = None
     display: str | None = None
@@ -133,14 +133,14 @@ class _Entry:
 
 @quiet
 def inspect_key_material(
-    ems: dict | None,
-    lsr: dict | None,
+    ems: dict[str, Any] | None,
+    lsr: dict[str, Any] | None,
     *,
     resolve: Callable[[str], ResolvedPath],
     now: datetime,
     display: Callable[[Path], str],
     folder_owner_uid: int | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Inspect every referenced certificate, CA list and key file; return the facts ``files`` items.
 
     ``resolve`` turns a configured path into a :class:`ResolvedPath` (see :mod:`.paths`); ``display`` gives a
@@ -203,7 +203,7 @@ _LSR_FILES = (
 )
 
 
-def _ems_specs(ems: dict | None) -> list[_Spec]:
+def _ems_specs(ems: dict[str, Any] | None) -> list[_Spec]:
     if ems is None:
         return []
     specs: list[_Spec] = []
@@ -223,7 +223,7 @@ def _ems_specs(ems: dict | None) -> list[_Spec]:
     return specs
 
 
-def _lsr_specs(lsr: dict | None) -> list[_Spec]:
+def _lsr_specs(lsr: dict[str, Any] | None) -> list[_Spec]:
     if lsr is None:
         return []
     specs = []
@@ -238,7 +238,7 @@ def _lsr_specs(lsr: dict | None) -> list[_Spec]:
 # One file
 
 
-def _blank_item(spec: _Spec) -> dict:
+def _blank_item(spec: _Spec) -> dict[str, Any]:
     item: dict[str, Any] = dict.fromkeys(ITEM_KEYS)
     item.update(
         at={"file": spec.file, "pointer": spec.pointer},
@@ -362,7 +362,7 @@ def _found(material: Any, expects: str) -> tuple[str | None, str | None]:
     return None, f"file holds {other}, not a private key"
 
 
-def _key_facts(material: Any) -> dict:
+def _key_facts(material: Any) -> dict[str, Any]:
     from emslint.inspect import keys as k
 
     info = material.keys[0] if material.keys else k.KeyInfo("pkcs12", encrypted=True)
@@ -389,7 +389,7 @@ def _key_facts(material: Any) -> dict:
     }
 
 
-def _summary(item: dict, now: datetime) -> str:
+def _summary(item: dict[str, Any], now: datetime) -> str:
     cert, ca, key = item["cert"], item["ca"], item["key"]
     if ca is not None:
         return _ca_list_summary(ca, item["certs"] or [], now)
@@ -406,7 +406,7 @@ def _summary(item: dict, now: datetime) -> str:
     return ""
 
 
-def _ca_list_summary(ca: dict, certs: list[dict], now: datetime) -> str:
+def _ca_list_summary(ca: dict[str, Any], certs: list[dict[str, Any]], now: datetime) -> str:
     """``CA list with 2 certificates, the first to expire: CN=..., valid until ... (N days left)``."""
     from emslint.inspect.certificate_entries import short_name, validity
 
@@ -420,7 +420,7 @@ def _ca_list_summary(ca: dict, certs: list[dict], now: datetime) -> str:
     return f"CA list with {count:,} certificates, the first to expire: {short_name(first['subject_cn'])}, {until}"
 
 
-def _protection(key: dict) -> str:
+def _protection(key: dict[str, Any]) -> str:
     """``pbes2-pbkdf2-aes-256-cbc, 2,048 iterations``: the scheme and its work factor."""
     scheme = key["encryption"] or "unknown scheme"
     if key["scrypt_n"] is not None:
@@ -452,7 +452,9 @@ _PAIRS = {
 }
 
 
-def _relate(by_role: dict[str, list[_Entry]], ems: dict | None, lsr: dict | None, now: datetime) -> None:
+def _relate(
+    by_role: dict[str, list[_Entry]], ems: dict[str, Any] | None, lsr: dict[str, Any] | None, now: datetime
+) -> None:
     for entries in by_role.values():
         for entry in entries:
             if entry.item["key"] is not None:
@@ -482,7 +484,9 @@ def _guarded(entry: _Entry, relate: Callable[..., None], *args: Any) -> None:
         entry.item.update(status="unparsable", detail="the file content could not be analysed")
 
 
-def _relate_key(entry: _Entry, by_role: dict[str, list[_Entry]], ems: dict | None, lsr: dict | None) -> None:
+def _relate_key(
+    entry: _Entry, by_role: dict[str, list[_Entry]], ems: dict[str, Any] | None, lsr: dict[str, Any] | None
+) -> None:
     from emslint.inspect import keys as k
 
     key = entry.item["key"]
@@ -510,7 +514,7 @@ def _host(value: Any) -> str | None:
     return text
 
 
-def _ems_host(ems: dict | None, lsr: dict | None) -> tuple[str | None, dict | None]:
+def _ems_host(ems: dict[str, Any] | None, lsr: dict[str, Any] | None) -> tuple[str | None, dict[str, Any] | None]:
     rap = _host(_get(lsr, "rap_host"))
     if rap is not None:
         return rap, {"file": "lsr", "pointer": "/scripts/rap_host"}
@@ -518,7 +522,7 @@ def _ems_host(ems: dict | None, lsr: dict | None) -> tuple[str | None, dict | No
     return host, ({"file": "ems", "pointer": "/http_server/host"} if host else None)
 
 
-def _set_hostname(entry: _Entry, host: str | None, at: dict | None, peer: str) -> None:
+def _set_hostname(entry: _Entry, host: str | None, at: dict[str, Any] | None, peer: str) -> None:
     from emslint.inspect import certificates as c
     from emslint.inspect.hostname_check import hostname_check
 
@@ -610,7 +614,7 @@ def _all(*flags: bool | None) -> bool | None:
     return None if any(f is None for f in flags) else True
 
 
-def _in_use(role: str, ems: dict | None, lsr: dict | None) -> bool | None:
+def _in_use(role: str, ems: dict[str, Any] | None, lsr: dict[str, Any] | None) -> bool | None:
     if role.startswith("ems-rest-server"):
         return _flag_at(ems, "http_server", "ssl")
     if role.startswith("platform"):
@@ -628,7 +632,7 @@ def _in_use(role: str, ems: dict | None, lsr: dict | None) -> bool | None:
     return None
 
 
-def _edge_tls(ems: dict | None, lsr: dict | None) -> bool | None:
+def _edge_tls(ems: dict[str, Any] | None, lsr: dict[str, Any] | None) -> bool | None:
     """Does the EMS call an edge resource over HTTPS (the LSR, or an auto_bind entry)?"""
     binds = _get(ems, "auto_bind")
     https_bind = isinstance(binds, list) and any(
@@ -651,8 +655,8 @@ _FP_COLONS = re.compile(r"^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31}$")
 
 
 def _fingerprint_items(
-    ems: dict | None, lsr: dict | None, by_role: dict[str, list[_Entry]], now: datetime
-) -> list[dict]:
+    ems: dict[str, Any] | None, lsr: dict[str, Any] | None, by_role: dict[str, list[_Entry]], now: datetime
+) -> list[dict[str, Any]]:
     servers: dict[str, _Pinned] = {}
     for role in ("ems-rest-server-cert", "lsr-server-cert"):
         for entry in by_role.get(role, []):
@@ -689,7 +693,7 @@ class _Pinned:
     """A configured server certificate a fingerprint entry may name: its file and its ``certs`` entry."""
 
     display: str
-    cert: dict
+    cert: dict[str, Any]
 
 
 def _fp_item(
@@ -701,7 +705,7 @@ def _fp_item(
     servers: dict[str, _Pinned],
     in_use: bool | None,
     now: datetime,
-) -> dict:
+) -> dict[str, Any]:
     from emslint.inspect.certificate_entries import short_name, validity
 
     item: dict[str, Any] = dict.fromkeys(ITEM_KEYS)

@@ -515,7 +515,8 @@ def key_from_private(private: Any, source: str) -> KeyInfo:
 def public_key_der(pub: Any) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
-    return pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    der: bytes = pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return der
 
 
 def same_public_key(a: Any, b: Any) -> bool:

@@ -26,7 +26,8 @@ _FLOORS = ("TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3")
 
 @cache
 def _guidelines() -> dict[str, Any]:
-    return json.loads(_DATA.read_text(encoding="utf-8"))
+    guidelines: dict[str, Any] = json.loads(_DATA.read_text(encoding="utf-8"))
+    return guidelines
 
 
 @dataclass

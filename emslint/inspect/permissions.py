@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 
-def mode_facts(path: Path, *, folder_owner_uid: int | None = None, folders: bool = False) -> dict | None:
+def mode_facts(path: Path, *, folder_owner_uid: int | None = None, folders: bool = False) -> dict[str, Any] | None:
     """Mode bits and owner of ``path`` (following symlinks: the file the EMS/LSR actually reads).
 
     Returns ``None`` on Windows, where POSIX modes are meaningless, when the file cannot be examined, and

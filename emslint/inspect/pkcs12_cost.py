@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from emslint.inspect import keys as k
 
@@ -110,7 +111,7 @@ class _Scheme:
 
     units: int
     kind: str  # "pkcs12-pbe" | "pbes2" | "pbes1"
-    params: tuple
+    params: tuple[Any, ...]  # its fields, by kind (as _scheme builds them and the cost functions unpack them)
 
 
 def opening_cost(der: bytes, budget: int | None = None) -> OpeningCost:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from emslint.inspect.paths import NOT_A_FILE, OK, ResolvedPath
 from emslint.inspect.permissions import mode_facts
@@ -44,13 +45,13 @@ Resolve = Callable[[str], ResolvedPath]
 Display = Callable[[Path], str]
 
 
-def writable_items(ems: dict | None, lsr: dict | None, *, resolve: Resolve, display: Display,
-                   folder_owner_uid: int | None) -> list[dict]:
+def writable_items(ems: dict[str, Any] | None, lsr: dict[str, Any] | None, *, resolve: Resolve, display: Display,
+                   folder_owner_uid: int | None) -> list[dict[str, Any]]:
     """The items above, in a fixed order: LSR code first, then data folders."""
     seen: set[str] = set()
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
 
-    def add(at: dict | None, role: str, link: str, found: ResolvedPath, folder: bool) -> None:
+    def add(at: dict[str, Any] | None, role: str, link: str, found: ResolvedPath, folder: bool) -> None:
         if found.status not in (OK, NOT_A_FILE) or found.path is None:
             return
         mode = mode_facts(found.path, folder_owner_uid=folder_owner_uid, folders=folder)

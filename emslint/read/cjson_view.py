@@ -90,13 +90,14 @@ def _value(value: Any, pointer: str, pattern: str, result: ReadResult, issues: l
     return value
 
 
-def _object(obj: dict, pointer: str, pattern: str, result: ReadResult, issues: list[ReadIssue],
-            moves: dict[str, str | None]) -> dict:
+def _object(obj: dict[str, Any], pointer: str, pattern: str, result: ReadResult, issues: list[ReadIssue],
+            moves: dict[str, str | None]) -> dict[str, Any]:
     documented = _documented_names().get(pattern, {})
     out: dict[str, Any] = {}
     first_of: dict[str, str] = {}  # documented name -> the spelling the EMS reads for it
     for key, value in obj.items():
-        name = documented.get(_c_name(key, pointer, result, issues)) if isinstance(key, str) else None
+        c_name = _c_name(key, pointer, result, issues) if isinstance(key, str) else None
+        name = documented.get(c_name) if c_name is not None else None
         child_pattern = f"{pattern}/{escape_pointer_token(name)}" if name else f"{pattern}/*"
         child = f"{pointer}/{escape_pointer_token(key)}"
         if name is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from emslint.discover import BACKUP_ROLES, CONNECTOR_ROLES, ENTITY_EXPORT, ConfigFile, reads_as
 from emslint.profiling import stage
@@ -85,7 +86,7 @@ def _ems_groups() -> frozenset[str]:
     return frozenset(m.name.lower() for m in schema_members("ems") if m.parent == "" and m.name != "*")
 
 
-def _has_ems_group(data: dict) -> bool:
+def _has_ems_group(data: dict[str, Any]) -> bool:
     """Whether a config.json object holds any EMS group: an object of other keys only is another program's file
     (EMS016); an empty one is an EMS config that sets nothing."""
     groups = _ems_groups()

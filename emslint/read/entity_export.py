@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.parsers import expat
 
 from emslint.discover import ConfigFile
@@ -165,7 +166,7 @@ class _State:
             self.current.explicit = True
 
 
-def authenticator_fields(found: Authenticator) -> dict:
+def authenticator_fields(found: Authenticator) -> dict[str, Any]:
     """An authenticator as plain data (the read result of an export given by name)."""
     return {"line": found.line, "column": found.column, "name": found.name,
             "update_token_on_first_message": found.update_token_on_first_message, "explicit": found.explicit,

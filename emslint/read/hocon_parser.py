@@ -592,9 +592,10 @@ def join(left: Node, right: Node, merge_objects: Callable[[Node, Node], Node]) -
         return left
     if isinstance(left, UNMERGEABLE) or isinstance(right, UNMERGEABLE):
         return None
-    if isinstance(left, Unknown) or isinstance(right, Unknown):
-        unknown = left if isinstance(left, Unknown) else right
-        return Unknown(left.off, left.src, unknown.reason)  # type: ignore[attr-defined]
+    if isinstance(left, Unknown):
+        return Unknown(left.off, left.src, left.reason)
+    if isinstance(right, Unknown):
+        return Unknown(left.off, left.src, right.reason)
     a, b = render(left), render(right)
     if a is None or b is None:
         return _CANNOT

@@ -246,6 +246,7 @@ class _Reader:
                 return {}
             if isinstance(node, Arr):
                 return []
+            # A resolved tree holds only Obj, Arr, Unknown and Scalar: no isinstance per scalar to prove it.
             return None if isinstance(node, Unknown) else node.value  # type: ignore[attr-defined]
 
         top = shell(root)
@@ -288,7 +289,7 @@ class _Reader:
                 if isinstance(out, dict):
                     out[key] = child
                 else:
-                    out.append(child)  # type: ignore[attr-defined]
+                    out.append(child)
                 if isinstance(value, (Obj, Arr)):
                     todo.append((value, cptr, child))
         result.positions = pos

@@ -38,16 +38,21 @@ numbers through the stdlib's number regex; only strings that fail there take the
 
 from __future__ import annotations
 
+import json.decoder
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import accumulate, count, islice, repeat
-from json.decoder import scanstring
 from json.scanner import NUMBER_RE
 from operator import add, sub
-from typing import Any
+from typing import Any, Literal, cast
 
+from emslint.read.matching import always_match
 from emslint.read.result import ReadIssue, ReadResult, Shadowed
 from emslint.schema.compiler import json_equal
+
+# The C scanner's string reader: real and stable since Python 2.6, but typeshed does not declare it.
+scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 MAX_ISSUES = 50
 STOP_AFTER = 1000  # problems; a file with more is not a config file, and junk must not take long
@@ -62,8 +67,9 @@ TRAILING = "json-trailing-content"
 TOO_DEEP = "json-too-deep"
 EMPTY = "json-empty"
 
-_WS = re.compile(r"[ \t\n\r]*").match
-_SPACES = re.compile(r"[ \t]*").match
+# always_match: the patterns that match the empty string, and _CLOSER_RUN (called where s[i] is that closer).
+_WS = always_match(re.compile(r"[ \t\n\r]*"))
+_SPACES = always_match(re.compile(r"[ \t]*"))
 _NUMBER = NUMBER_RE.match
 _NEWLINE = re.compile(r"\r\n?|\n")
 # Unquoted text: up to whitespace, JSON punctuation, quotes, '=', ';' or a comment.
@@ -92,7 +98,7 @@ _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))", re.DOTALL)
 _DECODE_SPECIAL = re.compile(r"[\\\x00-\x1f]")
 _CURLY_IN = re.compile("[\u201c\u201d]")
 _BALANCE = re.compile(r"""[\[\]{}"]""")
-_DQ_STRING_END = re.compile(r'(?:[^"\\\r\n]|\\.)*"?').match
+_DQ_STRING_END = always_match(re.compile(r'(?:[^"\\\r\n]|\\.)*"?'))
 _FRAGMENT = re.compile(
     r"""(?:"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*'"""
     '|[\u201c\u201d\u201e][^\u201c\u201d\u201e"\\r\\n]*[\u201c\u201d"]'
@@ -100,9 +106,9 @@ _FRAGMENT = re.compile(
 ).match
 
 _QUOTES = frozenset("\"'\u201c\u201d\u201e")
-_REST_OF_LINE = re.compile(r"[^,}\]\r\n]*").match
+_REST_OF_LINE = always_match(re.compile(r"[^,}\]\r\n]*"))
 _LINE_BREAK_IN = re.compile(r"[\r\n]").search
-_CLOSER_RUN = {"}": re.compile(r"\}+").match, "]": re.compile(r"\]+").match}
+_CLOSER_RUN = {"}": always_match(re.compile(r"\}+")), "]": always_match(re.compile(r"\]+"))}
 _CURLY_OPEN = "\u201c\u201d\u201e"
 _DIGIT_START = frozenset("-0123456789")
 _WORD_TAIL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-$")
@@ -140,15 +146,33 @@ _KEY, _ELEM, _VALUE, _AFTER, _DONE = range(5)
 _Pending = list[tuple[str, str, int]]  # (code, message, offset) found in a string, pointer added later
 
 
-class _Frame:
+class _ObjectFrame:
+    """An object being read. ``is_obj`` is a literal, so ``if frame.is_obj`` tells mypy which frame it is."""
+
     __slots__ = ("closer", "container", "is_obj", "opened", "pointer")
 
-    def __init__(self, container: dict | list, pointer: str, opened: int, closer: str | None) -> None:
+    def __init__(self, container: dict[str, Any], pointer: str, opened: int, closer: str | None) -> None:
         self.container = container
         self.pointer = pointer
-        self.is_obj = isinstance(container, dict)
+        self.is_obj: Literal[True] = True
         self.opened = opened
         self.closer = closer  # None: the brace-less object of a fragment
+
+
+class _ArrayFrame:
+    """An array being read."""
+
+    __slots__ = ("closer", "container", "is_obj", "opened", "pointer")
+
+    def __init__(self, container: list[Any], pointer: str, opened: int) -> None:
+        self.container = container
+        self.pointer = pointer
+        self.is_obj: Literal[False] = False
+        self.opened = opened
+        self.closer = "]"
+
+
+_Frame = _ObjectFrame | _ArrayFrame
 
 
 _MISSING = object()
@@ -337,10 +361,10 @@ class _Reader:
                 i,
                 "",
             )
-            root: dict = {}
+            root: dict[str, Any] = {}
             self.root = root
             self.pos[""] = i
-            self.stack.append(_Frame(root, "", i, None))
+            self.stack.append(_ObjectFrame(root, "", i, None))
             self.loop(i, _KEY)
         elif self._can_start_document(i):
             self.loop(i, _VALUE)
@@ -398,7 +422,9 @@ class _Reader:
         key: str = ""
         key_ptr = ""
         key_off = -1
-        frame: _Frame | None = stack[-1] if stack else None
+        val: Any
+        top = _ObjectFrame({}, "", -1, None)  # stands for "no container": the root value is being read
+        frame: _Frame = stack[-1] if stack else top
         while True:
             # Fast path: `, "key": scalar` / `"key": ` in objects, `, scalar` / `, ` in arrays, one regex.
             if state == _AFTER:
@@ -447,8 +473,8 @@ class _Reader:
                 else:  # `"key": ` or `, ` followed by something else: the general path
                     state = _VALUE if frame.is_obj else _ELEM
                     continue
-                container = frame.container
                 if frame.is_obj:
+                    container = frame.container
                     if key in container:
                         self._duplicate(key, key_ptr, key_off, container[key], val)
                     else:
@@ -456,8 +482,9 @@ class _Reader:
                         keypos[key_ptr] = key_off
                         pos[key_ptr] = voff
                 else:
-                    pos[f"{frame.pointer}/{len(container)}"] = voff
-                    container.append(val)
+                    elements = frame.container
+                    pos[f"{frame.pointer}/{len(elements)}"] = voff
+                    elements.append(val)
                 state = _AFTER
                 continue
 
@@ -605,7 +632,7 @@ class _Reader:
                     i += 1
                     continue
                 ptr = f"{frame.pointer}/{len(frame.container)}"
-            elif frame is None:
+            elif frame is top:
                 ptr = ""
             else:
                 if c == "," or c == "}" or c == "]":
@@ -642,24 +669,28 @@ class _Reader:
                 if val is _MISSING:
                     i, state = j, nstate
                     continue
-            if frame is None:
+            if frame is top:
                 self.root = val
-            elif state == _ELEM:
-                frame.container.append(val)
-            else:
+            elif frame.is_obj:  # state _VALUE (_ELEM is the state of array frames only)
                 container = frame.container
                 if key in container:  # the EMS reads the first: the later value is read into a shadow place
                     ptr = self._duplicate(key, ptr, key_off, container[key], val)
                 else:
                     container[key] = val
                     keypos[ptr] = key_off
+            else:
+                frame.container.append(val)
             pos[ptr] = i
 
             # a value was attached at `ptr`
             if nstate != _AFTER:  # a container was opened: go inside
-                frame = _Frame(val, ptr, i, "}" if nstate == _KEY else "]")
+                if nstate == _KEY:
+                    frame = _ObjectFrame(val, ptr, i, "}")
+                    self.open["}"] += 1
+                else:
+                    frame = _ArrayFrame(val, ptr, i)
+                    self.open["]"] += 1
                 stack.append(frame)
-                self.open[frame.closer] += 1
             i, state, after_comma = j, nstate, -1
 
     def _key(self, i: int) -> tuple[str, int, _Pending | None] | None:
@@ -709,10 +740,10 @@ class _Reader:
                     return val, j, _AFTER
             if s.find("\\", i + 1, j) >= 0:
                 try:
-                    pending = self._control_escapes(i + 1, j - 1)
+                    escapes = self._control_escapes(i + 1, j - 1)
                 except _LoneSurrogate:
-                    val, j, pending = self._tolerant_string(i, _DQ)
-                self.flush(pending, ptr)
+                    val, j, escapes = self._tolerant_string(i, _DQ)
+                self.flush(escapes, ptr)
             return val, j, _AFTER
         if c == "{" or c == "[":
             if len(self.stack) >= self.max_depth:
@@ -834,7 +865,7 @@ class _Reader:
             inner.pointer,
         )
         for frame in stack[k + 1 :]:
-            self.open[frame.closer] -= 1
+            self.open[cast(str, frame.closer)] -= 1  # only the fragment's brace-less root has none: stack[0]
         del stack[k + 1 :]
         return i  # the enclosing container now takes the closer
 

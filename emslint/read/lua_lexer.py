@@ -24,7 +24,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
+
+from emslint.read.matching import always_match
 
 KEYWORDS = frozenset(
     (
@@ -68,20 +72,36 @@ _TOKEN = re.compile(
     r"|(?P<eof>\Z)"
     r"|(?P<other>[\s\S]))"
 )
+
+
+class _TokenMatch(Protocol):
+    """What ``tokenize`` uses of a ``_TOKEN`` match. Every alternative is a named group and ``eof``/``other``
+    take what the others do not, so the match never fails and ``lastgroup`` is never None."""
+
+    @property
+    def lastgroup(self) -> str: ...
+    def start(self, group: str) -> int: ...
+    def end(self) -> int: ...
+    def group(self, group: str) -> str: ...
+
+
+_MATCH_TOKEN = cast(Callable[[str, int], _TokenMatch], _TOKEN.match)
 _NEWLINE = re.compile(r"\r\n?|\n")
 _LONG_NEWLINE = re.compile(r"\r\n|\n\r|\r")
 _FIRST_NEWLINE = re.compile(r"\r\n|\n\r|\r|\n")
 _LONG_OPEN = re.compile(r"\[=*\[")
-_SHORT_COMMENT = re.compile(r"[^\r\n]*")
+_SHORT_COMMENT = always_match(re.compile(r"[^\r\n]*"))  # matches the empty string
 # Lua 5.4's read_numeral: digits, '.', hex digits, exponent marks with an optional sign, then one letter
 # more if the numeral touches one (to force an error, as Lua does).
-_NUM_HEX = re.compile(r"0[xX](?:[pP][+-]?|[0-9a-fA-F.])*[A-Za-z_]?")
-_NUM_DEC = re.compile(r"[0-9.](?:[eE][+-]?|[0-9a-fA-F.])*[A-Za-z_]?")
+# Called only where the token's 'num' group (or "0x") starts: they always match.
+_NUM_HEX = always_match(re.compile(r"0[xX](?:[pP][+-]?|[0-9a-fA-F.])*[A-Za-z_]?"))
+_NUM_DEC = always_match(re.compile(r"[0-9.](?:[eE][+-]?|[0-9a-fA-F.])*[A-Za-z_]?"))
 # One way to split the digits only: "[0-9]+\.?[0-9]*" backtracked quadratically on a long run ending badly.
 _DEC_OK = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _HEX_OK = re.compile(r"0[xX](?:[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?")
-_DQ_BODY = re.compile(r'[^"\\\r\n]*(?:\\(?:\r\n|\n\r|[\s\S])[^"\\\r\n]*)*')
-_SQ_BODY = re.compile(r"[^'\\\r\n]*(?:\\(?:\r\n|\n\r|[\s\S])[^'\\\r\n]*)*")
+# Both match the empty string.
+_DQ_BODY = always_match(re.compile(r'[^"\\\r\n]*(?:\\(?:\r\n|\n\r|[\s\S])[^"\\\r\n]*)*'))
+_SQ_BODY = always_match(re.compile(r"[^'\\\r\n]*(?:\\(?:\r\n|\n\r|[\s\S])[^'\\\r\n]*)*"))
 _ESCAPE = re.compile(r"\\(?:([0-9]{1,3})|(\r\n|\n\r|\r|\n)|([\s\S]))")
 
 _SIMPLE_ESCAPES = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92, '"': 34, "'": 39}
@@ -100,11 +120,14 @@ CONTROL_ESCAPE = "lua-control-escape"
 
 class Token:
     """One token. ``kind`` is ``name``, ``number``, ``string``, ``eof``, ``error`` or the keyword/symbol
-    itself. ``value``: the name (str), the number (float), the string (bytes), or the error message."""
+    itself. ``value``: the name (str), the number (float), the string (bytes), or the error message.
+
+    ``value`` is typed ``Any`` because ``kind`` (a string, not a type) says which: the parser reads it into a
+    typed local (``name: str = tok.value``) instead of paying an ``isinstance`` per token."""
 
     __slots__ = ("col", "end", "first", "kind", "line", "notes", "offset", "value")
 
-    def __init__(self, kind: str, value: object, offset: int, end: int, line: int, col: int) -> None:
+    def __init__(self, kind: str, value: Any, offset: int, end: int, line: int, col: int) -> None:
         self.kind = kind
         self.value = value
         self.offset = offset
@@ -165,8 +188,8 @@ def tokenize(text: str) -> LexResult:
     append = tokens.append
     pos = 0
     if text.startswith("#"):  # lua_loadfile skips a first line starting with '#' (a shebang)
-        pos = _SHORT_COMMENT.match(text, 1).end()
-    match = _TOKEN.match
+        pos = _SHORT_COMMENT(text, 1).end()
+    match = _MATCH_TOKEN
     keywords = KEYWORDS
     li = 0  # index into starts of the line of the current token
     last_line = 0
@@ -198,9 +221,10 @@ def tokenize(text: str) -> LexResult:
                     start - starts[li] + 1,
                 )
         elif kind == "comment":
-            pos, token = _comment(text, pos, lines, result)
-            if token is None:
+            pos, long_comment = _comment(text, pos, lines, result)
+            if long_comment is None:
                 continue
+            token = long_comment
         elif kind == "eof":
             break
         elif kind == "num":
@@ -235,21 +259,22 @@ def _comment(text: str, pos: int, lines: _Lines, result: LexResult) -> tuple[int
     line = lines.at(pos - 2)[0]
     m = _LONG_OPEN.match(text, pos)
     if m is None:
-        end = _SHORT_COMMENT.match(text, pos).end()
+        end = _SHORT_COMMENT(text, pos).end()
         result.comments.append((line, text[pos:end]))
         return end, None
     close = "]" + "=" * (m.end() - m.start() - 2) + "]"
     stop = text.find(close, m.end())
     if stop < 0:
         return len(text), _error(result, "unfinished long comment", pos - 2, len(text), lines)
-    _check_nesting(text, m, stop, lines, result)
+    _check_nesting(text, m.start(), m.end(), stop, lines, result)
     result.comments.append((line, text[m.end() : stop]))
     return stop + len(close), None
 
 
-def _check_nesting(text: str, opening: re.Match[str], stop: int, lines: _Lines, result: LexResult) -> None:
-    if opening.end() - opening.start() == 2:
-        inner = text.find("[[", opening.end(), stop)
+def _check_nesting(text: str, opening: int, body: int, stop: int, lines: _Lines, result: LexResult) -> None:
+    """The long bracket at text[opening:body] (its body ends at ``stop``): is a level-0 one nested?"""
+    if body - opening == 2:
+        inner = text.find("[[", body, stop)
         if inner >= 0:
             result.errors.append(("nesting of [[...]] is deprecated (Lua 5.1 refuses it)", *lines.at(inner)))
 
@@ -260,8 +285,7 @@ def _long_string(text: str, start: int, pos: int, lines: _Lines, result: LexResu
     stop = text.find(close, pos)
     if stop < 0:
         return _error(result, "unfinished long string", start, len(text), lines), len(text)
-    opening = _LONG_OPEN.match(text, start)
-    _check_nesting(text, opening, stop, lines, result)
+    _check_nesting(text, start, pos, stop, lines, result)
     body = text[pos:stop]
     first = _FIRST_NEWLINE.match(body)
     if first:
@@ -273,7 +297,7 @@ def _long_string(text: str, start: int, pos: int, lines: _Lines, result: LexResu
 
 
 def _number(text: str, start: int, lines: _Lines, result: LexResult) -> tuple[Token, int]:
-    m = (_NUM_HEX if text.startswith(("0x", "0X"), start) else _NUM_DEC).match(text, start)
+    m = (_NUM_HEX if text.startswith(("0x", "0X"), start) else _NUM_DEC)(text, start)
     raw = m.group()
     end = m.end()
     value = _number_value(raw)
@@ -300,7 +324,7 @@ def _number_value(raw: str) -> float | None:
 
 def _unfinished(text: str, start: int, lines: _Lines, result: LexResult) -> tuple[Token, int]:
     """A quote whose string does not end on its line: report it, go on at the end of the line."""
-    body_end = (_DQ_BODY if text[start] == '"' else _SQ_BODY).match(text, start + 1).end()
+    body_end = (_DQ_BODY if text[start] == '"' else _SQ_BODY)(text, start + 1).end()
     return _error(result, "unfinished string", start, body_end, lines), body_end
 
 

@@ -71,7 +71,7 @@ import math
 import re
 import sys
 from bisect import bisect_right
-from typing import NoReturn
+from typing import Any, Literal, NoReturn, TypeVar
 
 from emslint.read.lua_builtins import (
     FILE_METHODS,
@@ -255,6 +255,13 @@ class LTable:
         self.sticky_keys: dict[object, _Write] = {}  # keys a function body assigns
 
 
+# Undo log entries: a slot's fields as they were, or a scope's / table's entry as it was (None: absent).
+_Undo = (
+    tuple[Literal["slot"], Slot, None, tuple[object, tuple[int, int], tuple[int, int], tuple[Note, ...]]]
+    | tuple[Literal["map"], dict[Any, Slot], object, Slot | None]
+)
+
+
 class _Ref:
     """What a suffixed expression denotes: a local, a table field (globals are fields of the environment),
     or a plain value."""
@@ -324,13 +331,15 @@ def _assignable_keys(toks: list[Token], text: str) -> tuple[frozenset[object], b
             while j < last and kinds[j] == "name" and kinds[j + 1] in (".", ":"):
                 j += 2
             if kinds[j] == "name":
-                keys.add(toks[j].value.encode())
+                name: str = toks[j].value
+                keys.add(name.encode())
             continue
         if i == 0:
             continue
         before = kinds[i - 1]
         if before == "name":
-            keys.add(toks[i - 1].value.encode())
+            name = toks[i - 1].value
+            keys.add(name.encode())
         elif before == "]":
             literal = toks[i - 2] if i >= 3 and kinds[i - 3] == "[" else None
             if literal is not None and literal.kind in ("string", "number"):
@@ -375,8 +384,8 @@ class _Reader:
         self.last_restart = -1
         # Undo logs of the current and the previous top-level statement, so that recovery can take back
         # a statement that swallowed the next line ("scripts.a =" followed by "scripts.b = 1").
-        self.undo: list[tuple] = []
-        self.prev_undo: list[tuple] = []
+        self.undo: list[_Undo] = []
+        self.prev_undo: list[_Undo] = []
         self.dead = False  # after an unconditional return of the main chunk: nothing runs any more
         self.ret_reason: str | None = None  # after a conditional return of the main chunk
         self.ret_since = 0  # the clock at the first one
@@ -384,7 +393,7 @@ class _Reader:
         # Writes the reader cannot follow. The clock orders them against assignments (Slot.seq) and table
         # creation (LTable.born): it ticks at every such write and at the start of every loop or function body.
         self.clock = 0
-        self.writes: dict[tuple, _Write] = {}
+        self.writes: dict[tuple[tuple[int, int], str], _Write] = {}  # (position, construct) -> its write
         self.key_events: dict[object, tuple[int, _Write]] = {}  # key -> last write to it through an unknown table
         self.any_event: tuple[int, _Write] | None = None  # last write with a computed key through one
         self.sticky_keys: dict[object, _Write] = {}  # keys function bodies assign through unknown tables
@@ -482,14 +491,17 @@ class _Reader:
         self.i = i
         self.tok = self.toks[i]
 
-    def _undo(self, log: list[tuple]) -> None:
-        for kind, container, key, old in reversed(log):
-            if kind == "slot":
-                container.value, container.vpos, container.kpos, container.notes = old
-            elif old is None:
-                container.pop(key, None)
+    def _undo(self, log: list[_Undo]) -> None:
+        for entry in reversed(log):
+            if entry[0] == "slot":
+                _, slot, _, fields = entry
+                slot.value, slot.vpos, slot.kpos, slot.notes = fields
             else:
-                container[key] = old
+                _, container, key, old = entry
+                if old is None:
+                    container.pop(key, None)
+                else:
+                    container[key] = old
         log.clear()
 
     @staticmethod
@@ -641,7 +653,8 @@ class _Reader:
             self.cond_reasons.append(reason)
         for tok in params or ():
             pos = (tok.line, tok.col)
-            scope[tok.value] = Slot(Unknown(param_reason, param_alias), pos, pos, (), self.level, self.clock)
+            param: str = tok.value
+            scope[param] = Slot(Unknown(param_reason, param_alias), pos, pos, (), self.level, self.clock)
         while self.tok.kind not in _BLOCK_FOLLOW:
             if self._statement():
                 break
@@ -740,7 +753,8 @@ class _Reader:
         line = self._next().line
         name = self._name()
         slot = Slot(None, (name.line, name.col), (name.line, name.col), (), self.level, self.clock)
-        self.scopes[-1][name.value] = slot
+        local: str = name.value
+        self.scopes[-1][local] = slot
         value = self._function_body(line, False)
         reason = self._conditional(self.level, self.clock)
         slot.value = Unknown(reason) if reason is not None else value
@@ -804,8 +818,9 @@ class _Reader:
             value, vpos, notes = values[index] if index < len(values) else (None, (name.line, name.col), ())
             if self.dead:
                 value = Unknown("never assigned (after a return)")
-            self.undo.append(("map", scope, name.value, scope.get(name.value)))
-            scope[name.value] = Slot(value, vpos, (name.line, name.col), notes, self.level, self.clock)
+            local: str = name.value
+            self.undo.append(("map", scope, local, scope.get(local)))
+            scope[local] = Slot(value, vpos, (name.line, name.col), notes, self.level, self.clock)
 
     def _return(self) -> None:
         self._next()
@@ -1196,7 +1211,8 @@ class _Reader:
                 self._next()
                 value_tok = self.tok
                 value = self._expr()
-                self._store(table, tok.value.encode(), value, tok, mark, value_tok)
+                field_name: str = tok.value
+                self._store(table, field_name.encode(), value, tok, mark, value_tok)
             elif tok.kind == "[":
                 self._next()
                 key_tok = self.tok
@@ -1265,10 +1281,10 @@ class _Reader:
                 ref = _Ref("index", base=base, key=key, kpos=kpos, ptr=ptr)
             elif kind == ":":
                 self._next()
-                method = self._name()
+                method: str = self._name().value
                 receiver = self._deref(ref)
-                callee = self._method(receiver, method.value)
-                ref = self._call(callee, _extend(ref.path, f":{method.value}"), [receiver], at)
+                callee = self._method(receiver, method)
+                ref = self._call(callee, _extend(ref.path, f":{method}"), [receiver], at)
             elif kind in ("(", "string", "{"):
                 callee = self._deref(ref)
                 ref = self._call(callee, ref.path, [], at)
@@ -1277,7 +1293,7 @@ class _Reader:
 
     def _field(self, ref: _Ref, key_tok: Token) -> _Ref:
         base = self._deref(ref)
-        name = key_tok.value
+        name: str = key_tok.value
         path = _extend(ref.path, f".{name}")
         if ref.ptr is not None:
             ptr: str | None = f"{ref.ptr}/{escape_pointer_token(name)}"
@@ -1300,7 +1316,7 @@ class _Reader:
         self._error(f"unexpected symbol near {self._near()}")
 
     def _variable(self, tok: Token) -> _Ref:
-        name = tok.value
+        name: str = tok.value
         kpos = (tok.line, tok.col)
         for scope in reversed(self.scopes):
             slot = scope.get(name)
@@ -1583,7 +1599,9 @@ class _Builder:
                 slot.origin.touch(child)
             self.unknown(child, _label("scripts", key, name), reason, slot.vpos)
 
-    def table(self, table: LTable, ptr: str, label: str, depth: int, root: bool = False) -> dict | list:
+    def table(
+        self, table: LTable, ptr: str, label: str, depth: int, root: bool = False
+    ) -> dict[str, object] | list[object]:
         """``label``: the Lua expression of the table for messages (``scripts.T.tags[2]``)."""
         result = self.result
         reader = self.reader
@@ -1610,12 +1628,14 @@ class _Builder:
             and all(isinstance(k, float) and 1 <= k <= n and k.is_integer() for k in entries)
         )
         self.active.add(id(table))
-        out: dict | list
+        out: dict[str, object] | list[object]
         if is_list:
             out = []
             for index in range(1, n + 1):
-                key = float(index)
-                out.append(self._member(table, key, entries[key], f"{ptr}/{index - 1}", f"{label}[{index}]", depth))
+                number = float(index)
+                out.append(
+                    self._member(table, number, entries[number], f"{ptr}/{index - 1}", f"{label}[{index}]", depth)
+                )
         else:
             out = {}
             # a string key wins over a number or boolean key with the same text ("1" and 1)
@@ -1854,18 +1874,26 @@ def _binary(op: str, left: object, right: object) -> object:
     if op == "~=":
         return not _raw_equal(left, right)
     if op in _ORDER:
-        if not (isinstance(left, float) and isinstance(right, float)) and not (
-            isinstance(left, bytes) and isinstance(right, bytes)
-        ):
-            return Unknown("comparing values of different types (Lua raises an error)")
-        if op == "<":
-            return left < right
-        if op == "<=":
-            return left <= right
-        if op == ">":
-            return left > right
-        return left >= right
+        if isinstance(left, float) and isinstance(right, float):
+            return _order(op, left, right)
+        if isinstance(left, bytes) and isinstance(right, bytes):
+            return _order(op, left, right)
+        return Unknown("comparing values of different types (Lua raises an error)")
     return Unknown(f"the bitwise operator '{op}' (Lua 5.3 and later)")
+
+
+_Ordered = TypeVar("_Ordered", float, bytes)
+
+
+def _order(op: str, left: _Ordered, right: _Ordered) -> bool:
+    """``<``, ``<=``, ``>`` or ``>=`` of two numbers or two strings (Lua compares nothing else)."""
+    if op == "<":
+        return left < right
+    if op == "<=":
+        return left <= right
+    if op == ">":
+        return left > right
+    return left >= right
 
 
 # The NaN the FPU produces for 0/0 (its sign differs between platforms, as in C).

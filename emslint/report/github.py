@@ -8,6 +8,8 @@ says what caps it, or why it could not be judged), so that ``unknown`` shows in 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from emslint.model import LINKS, Severity, TargetResult
 from emslint.printable import escape_unsafe
 from emslint.rules.model import Rule
@@ -32,7 +34,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(results: list[TargetResult], rules: dict[str, Rule]) -> str:
+def render_github(results: list[TargetResult], rules: Mapping[str, Rule]) -> str:
     lines = []
     findings = sorted((f for t in results for f in t.findings), key=lambda f: f.sort_key())
     for f in findings:

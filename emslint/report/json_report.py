@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 
 from emslint import __version__
 from emslint.model import SEVERITY_NAMES, TargetResult
@@ -13,7 +14,7 @@ from emslint.report.path_to_high import path_to_high
 REPORT_VERSION = 2
 
 
-def summary(results: list[TargetResult], *, fixes: bool = True) -> dict:
+def summary(results: list[TargetResult], *, fixes: bool = True) -> dict[str, Any]:
     severities = Counter(f.severity.label for r in results for f in r.findings)
     deployments = [r for r in results if r.kind == "deployment"]
     levels = Counter("none" if r.verdict.state == "absent" else r.verdict.state for r in deployments)
@@ -31,8 +32,8 @@ def summary(results: list[TargetResult], *, fixes: bool = True) -> dict:
 
 
 def render_json(results: list[TargetResult], *, profile: str, problems: list[str] | None = None,
-                stale_baseline: list[dict] | None = None, notices: list[str] | None = None,
-                openssl: dict | None = None, fixed: dict[str, int] | None = None, fixes: bool = True) -> str:
+                stale_baseline: list[dict[str, Any]] | None = None, notices: list[str] | None = None,
+                openssl: dict[str, Any] | None = None, fixed: dict[str, int] | None = None, fixes: bool = True) -> str:
     """The whole report; ``openssl`` is the OpenSSL model cipher lists were read with (``target.openssl`` of the
     facts, and ``line``: the sentence the text report ends with); ``fixed``: what --fix applied; ``fixes``: whether
     fixes were worked out (else ``fix`` is null for every finding)."""
@@ -59,7 +60,7 @@ def render_jsonl_line(result: TargetResult, *, profile: str) -> str:
     return json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def target_dict(result: TargetResult) -> dict:
+def target_dict(result: TargetResult) -> dict[str, Any]:
     """The JSON report's object for one target, as in a ``--format jsonl`` line: ``result.to_dict()`` with the path
     to HIGH added and every text from the scanned files escaped (emslint/printable.py)."""
     target = result.to_dict()
@@ -79,12 +80,12 @@ def target_dict(result: TargetResult) -> dict:
     return target
 
 
-def _escaped_step(step: dict) -> dict:
+def _escaped_step(step: dict[str, Any]) -> dict[str, Any]:
     for need in step["needs"]:
         for place in need["findings"]:
             place["file"], place["pointer"] = escape_unsafe(place["file"]), escape_unsafe(place["pointer"])
     return step
 
 
-def _escaped_strings(entry: dict) -> dict:
+def _escaped_strings(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: escape_unsafe(v) if isinstance(v, str) else v for k, v in entry.items()}

@@ -25,6 +25,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import quote
 
 from emslint.model import Finding, Severity, TargetResult
@@ -65,9 +66,9 @@ def render_sarif(
     *,
     version: str,
     automation_id: str | None = None,
-    notifications: list[dict] | None = None,
+    notifications: list[dict[str, Any]] | None = None,
     base_dir: str | None = None,
-    openssl: dict | None = None,
+    openssl: dict[str, Any] | None = None,
 ) -> str:
     """One SARIF log (one run) for ``results``; ``notifications`` are {"level", "message", "file"} dicts;
     ``openssl`` (the OpenSSL model cipher lists were read with) goes to the run's properties."""
@@ -96,7 +97,7 @@ def render_sarif(
     notes = [_notification(n, uri) for n in (notifications or [])]
     notes += _target_notifications(results, uri)
     successful = all(t.analysed for t in results) and all(n["level"] != "error" for n in notes)
-    invocation: dict = {"executionSuccessful": successful}
+    invocation: dict[str, Any] = {"executionSuccessful": successful}
     if notes:
         invocation["toolExecutionNotifications"] = notes
     if base_dir is not None:
@@ -109,7 +110,7 @@ def render_sarif(
         "informationUri": INFORMATION_URI,
         "rules": descriptors,
     }
-    run: dict = {"tool": {"driver": driver}}
+    run: dict[str, Any] = {"tool": {"driver": driver}}
     if automation_id:
         run["automationDetails"] = {"id": automation_id}
     run["invocations"] = [invocation]
@@ -121,7 +122,7 @@ def render_sarif(
     return json.dumps(log, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
-def _descriptor(rule: Rule | None, findings: list[Finding]) -> dict:
+def _descriptor(rule: Rule | None, findings: list[Finding]) -> dict[str, Any]:
     effective = max(f.severity for f in findings)
     if rule is None:  # a finding whose rule is not in the catalogue given: still a valid, minimal entry
         first = findings[0]
@@ -141,7 +142,7 @@ def _descriptor(rule: Rule | None, findings: list[Finding]) -> dict:
         }
     tags = ["security", rule.group, *(_cwe_tag(c) for c in rule.cwe)]
     tags = list(dict.fromkeys(t for t in tags if t))[:_MAX_TAGS]
-    descriptor: dict = {
+    descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": _truncate(plain_text(rule.summary or rule.title or rule.name))},
@@ -160,9 +161,9 @@ def _descriptor(rule: Rule | None, findings: list[Finding]) -> dict:
     return descriptor
 
 
-def _result(f: Finding, rule_index: int, uri: _Uri, counter: FingerprintCounter) -> dict:
+def _result(f: Finding, rule_index: int, uri: _Uri, counter: FingerprintCounter) -> dict[str, Any]:
     file_uri = uri(f.file)
-    location: dict = {
+    location: dict[str, Any] = {
         "physicalLocation": {
             "artifactLocation": {"uri": file_uri},
             "region": {"startLine": max(1, f.line), "startColumn": max(1, f.column)},
@@ -174,7 +175,7 @@ def _result(f: Finding, rule_index: int, uri: _Uri, counter: FingerprintCounter)
              "kind": "member"}
         ]
     message = escape_unsafe(f.message) + (f" [link: {f.link}]" if f.link else "")
-    result: dict = {
+    result: dict[str, Any] = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": SARIF_LEVEL[f.severity],
@@ -206,10 +207,10 @@ def _result(f: Finding, rule_index: int, uri: _Uri, counter: FingerprintCounter)
     return result
 
 
-def _fixes(f: Finding, uri: _Uri) -> list[dict]:
+def _fixes(f: Finding, uri: _Uri) -> list[dict[str, Any]]:
     """SARIF ``fixes`` (one) for a finding's text edits; a mode change has no SARIF form and is left out."""
     assert f.fix is not None
-    changes: dict[str, list[dict]] = {}
+    changes: dict[str, list[dict[str, Any]]] = {}
     for edit in f.fix.edits:
         if edit.kind != "replace":
             continue
@@ -226,14 +227,14 @@ def _fixes(f: Finding, uri: _Uri) -> list[dict]:
                                  for file, replacements in changes.items()]}]
 
 
-def _notification(n: dict, uri: _Uri) -> dict:
+def _notification(n: dict[str, Any], uri: _Uri) -> dict[str, Any]:
     level = n.get("level")
     if level not in NOTIFICATION_LEVELS:
         raise ValueError(f"notification level must be one of {NOTIFICATION_LEVELS}, got {level!r}")
     return _note(level, str(n["message"]), n.get("file"), uri)
 
 
-def _target_notifications(results: Iterable[TargetResult], uri: _Uri) -> list[dict]:
+def _target_notifications(results: Iterable[TargetResult], uri: _Uri) -> list[dict[str, Any]]:
     notes = []
     for t in results:
         for err in t.errors:  # a config that could not be read, or an analysis that stopped: both are errors
@@ -243,8 +244,8 @@ def _target_notifications(results: Iterable[TargetResult], uri: _Uri) -> list[di
     return notes
 
 
-def _note(level: str, text: str, file: str | None, uri: _Uri) -> dict:
-    note: dict = {"level": level, "message": {"text": escape_unsafe(text)}}
+def _note(level: str, text: str, file: str | None, uri: _Uri) -> dict[str, Any]:
+    note: dict[str, Any] = {"level": level, "message": {"text": escape_unsafe(text)}}
     if file:
         note["locations"] = [{"physicalLocation": {"artifactLocation": {"uri": uri(file)}}}]
     return note

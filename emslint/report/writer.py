@@ -74,7 +74,7 @@ class Output:
             else:
                 self.results.append(result)
 
-    def finish(self, problems: list[str], stale: list[dict] | None) -> None:
+    def finish(self, problems: list[str], stale: list[dict[str, Any]] | None) -> None:
         with stage("output"):
             if self.statistics is not None:
                 self.statistics.finish()

@@ -263,7 +263,8 @@ def _read_cache(folder: _CacheFolder, name: str, names: list[str]) -> list[dict[
         return None
     if not isinstance(cached, dict) or cached.get("names") != names or not isinstance(cached.get("rules"), list):
         return None
-    return cached["rules"]
+    rules: list[dict[str, Any]] = cached["rules"]
+    return rules
 
 
 def _write_cache(folder: _CacheFolder, name: str, names: list[str], rules: list[dict[str, Any]]) -> None:

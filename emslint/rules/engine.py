@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from emslint.model import Finding
+from emslint.pointers import Path, select, split
 from emslint.pointers import join as join_pointer
-from emslint.pointers import select, split
 from emslint.printable import escape_unsafe
 from emslint.read.sources import SourceFile, Sources
 from emslint.rules.model import Match, Rule
@@ -98,7 +98,7 @@ class _Quick:
     __slots__ = ("bounds", "classes", "member_classes", "member_values", "members", "not_required", "not_values",
                  "required", "values")
 
-    def __init__(self, schema: dict) -> None:
+    def __init__(self, schema: dict[str, Any]) -> None:
         self.values: tuple[Any, ...] | None = None
         if "const" in schema:
             self.values = (schema["const"],)
@@ -203,7 +203,7 @@ def _mentions_null(schema: Any) -> bool:
     return '"null"' in text or '"const": null' in text
 
 
-def _item_context(doc: Any, path: Sequence[str | int]) -> tuple[dict | None, str]:
+def _item_context(doc: Any, path: Sequence[str | int]) -> tuple[dict[str, Any] | None, str]:
     """The innermost object on `path` (the value included) with an "at" location, and the innermost "detail"."""
     best = None
     detail = ""
@@ -243,7 +243,9 @@ class Locator:
     def __init__(self, sources: Sources) -> None:
         self.sources = sources
 
-    def locate(self, doc: dict, path: Sequence[str | int], item: dict | None) -> tuple[str, str, int, int, bool]:
+    def locate(
+        self, doc: dict[str, Any], path: Sequence[str | int], item: dict[str, Any] | None
+    ) -> tuple[str, str, int, int, bool]:
         if item is not None:
             at = item["at"]
             role = at.get("file", "ems")
@@ -289,10 +291,10 @@ def _plan(rules: list[Rule], profile: str) -> _Plan:
     return found[1]
 
 
-def evaluate(rules: list[Rule], doc: dict, sources: Sources, *, profile: str) -> list[Finding]:
+def evaluate(rules: list[Rule], doc: dict[str, Any], sources: Sources, *, profile: str) -> list[Finding]:
     locator = Locator(sources)
     findings: list[Finding] = []
-    selections: dict[tuple[str, ...], list[tuple[tuple, Any]]] = {}  # many rules look at the same places
+    selections: dict[tuple[str, ...], list[tuple[Path, Any]]] = {}  # many rules look at the same places
     for rule, matches in _plan(rules, profile):
         seen: set[tuple[str, str, int, int, int]] = set()
         for match, compiled in matches:

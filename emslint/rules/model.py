@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from emslint.model import Cap, Severity
 
@@ -35,7 +35,8 @@ class FixSpec:
     """
 
     kind: str
-    applicability: str  # safe | unsafe (chmod: unsafe when the file's owner is not the service account)
+    # chmod: unsafe when the file's owner is not the service account (the rule schema allows only these two)
+    applicability: Literal["safe", "unsafe"]
     description: str  # template: {property}, {value}, {mode_from}, {mode_to}
     pointer: str | None = None  # only findings at this pointer of their file ("*" = any one token)
     when: dict[str, Any] | None = None  # JSON Schema the facts document must satisfy

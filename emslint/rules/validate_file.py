@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from emslint.rules.model import RuleFileError
 
 
-def rule_schema() -> dict:
+def rule_schema() -> dict[str, Any]:
     from emslint.schema import schema_dir
 
-    return json.loads((schema_dir() / "rule.schema.json").read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads((schema_dir() / "rule.schema.json").read_text(encoding="utf-8"))
+    return schema
 
 
-def rule_file_problems(data: dict) -> list[str]:
+def rule_file_problems(data: dict[str, Any]) -> list[str]:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(rule_schema())

@@ -41,4 +41,5 @@ def kind_file(kind: str) -> str:
 def load_schema(kind: str) -> dict[str, Any]:
     """The parsed schema of ``kind`` ("ems", "lsr" or "connector"); cached, treat as read-only."""
     path = schema_dir() / kind_file(kind)
-    return json.loads(path.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema

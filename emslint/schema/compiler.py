@@ -30,6 +30,7 @@ from urllib.parse import unquote
 
 Path = tuple[str | int, ...]
 Check = Callable[[Any], bool]
+Search = Callable[[str], "re.Match[str] | None"]  # a compiled pattern's ``search``
 Collect = Callable[[Any, Path, Path, list["SchemaError"]], None]
 
 SUPPORTED = frozenset(
@@ -116,7 +117,7 @@ class Validator:
         return out
 
 
-def compile_schema(schema: dict | bool, *, root: dict | None = None) -> Validator:
+def compile_schema(schema: dict[str, Any] | bool, *, root: dict[str, Any] | None = None) -> Validator:
     """Compile ``schema``; ``$ref``s resolve against ``root`` (default: ``schema`` itself)."""
     ctx = _Context(schema if root is None else root)
     prefix = "" if root is None or root is schema else "entry:"
@@ -173,7 +174,7 @@ def json_type(x: Any) -> str:
     return type(x).__name__
 
 
-def json_equal(a: Any, b: Any) -> bool:
+def json_equal(a: object, b: object) -> bool:
     """Equality in the JSON sense: ``True != 1``, ``1 == 1.0``, recursively."""
     if a is b:
         return True
@@ -207,8 +208,8 @@ def _freeze(x: Any) -> Any:
     return ("?", id(x))
 
 
-def _unique(items: list) -> bool:
-    seen: set = set()
+def _unique(items: list[Any]) -> bool:
+    seen: set[Any] = set()
     for item in items:
         frozen = _freeze(item)
         if frozen in seen:
@@ -314,7 +315,7 @@ def _fill_boolean(node: _Node, value: bool) -> None:
     node.collect = collect
 
 
-def _fill(node: _Node, schema: dict, ctx: _Context, ptr: str) -> None:
+def _fill(node: _Node, schema: dict[str, Any], ctx: _Context, ptr: str) -> None:
     for name in schema:
         if name in SUPPORTED or name in ANNOTATIONS or name.startswith("x-"):
             continue
@@ -334,7 +335,7 @@ def _fill(node: _Node, schema: dict, ctx: _Context, ptr: str) -> None:
         node.valid = fused
 
 
-def _check_annotations(schema: dict, ptr: str) -> None:
+def _check_annotations(schema: dict[str, Any], ptr: str) -> None:
     if "$schema" in schema and schema["$schema"] not in DRAFT_2020_12:
         found = schema["$schema"]
         raise SchemaCompileError(f"{ptr or '#'}: only JSON Schema 2020-12 is supported, not {found!r}")
@@ -379,7 +380,7 @@ _SCALAR_TESTS = {
 }
 
 
-def _fuse_scalar(schema: dict) -> Check | None:
+def _fuse_scalar(schema: dict[str, Any]) -> Check | None:
     """One closure for the common leaf ``{"type": T, <bounds>, <pattern>}`` (T a single scalar type).
 
     Equivalent to the assembled checks (the type test guarantees the bounds apply), but one call instead of
@@ -530,19 +531,19 @@ def _need(cond: bool, ptr: str, keyword: str, what: str) -> None:
         raise SchemaCompileError(f"{ptr}/{keyword}: must be {what}")
 
 
-def _number(schema: dict, ptr: str, keyword: str) -> float:
-    value = schema[keyword]
+def _number(schema: dict[str, Any], ptr: str, keyword: str) -> float:
+    value: float = schema[keyword]
     _need(_is_number(value), ptr, keyword, "a number")
     return value
 
 
-def _count(schema: dict, ptr: str, keyword: str) -> int:
+def _count(schema: dict[str, Any], ptr: str, keyword: str) -> int:
     value = schema[keyword]
     _need(_is_integer(value) and value >= 0, ptr, keyword, "a non-negative integer")
     return int(value)
 
 
-def _regex(pattern: Any, ptr: str, keyword: str) -> re.Pattern:
+def _regex(pattern: Any, ptr: str, keyword: str) -> re.Pattern[str]:
     _need(isinstance(pattern, str), ptr, keyword, "a string")
     try:
         return re.compile(pattern)
@@ -550,8 +551,8 @@ def _regex(pattern: Any, ptr: str, keyword: str) -> re.Pattern:
         raise SchemaCompileError(f"{ptr}/{keyword}: invalid regular expression {pattern!r}: {exc}") from None
 
 
-def _schema_list(schema: dict, ptr: str, keyword: str) -> list:
-    value = schema[keyword]
+def _schema_list(schema: dict[str, Any], ptr: str, keyword: str) -> list[Any]:
+    value: list[Any] = schema[keyword]
     _need(isinstance(value, list) and len(value) > 0, ptr, keyword, "a non-empty array of schemas")
     return value
 
@@ -559,13 +560,14 @@ def _schema_list(schema: dict, ptr: str, keyword: str) -> list:
 def _strings(value: Any, ptr: str, keyword: str) -> list[str]:
     ok = isinstance(value, list) and all(isinstance(v, str) for v in value) and len(set(value)) == len(value)
     _need(ok, ptr, keyword, "an array of unique strings")
-    return value
+    strings: list[str] = value
+    return strings
 
 
 # ------------------------------------------------------------------------------------------ any-type keywords
 
 
-def _build_type(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_type(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     value = schema["type"]
     names = [value] if isinstance(value, str) else value
     ok_names = isinstance(names, list) and names and all(n in TYPE_NAMES for n in names)
@@ -585,7 +587,7 @@ def _build_type(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     return [kw]
 
 
-def _build_enum(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_enum(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     values = schema["enum"]
     _need(isinstance(values, list), ptr, "enum", "an array")
     ok = _member_check(values)
@@ -593,14 +595,14 @@ def _build_enum(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     return [_leaf("any", "enum", ok, f"not one of: {shown}")]
 
 
-def _build_const(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_const(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     value = schema["const"]
     ok = _member_check([value])
     shown = _show(json.dumps(value, ensure_ascii=False, default=str), 60)
     return [_leaf("any", "const", ok, f"must be {shown}")]
 
 
-def _member_check(values: list) -> Check:
+def _member_check(values: list[Any]) -> Check:
     strings = frozenset(v for v in values if isinstance(v, str))
     others = tuple(v for v in values if not isinstance(v, str))
 
@@ -612,15 +614,17 @@ def _member_check(values: list) -> Check:
     return ok
 
 
-def _build_ref(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_ref(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     ref = schema["$ref"]
     _need(isinstance(ref, str), ptr, "$ref", "a string")
     target = ctx.ref(ref, f"{ptr}/$ref")
+    ok: Check
     if id(target) in ctx.pending:  # recursive schema: the target's ``valid`` is not final yet, bind late
 
-        def ok(x: Any) -> bool:
+        def late(x: Any) -> bool:
             return target.valid(x)
 
+        ok = late
     else:
         ok = target.valid
 
@@ -630,12 +634,12 @@ def _build_ref(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     return [_Kw("any", ok, collect)]
 
 
-def _build_not(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_not(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     inner = ctx.sub(schema["not"], f"{ptr}/not")
     return [_leaf("any", "not", lambda x: not inner.valid(x), "must not match the 'not' schema")]
 
 
-def _build_all_of(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_all_of(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     subs = _schema_list(schema, ptr, "allOf")
     nodes = [ctx.sub(s, f"{ptr}/allOf/{i}") for i, s in enumerate(subs)]
     ok = _all([n.valid for n in nodes])
@@ -648,7 +652,7 @@ def _build_all_of(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     return [_Kw("any", ok, collect)]
 
 
-def _build_any_of(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_any_of(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     subs = _schema_list(schema, ptr, "anyOf")
     checks = tuple(ctx.sub(s, f"{ptr}/anyOf/{i}").valid for i, s in enumerate(subs))
 
@@ -661,7 +665,7 @@ def _build_any_of(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     return [_leaf("any", "anyOf", ok, "does not match any of the 'anyOf' schemas")]
 
 
-def _build_one_of(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_one_of(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     subs = _schema_list(schema, ptr, "oneOf")
     checks = tuple(ctx.sub(s, f"{ptr}/oneOf/{i}").valid for i, s in enumerate(subs))
 
@@ -682,7 +686,7 @@ def _build_one_of(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     return [_leaf("any", "oneOf", lambda x: matches(x) == 1, message)]
 
 
-def _build_if(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_if(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     """if/then/else; ``then``/``else`` without ``if`` have no effect (2020-12) but are still compiled."""
     then = ctx.sub(schema["then"], f"{ptr}/then") if "then" in schema else None
     else_ = ctx.sub(schema["else"], f"{ptr}/else") if "else" in schema else None
@@ -709,19 +713,19 @@ def _build_if(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
 # ----------------------------------------------------------------------------------------- string keywords
 
 
-def _build_pattern(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_pattern(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     search = _regex(schema["pattern"], ptr, "pattern").search
     text = _show(schema["pattern"], 80)
     return [_leaf("str", "pattern", lambda x: search(x) is not None, f"does not match the pattern {text}")]
 
 
-def _build_min_length(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_min_length(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     n = _count(schema, ptr, "minLength")
     msg = "must not be empty" if n == 1 else f"shorter than {n} characters"
     return [_leaf("str", "minLength", lambda x: len(x) >= n, msg)]
 
 
-def _build_max_length(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_max_length(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     n = _count(schema, ptr, "maxLength")
     return [_leaf("str", "maxLength", lambda x: len(x) <= n, f"longer than {n} characters")]
 
@@ -729,16 +733,16 @@ def _build_max_length(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
 # ----------------------------------------------------------------------------------------- number keywords
 
 
-def _build_minimum(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_minimum(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     m = _number(schema, ptr, "minimum")
     return [_leaf("num", "minimum", lambda x: x >= m, f"below minimum {_show(m)}")]
 
 
-def _build_minimum_alone(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_minimum_alone(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     return [] if "maximum" in schema else _build_minimum(schema, ctx, ptr)
 
 
-def _build_maximum(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_maximum(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     m = _number(schema, ptr, "maximum")
     kw = _leaf("num", "maximum", lambda x: x <= m, f"above maximum {_show(m)}")
     if "minimum" in schema:  # the usual pair: one closure decides both (``collect`` stays per keyword)
@@ -758,24 +762,24 @@ def _both(first: _Kw, second: _Kw) -> Collect:
     return collect
 
 
-def _build_exclusive_minimum(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_exclusive_minimum(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     m = _number(schema, ptr, "exclusiveMinimum")
     return [_leaf("num", "exclusiveMinimum", lambda x: x > m, f"must be above {_show(m)}")]
 
 
-def _build_exclusive_maximum(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_exclusive_maximum(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     m = _number(schema, ptr, "exclusiveMaximum")
     return [_leaf("num", "exclusiveMaximum", lambda x: x < m, f"must be below {_show(m)}")]
 
 
-def _build_multiple_of(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_multiple_of(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     d = _number(schema, ptr, "multipleOf")
     _need(d > 0, ptr, "multipleOf", "a number above 0")
 
     def ok(x: Any) -> bool:
         if isinstance(d, float):  # same arithmetic as jsonschema, so both agree on float edge cases
             try:
-                quotient = x / d
+                quotient: float = x / d
                 return int(quotient) == quotient
             except OverflowError:
                 from fractions import Fraction  # rare: a huge quotient; exact arithmetic like jsonschema
@@ -789,7 +793,7 @@ def _build_multiple_of(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
 # ------------------------------------------------------------------------------------------ array keywords
 
 
-def _build_items(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_items(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     raw_prefix = _schema_list(schema, ptr, "prefixItems") if "prefixItems" in schema else []
     prefix = [ctx.sub(s, f"{ptr}/prefixItems/{i}") for i, s in enumerate(raw_prefix)]
     items_schema = schema.get("items", True)
@@ -799,7 +803,7 @@ def _build_items(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     prefix_checks = tuple(n.valid for n in prefix)
     rest_check = rest.valid if rest is not None else None
 
-    def ok(x: list) -> bool:
+    def ok(x: list[Any]) -> bool:
         for i, item in enumerate(x):
             if i < n_prefix:
                 if not prefix_checks[i](item):
@@ -808,7 +812,7 @@ def _build_items(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
                 return False
         return True
 
-    def collect(x: list, path: Path, spath: Path, out: list[SchemaError]) -> None:
+    def collect(x: list[Any], path: Path, spath: Path, out: list[SchemaError]) -> None:
         for i, (item, node) in enumerate(zip(x, prefix, strict=False)):
             if not node.valid(item):
                 node.collect(item, (*path, i), (*spath, "prefixItems", i), out)
@@ -824,7 +828,7 @@ def _build_items(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     return [_Kw("arr", ok, collect)]
 
 
-def _build_contains(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_contains(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     """contains/minContains/maxContains; the limits alone have no effect (their values are checked)."""
     low = _count(schema, ptr, "minContains") if "minContains" in schema else 1
     high = _count(schema, ptr, "maxContains") if "maxContains" in schema else None
@@ -832,7 +836,7 @@ def _build_contains(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
         return []
     check = ctx.sub(schema["contains"], f"{ptr}/contains").valid
 
-    def matches(x: list) -> int:
+    def matches(x: list[Any]) -> int:
         count = 0
         for item in x:
             if check(item):
@@ -841,11 +845,11 @@ def _build_contains(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
                     break
         return count
 
-    def ok(x: list) -> bool:
+    def ok(x: list[Any]) -> bool:
         count = matches(x)
         return count >= low and (high is None or count <= high)
 
-    def collect(x: list, path: Path, spath: Path, out: list[SchemaError]) -> None:
+    def collect(x: list[Any], path: Path, spath: Path, out: list[SchemaError]) -> None:
         count = matches(x)
         where = (*spath, "contains")
         if high is not None and count > high:
@@ -858,17 +862,17 @@ def _build_contains(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     return [_Kw("arr", ok, collect)]
 
 
-def _build_min_items(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_min_items(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     n = _count(schema, ptr, "minItems")
     return [_leaf("arr", "minItems", lambda x: len(x) >= n, f"fewer than {n} items")]
 
 
-def _build_max_items(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_max_items(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     n = _count(schema, ptr, "maxItems")
     return [_leaf("arr", "maxItems", lambda x: len(x) <= n, f"more than {n} items")]
 
 
-def _build_unique_items(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_unique_items(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     value = schema["uniqueItems"]
     _need(isinstance(value, bool), ptr, "uniqueItems", "a boolean")
     return [_leaf("arr", "uniqueItems", _unique, "items are not unique")] if value else []
@@ -877,7 +881,7 @@ def _build_unique_items(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
 # ----------------------------------------------------------------------------------------- object keywords
 
 
-def _build_members(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_members(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     """properties + patternProperties + additionalProperties, checked in one pass over the instance."""
     raw_props = schema.get("properties", {})
     _need(isinstance(raw_props, dict), ptr, "properties", "an object of schemas")
@@ -903,7 +907,7 @@ def _build_members(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     def is_extra(key: str) -> bool:
         return key not in props and not any(search(key) for _, search, _ in patterns)
 
-    def collect(x: dict, path: Path, spath: Path, out: list[SchemaError]) -> None:
+    def collect(x: dict[str, Any], path: Path, spath: Path, out: list[SchemaError]) -> None:
         for k, node in props.items():
             if k in x and not node.valid(x[k]):
                 node.collect(x[k], (*path, k), (*spath, "properties", k), out)
@@ -930,11 +934,13 @@ def _build_members(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     return [_Kw("obj", ok, collect)]
 
 
-def _members_ok(props: dict[str, Check], patterns: tuple, add_check: Check | None, forbid: bool) -> Check:
+def _members_ok(
+    props: dict[str, Check], patterns: tuple[tuple[Search, Check], ...], add_check: Check | None, forbid: bool
+) -> Check:
     get = props.get
     if not patterns:
 
-        def simple(x: dict) -> bool:
+        def simple(x: dict[str, Any]) -> bool:
             for k, v in x.items():
                 check = get(k)
                 if check is None:
@@ -946,7 +952,7 @@ def _members_ok(props: dict[str, Check], patterns: tuple, add_check: Check | Non
 
         return simple
 
-    def full(x: dict) -> bool:
+    def full(x: dict[str, Any]) -> bool:
         for k, v in x.items():
             check = get(k)
             if check is not None and not check(v):
@@ -964,16 +970,16 @@ def _members_ok(props: dict[str, Check], patterns: tuple, add_check: Check | Non
     return full
 
 
-def _build_property_names(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_property_names(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     node = ctx.sub(schema["propertyNames"], f"{ptr}/propertyNames")
 
-    def ok(x: dict) -> bool:
+    def ok(x: dict[str, Any]) -> bool:
         for k in x:
             if not node.valid(k):
                 return False
         return True
 
-    def collect(x: dict, path: Path, spath: Path, out: list[SchemaError]) -> None:
+    def collect(x: dict[str, Any], path: Path, spath: Path, out: list[SchemaError]) -> None:
         for k in x:
             if not node.valid(k):
                 node.collect(k, path, (*spath, "propertyNames"), out)  # like jsonschema: at the object
@@ -981,18 +987,18 @@ def _build_property_names(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     return [_Kw("obj", ok, collect)]
 
 
-def _build_required(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_required(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     names = tuple(_strings(schema["required"], ptr, "required"))
     if not names:
         return []
 
-    def ok(x: dict) -> bool:
+    def ok(x: dict[str, Any]) -> bool:
         for name in names:
             if name not in x:
                 return False
         return True
 
-    def collect(x: dict, path: Path, spath: Path, out: list[SchemaError]) -> None:
+    def collect(x: dict[str, Any], path: Path, spath: Path, out: list[SchemaError]) -> None:
         for name in names:
             if name not in x:
                 out.append(
@@ -1008,12 +1014,12 @@ def _build_required(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
     return [_Kw("obj", ok, collect)]
 
 
-def _build_dependent_required(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_dependent_required(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     value = schema["dependentRequired"]
     _need(isinstance(value, dict), ptr, "dependentRequired", "an object of string arrays")
     deps = tuple((k, tuple(_strings(v, ptr, "dependentRequired"))) for k, v in value.items())
 
-    def ok(x: dict) -> bool:
+    def ok(x: dict[str, Any]) -> bool:
         for k, needed in deps:
             if k in x:
                 for name in needed:
@@ -1021,7 +1027,7 @@ def _build_dependent_required(schema: dict, ctx: _Context, ptr: str) -> list[_Kw
                         return False
         return True
 
-    def collect(x: dict, path: Path, spath: Path, out: list[SchemaError]) -> None:
+    def collect(x: dict[str, Any], path: Path, spath: Path, out: list[SchemaError]) -> None:
         for k, needed in deps:
             if k in x:
                 for name in needed:
@@ -1036,19 +1042,19 @@ def _build_dependent_required(schema: dict, ctx: _Context, ptr: str) -> list[_Kw
     return [_Kw("obj", ok, collect)]
 
 
-def _build_min_properties(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_min_properties(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     n = _count(schema, ptr, "minProperties")
     return [_leaf("obj", "minProperties", lambda x: len(x) >= n, f"fewer than {n} properties")]
 
 
-def _build_max_properties(schema: dict, ctx: _Context, ptr: str) -> list[_Kw]:
+def _build_max_properties(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
     n = _count(schema, ptr, "maxProperties")
     return [_leaf("obj", "maxProperties", lambda x: len(x) <= n, f"more than {n} properties")]
 
 
 # Order: cheap checks first within each group (``valid`` stops at the first failure). A builder runs once
 # when any of its keywords is present (some keywords only make sense together).
-_BUILDERS: tuple[tuple[tuple[str, ...], Callable[[dict, _Context, str], list[_Kw]]], ...] = (
+_BUILDERS: tuple[tuple[tuple[str, ...], Callable[[dict[str, Any], _Context, str], list[_Kw]]], ...] = (
     (("type",), _build_type),
     (("const",), _build_const),
     (("enum",), _build_enum),

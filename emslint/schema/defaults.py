@@ -11,8 +11,8 @@ Pointer patterns are RFC 6901 pointers into the document as read (``/scripts/...
 stands for any array index or any member of an open object. Everything is computed once per process.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: it would bind the name `annotations`, a function of this module (the
+# function replaced it at run time, but type checkers saw the __future__ feature, not the function).
 import re
 from functools import cache
 from typing import Any
@@ -28,8 +28,8 @@ class Member:
 
     __slots__ = ("added", "name", "node", "note", "parent", "pattern", "removed", "target")
 
-    def __init__(self, pattern: str, parent: str, name: str, node: dict, target: dict, note: dict,
-                 added: Version | None, removed: Version | None) -> None:  # fmt: skip
+    def __init__(self, pattern: str, parent: str, name: str, node: dict[str, Any], target: dict[str, Any],
+                 note: dict[str, Any], added: Version | None, removed: Version | None) -> None:  # fmt: skip
         self.pattern = pattern  # "/http_server/port", "/auto_bind/*/port", "/scripts/*" (a thing table)
         self.parent = parent  # pattern of the containing object or array
         self.name = name  # the key; "*" for array items and members of open objects
@@ -50,7 +50,8 @@ def parse_version(text: str | None) -> Version | None:
     match = _VERSION.match(str(text))
     if not match:
         return None
-    return tuple(int(g or 0) for g in match.groups())  # type: ignore[return-value]
+    major, minor, patch = match.groups()
+    return int(major), int(minor or 0), int(patch or 0)
 
 
 def show_version(version: Version) -> str:
@@ -61,7 +62,7 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def _resolve(root: dict, node: Any) -> dict:
+def _resolve(root: dict[str, Any], node: Any) -> dict[str, Any]:
     seen = 0
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
         ref = node["$ref"]
@@ -80,14 +81,14 @@ def _resolve(root: dict, node: Any) -> dict:
     return node if isinstance(node, dict) else {}
 
 
-def _note(node: dict, target: dict) -> dict:
+def _note(node: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
     merged = dict(target.get("x-emslint") or {}) if target is not node else {}
     merged.update(node.get("x-emslint") or {})
     return merged
 
 
 def _bounds(
-    note: dict, added: Version | None, removed: Version | None
+    note: dict[str, Any], added: Version | None, removed: Version | None
 ) -> tuple[Version | None, Version | None]:
     versions = note.get("versions") or {}
     own_added = parse_version(versions.get("added"))
@@ -109,11 +110,11 @@ def schema_members(kind: str) -> tuple[Member, ...]:
 
 
 def _walk(
-    root: dict,
-    node: dict,
+    root: dict[str, Any],
+    node: dict[str, Any],
     pattern: str,
     out: list[Member],
-    refs: tuple,
+    refs: tuple[int, ...],  # ids of the schemas being walked
     added: Version | None,
     removed: Version | None,
 ) -> None:
@@ -161,7 +162,7 @@ def _applies(member: Member, version: Version | None) -> bool:
 
 
 @cache
-def _defaults(kind: str, version: Version | None) -> tuple[dict, dict]:
+def _defaults(kind: str, version: Version | None) -> tuple[dict[str, Any], dict[str, Any]]:
     nested: dict[str, Any] = {}
     patterns: dict[str, Any] = {}
     for member in schema_members(kind):
@@ -189,7 +190,7 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def defaults(kind: str, ems_version: str | None = None) -> dict:
+def defaults(kind: str, ems_version: str | None = None) -> dict[str, Any]:
     """Nested dict of the defaults of ``kind`` ("ems"; "lsr" gives ``{"scripts": {...}}``); a fresh copy.
 
     Without ``ems_version`` every key that has a default is included (obsolete ones too, e.g.
@@ -197,7 +198,8 @@ def defaults(kind: str, ems_version: str | None = None) -> dict:
     version does not read are left out and version-specific defaults apply (``ws_connection.msg_timeout`` is
     5000 before 5.4.5). Keys whose default is "none", "empty" or undocumented have no entry.
     """
-    return _copy(_defaults(kind, parse_version(ems_version))[0])
+    fresh: dict[str, Any] = _copy(_defaults(kind, parse_version(ems_version))[0])
+    return fresh
 
 
 def pattern_defaults(kind: str, ems_version: str | None = None) -> dict[str, Any]:
@@ -206,7 +208,7 @@ def pattern_defaults(kind: str, ems_version: str | None = None) -> dict[str, Any
 
 
 @cache
-def annotations(kind: str) -> dict[str, dict]:
+def annotations(kind: str) -> dict[str, dict[str, Any]]:
     """Pointer pattern -> ``x-emslint`` dict for every annotated place (cached: treat as read-only).
 
     Keys used: ``secret``, ``identity``, ``encrypted`` (an encrypted value is accepted), ``link``

@@ -25,7 +25,7 @@ from typing import Any
 
 from emslint.read.result import ReadIssue, join_pointer
 from emslint.schema import load_schema
-from emslint.schema.compiler import SchemaError, Validator, compile_schema, json_type
+from emslint.schema.compiler import Path, SchemaError, Validator, compile_schema, json_type
 from emslint.schema.defaults import Member, Version, parse_version, schema_members, show_version
 
 CODES = (
@@ -67,7 +67,7 @@ _SEPARATORS = str.maketrans("", "", "_-. \t")
 class _Kind:
     """Everything validate_config needs about one schema, built once per process."""
 
-    def __init__(self, name: str, root: dict) -> None:
+    def __init__(self, name: str, root: dict[str, Any]) -> None:
         self.name = name
         self.root = root
         self.validator = compile_schema(root)
@@ -158,7 +158,7 @@ def _type_phrase(value: Any, keyword: str) -> str:
     return "a string that is not one" if keyword == "pattern" else json_type(value)
 
 
-def _enum_hint(node: dict, note: dict, value: Any, product: str) -> str:
+def _enum_hint(node: dict[str, Any], note: dict[str, Any], value: Any, product: str) -> str:
     if not isinstance(value, str):
         return ""
     legacy = (note.get("legacy_values") or {}).get(value)
@@ -170,7 +170,7 @@ def _enum_hint(node: dict, note: dict, value: Any, product: str) -> str:
     return ""
 
 
-def _schema_node(root: dict, schema_path: tuple) -> dict:
+def _schema_node(root: dict[str, Any], schema_path: Path) -> dict[str, Any]:
     """The schema object at ``schema_path`` ("$ref" in it = a reference followed there)."""
     node: Any = root
     previous: Any = None
@@ -188,7 +188,7 @@ def _schema_node(root: dict, schema_path: tuple) -> dict:
     return node if isinstance(node, dict) else {}
 
 
-def _follow(root: dict, ref: str) -> Any:
+def _follow(root: dict[str, Any], ref: str) -> Any:
     node: Any = root
     for token in ref[2:].split("/") if ref.startswith("#/") else []:
         node = node.get(token.replace("~1", "/").replace("~0", "~")) if isinstance(node, dict) else None
@@ -198,7 +198,7 @@ def _follow(root: dict, ref: str) -> Any:
 # ------------------------------------------------------------------------------------------- unknown keys
 
 
-def _unknown_key(info: _Kind, parent: tuple, key: str | int) -> ReadIssue:
+def _unknown_key(info: _Kind, parent: Path, key: str | int) -> ReadIssue:
     parent_pattern = _pattern_of(info, parent)
     where = _dotted(parent) or "the top level"
     hint = _suggest(info, parent_pattern, key) if parent_pattern is not None else ""
@@ -283,7 +283,7 @@ class _Trie:
                 node = node.children.setdefault(token, _Trie())
         node.members.append(member)
 
-    def walk(self, data: Any, path: tuple, out: list[tuple[Member, tuple, Any]]) -> None:
+    def walk(self, data: Any, path: Path, out: list[tuple[Member, Path, Any]]) -> None:
         for member in self.members:
             out.append((member, path, data))
         if isinstance(data, dict):
@@ -299,7 +299,7 @@ class _Trie:
 
 
 def _version_issues(info: _Kind, data: Any, version: Version | None) -> list[ReadIssue]:
-    found: list[tuple[Member, tuple, Any]] = []
+    found: list[tuple[Member, Path, Any]] = []
     info.versioned.walk(data, (), found)
     issues = []
     for member, path, value in found:
@@ -327,7 +327,7 @@ class _Facts:
 
 
 def _version_issue(
-    info: _Kind, member: Member, path: tuple, value: Any, version: Version | None
+    info: _Kind, member: Member, path: Path, value: Any, version: Version | None
 ) -> ReadIssue | None:
     facts = info.facts[member.pattern]
     product = _PRODUCT[info.name]
@@ -348,11 +348,11 @@ def _version_issue(
     return None
 
 
-def _name(path: tuple) -> str:
+def _name(path: Path) -> str:
     return _q(_dotted(path))
 
 
-def _obsolete_message(name: str, versions: dict, product: str) -> str:
+def _obsolete_message(name: str, versions: dict[str, Any], product: str) -> str:
     removed = versions.get("removed")
     if versions.get("renamed_to"):
         text = f"{name} was renamed {_q(versions['renamed_to'])} in {product} {removed}"
@@ -388,7 +388,7 @@ def _is_mark(value: Any) -> bool:
     return isinstance(value, dict) and _UNKNOWN_MARK in value and len(value) == 1
 
 
-def _value_at(data: Any, path: tuple) -> Any:
+def _value_at(data: Any, path: Path) -> Any:
     node = data
     for token in path:
         if isinstance(node, dict):
@@ -400,7 +400,7 @@ def _value_at(data: Any, path: tuple) -> Any:
     return node
 
 
-def _pattern_of(info: _Kind, path: tuple) -> str | None:
+def _pattern_of(info: _Kind, path: Path) -> str | None:
     pattern = ""
     for token in path:
         if isinstance(token, str) and token in info.groups.get(pattern, {}):
@@ -427,7 +427,7 @@ def _display_pattern(info: _Kind, pattern: str) -> str:
     return text
 
 
-def _dotted(path: tuple) -> str:
+def _dotted(path: Path) -> str:
     text = ""
     for token in path:
         if isinstance(token, int):
@@ -437,7 +437,7 @@ def _dotted(path: tuple) -> str:
     return text
 
 
-def _pointer(path: tuple) -> str:
+def _pointer(path: Path) -> str:
     pointer = ""
     for token in path:
         pointer = join_pointer(pointer, token)

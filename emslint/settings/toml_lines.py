@@ -9,11 +9,14 @@ if TYPE_CHECKING:
     import tomllib
 
 
+KeyPath = tuple[str | int, ...]  # table and key names, array-of-tables indexes
+
+
 def norm(part: Any) -> Any:
     return part.replace("-", "_") if isinstance(part, str) else part
 
 
-def key_lines(text: str) -> dict[tuple, int]:
+def key_lines(text: str) -> dict[KeyPath, int]:
     """First line of every key path in (valid) TOML text: ("tool", "emslint", "fail_on") -> 14.
 
     Array items get their index: ("tool", "emslint", "per-path-ignores", 0) is the line of the first
@@ -35,11 +38,11 @@ _TIME_AFTER_SPACE = re.compile(r" [0-9]{2}:[^,\]}\s#]*")
 class _TomlScanner:
     def __init__(self, text: str) -> None:
         self.s, self.i, self.line = text, 0, 1
-        self.found: dict[tuple, int] = {}
-        self.arrays: dict[tuple, int] = {}  # [[array of tables]] -> next index
+        self.found: dict[KeyPath, int] = {}
+        self.arrays: dict[KeyPath, int] = {}  # [[array of tables]] -> next index
 
     def scan(self) -> None:
-        table: tuple = ()
+        table: KeyPath = ()
         while True:
             self._skip(newlines=True)
             if self.i >= len(self.s):
@@ -53,15 +56,15 @@ class _TomlScanner:
                 self._value((*table, *key))
             self._skip(newlines=False)
 
-    def _record(self, path: tuple) -> None:
+    def _record(self, path: KeyPath) -> None:
         for n in range(1, len(path) + 1):
             self.found.setdefault(path[:n], self.line)
 
-    def _header(self) -> tuple:
+    def _header(self) -> KeyPath:
         double = self.s.startswith("[[", self.i)
         self.i += 2 if double else 1
         self._skip(newlines=False)
-        key = self._key()
+        key: KeyPath = self._key()
         self._skip(newlines=False)
         self.i += 2 if double else 1
         if double:
@@ -72,8 +75,8 @@ class _TomlScanner:
         self._record(key)
         return key
 
-    def _key(self) -> tuple:
-        parts = []
+    def _key(self) -> tuple[str, ...]:
+        parts: list[str] = []
         while True:
             self._skip(newlines=False)
             c = self.s[self.i]
@@ -97,7 +100,7 @@ class _TomlScanner:
             raise ValueError(f"expected {ch!r} at line {self.line}")
         self.i += 1
 
-    def _value(self, path: tuple) -> None:
+    def _value(self, path: KeyPath) -> None:
         self._skip(newlines=False)
         c = self.s[self.i]
         if c == "[":

@@ -53,6 +53,7 @@ def _flags(parser: argparse.ArgumentParser, name: str, *flags: str, **kwargs: An
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line (argparse): every command, and for `check` one flag per setting in OPTIONS."""
     parser = _Parser(prog="emslint", description="Security linter for PTC ThingWorx Edge MicroServer "
                      "(config.json) and Lua Script Resource (config.lua) deployments.")
     parser.add_argument("-V", "--version", action="version", version=f"emslint {__version__}")
@@ -161,6 +162,7 @@ def _parse_now(text: str | None) -> datetime | None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    """`emslint check`: the flags become explicit settings (the command line wins over files), then run_check."""
     from emslint.check import CheckOptions, run_check
     from emslint.settings import SettingsError, SettingsResolver
 

@@ -145,6 +145,7 @@ def _as_json(
     notes: list[str],
     comparison: ProfileComparison | None,
 ) -> dict[str, object]:
+    """The `emslint ciphers --format json` document: model, suites offered, weak classes, ignored words, notes."""
     from emslint.inspect.cipher_verdicts import protocol_floor
 
     supported = None if result.supported is None else {id(s) for s in result.supported}
@@ -179,6 +180,7 @@ def _write_text(
     comparison: ProfileComparison | None,
     stream: TextIO,
 ) -> None:
+    """The `emslint ciphers` text report: the model and why, each suite offered with its weakness, then notes."""
     from emslint.inspect.cipher_verdicts import FACT_CLASSES, offered, protocol_floor
     from emslint.inspect.ciphers import describe
 

@@ -22,6 +22,7 @@ from emslint.settings import Settings, SettingsError, load_settings
 
 
 def run_rules(output_format: str, config: Path | None) -> int:
+    """`emslint rules`: every rule (shipped and extra) as a table, or as JSON."""
     extra = None
     if config is not None:
         try:

@@ -75,6 +75,7 @@ def completion_script(shell: str, parser: argparse.ArgumentParser) -> str:
 
 
 def _bash(top: list[_Option], commands: list[_Command]) -> str:
+    """The bash completion script: commands, their flags, and the values of flags that take a choice."""
     names = " ".join(c.name for c in commands)
     top_flags = " ".join(f for o in top for f in o.flags)
     lines = [

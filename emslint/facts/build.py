@@ -119,6 +119,8 @@ class _Display:
 
 def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, lsr: dict[str, Any] | None, now: datetime,
                 allowed_roots: tuple[Path, ...]) -> list[Any]:
+    """The facts `files` items: each config and backup copy, dp.dat, referenced key material and writable code or
+    data folders, with their modes."""
     from emslint.inspect.permissions import mode_facts
 
     display = _Display(target)

@@ -92,6 +92,7 @@ def _dumps(counts: Counter[Key] | dict[Key, int]) -> str:
 
 
 def load_baseline(path: Path) -> Baseline:
+    """Read a baseline file written by --write-baseline; a file that is not one is a BaselineError naming why."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")

@@ -256,6 +256,8 @@ def _split_pem_body(body: bytes) -> tuple[dict[str, str], bytes]:
 
 
 def _parse_pem_block(material: Material, label: bytes, block: bytes, body: bytes) -> None:
+    """Add one PEM block's certificate or key to ``material`` (an unparsable block becomes a problem, never an
+    exception)."""
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
@@ -318,6 +320,8 @@ def _parse_der(data: bytes) -> Material:
 
 
 def _parse_pkcs12(data: bytes) -> Material:
+    """A PKCS#12 file's certificates and key, opened only when its key-derivation cost is within the budget (EMS628
+    otherwise)."""
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     from emslint.inspect.pkcs12_cost import opening_cost
@@ -662,6 +666,8 @@ def _static_certificate_facts(cert: Any) -> dict[str, Any]:
 
 
 def _compute_static_facts(cert: Any) -> dict[str, Any]:
+    """The time-independent facts of one certificate (key, signature, names, CA flags, extensions), cached per
+    certificate."""
     from cryptography import x509
 
     before, after = cert.not_valid_before_utc, cert.not_valid_after_utc
@@ -798,6 +804,8 @@ def _search(
     depth: int,
     budget: int,
 ) -> ChainResult:
+    """Depth-first search for a chain from ``leaf`` to an anchor, memoised, giving up after ``budget`` candidate
+    issuers."""
     problem = "not issued by any certificate in the CA list"
     steps = 0
     seen = {_der(leaf)}

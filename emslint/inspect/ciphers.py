@@ -202,6 +202,8 @@ class _State:
         return all(not (s & mask) or bool(s & mask & e.strength) for mask in self._masks)
 
     def apply(self, p: _Pattern, rule: int) -> None:
+        """Apply one cipher-string rule (add, kill, delete, move to the end, strength sort) to the matching suites,
+        as ssl_cipher_apply_rule does."""
         key = (rule, *p.key())
         if key == self._last:
             return  # every rule is idempotent: "RC4:RC4:..." (100,000 times) costs one pass

@@ -259,6 +259,7 @@ def _inspect_one(
     cache: dict[Path, tuple[Any, str, str]],
     folder_owner_uid: int | None,
 ) -> _Entry:
+    """Resolve, read and inspect the file one key-material setting names, as an entry with its facts item."""
     from emslint.inspect import certificates as c
 
     entry = _Entry(spec, _blank_item(spec))
@@ -657,6 +658,8 @@ _FP_COLONS = re.compile(r"^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31}$")
 def _fingerprint_items(
     ems: dict[str, Any] | None, lsr: dict[str, Any] | None, by_role: dict[str, list[_Entry]], now: datetime
 ) -> list[dict[str, Any]]:
+    """The facts items of the fingerprint allow-lists of config.json and config.lua, matched against the configured
+    server certificates."""
     servers: dict[str, _Pinned] = {}
     for role in ("ems-rest-server-cert", "lsr-server-cert"):
         for entry in by_role.get(role, []):
@@ -706,6 +709,8 @@ def _fp_item(
     in_use: bool | None,
     now: datetime,
 ) -> dict[str, Any]:
+    """One fingerprint allow-list item: each entry well formed or not, which configured certificate it pins, and
+    whether pins are in use."""
     from emslint.inspect.certificate_entries import short_name, validity
 
     item: dict[str, Any] = dict.fromkeys(ITEM_KEYS)

@@ -137,6 +137,8 @@ class _Audit:
         self.looked_into = 0
 
     def run(self) -> OpeningCost:
+        """Walk the PKCS#12 structure (MAC, safes, shrouded key bags) and add up what opening it would cost,
+        without deriving a key."""
         parts = k.seq(k.read_tlv(self.der))
         auth_safe = k.seq(parts[1])
         if k.oid_text(auth_safe[0]) != _DATA:
@@ -299,6 +301,8 @@ def _pbkdf2_iterations_prf(params: list[k.Tlv]) -> tuple[int, str | None]:
 
 
 def _cost_scheme(alg: k.Tlv) -> _Scheme:
+    """The key-derivation cost of one PKCS#12 / PKCS#5 algorithm identifier (iterations, or scrypt's work), or
+    unknown."""
     parts = k.seq(alg)
     oid = k.oid_text(parts[0])
     params = parts[1] if len(parts) > 1 else None

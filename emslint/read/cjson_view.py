@@ -92,6 +92,8 @@ def _value(value: Any, pointer: str, pattern: str, result: ReadResult, issues: l
 
 def _object(obj: dict[str, Any], pointer: str, pattern: str, result: ReadResult, issues: list[ReadIssue],
             moves: dict[str, str | None]) -> dict[str, Any]:
+    """One object as the EMS's cJSON sees it: first match of each documented name, compared without (ASCII) case,
+    as a C string."""
     documented = _documented_names().get(pattern, {})
     out: dict[str, Any] = {}
     first_of: dict[str, str] = {}  # documented name -> the spelling the EMS reads for it

@@ -211,6 +211,7 @@ class _Lexer:
         return Token(NUMBER, i, end, raw, value), end
 
     def quoted(self, i: int) -> tuple[Token, int]:
+        """A quoted string (or a triple-quoted one) starting at ``i``, with HOCON's escapes decoded."""
         s = self.s
         if s.startswith('"""', i):
             return self.triple(i)

@@ -179,6 +179,7 @@ class Parser:
                     self.p += 1
 
     def parse_object(self, off: int, braced: bool, prefix: tuple[str, ...]) -> Obj:
+        """Fields up to the closing brace (or the end of the file for the root object), merged as HOCON merges them."""
         obj = Obj(off, self.src)
         toks = self.toks
         while True:
@@ -220,6 +221,7 @@ class Parser:
                 self.separator(lx.RBRACE, prefix)
 
     def parse_array(self, path: tuple[str, ...]) -> Arr:
+        """Elements up to the closing bracket, separated by commas or new lines."""
         start = self.toks[self.p - 1].start
         arr = Arr(start, self.src)
         self.array_depth += 1
@@ -261,6 +263,8 @@ class Parser:
     # -------------------------------------------------------------------------------------- fields
 
     def parse_field(self, obj: Obj, prefix: tuple[str, ...]) -> None:
+        """One `key = value`, `key : value`, `key += value` or `key { ... }` field, added to ``obj`` under
+        ``prefix``."""
         key = self.parse_key()
         if key is None:
             return
@@ -499,6 +503,8 @@ class Parser:
     # -------------------------------------------------------------------------------------- includes
 
     def parse_include(self, obj: Obj, prefix: tuple[str, ...]) -> None:
+        """An `include` statement: files inside the scanned folder are read and merged; URLs, classpath resources
+        and files outside are refused with a finding."""
         toks = self.toks
         start = toks[self.p - 1].start
         t = self.skip_ws_nl()

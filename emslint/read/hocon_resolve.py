@@ -82,6 +82,8 @@ class Resolver:
     # ------------------------------------------------------------------------------------------ core
 
     def resolve(self, node: Node) -> Result | _Marker:
+        """The value of ``node`` with its substitutions resolved (memoised; a cycle or an unresolvable reference is
+        a marker, not an exception)."""
         if isinstance(node, (Scalar, Unknown)):
             return node
         key = id(node)
@@ -295,6 +297,7 @@ class Resolver:
         return Unknown(subst.off, subst.src, f"refers to {show_path(original)}, which is not set in the file")
 
     def _concatenation(self, concat: Concat) -> Result:
+        """A value concatenation (strings, arrays or objects next to each other) resolved piece by piece."""
         key = id(concat)
         self.replaced[key] = _NOTHING
         try:

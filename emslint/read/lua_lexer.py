@@ -329,6 +329,8 @@ def _unfinished(text: str, start: int, lines: _Lines, result: LexResult) -> tupl
 
 
 def _decode_escapes(body: str, start: int, end: int, lines: _Lines, result: LexResult) -> Token:
+    """A short string's body with Lua 5.1's escapes decoded to bytes; unknown escapes and control characters are
+    noted with their positions."""
     out = bytearray()
     invalid: list[str] = []
     invalid_at = -1

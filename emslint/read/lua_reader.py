@@ -361,6 +361,8 @@ def _construct(reason: str) -> str:
 
 class _Reader:
     def __init__(self, text: str, max_depth: int) -> None:
+        """Tokenize ``text`` and set up the interpreter state of the static evaluation (globals, scopes, depth
+        limit)."""
         lexed = tokenize(text)
         self.text = text
         self.toks: list[Token] = lexed.tokens
@@ -681,6 +683,8 @@ class _Reader:
         self._check_match("end", "if", line)
 
     def _for(self) -> None:
+        """A numeric or generic `for` loop: its body runs at most in the reader's imagination, so what it assigns
+        becomes unknown."""
         for_tok = self._next()
         line = for_tok.line
         names = [self._name()]
@@ -760,6 +764,7 @@ class _Reader:
         slot.value = Unknown(reason) if reason is not None else value
 
     def _function_body(self, line: int, method: bool) -> LFunction:
+        """A function's parameters and body, read but not run: a later call makes what it writes unknown."""
         params: list[Token] = []
         if method:
             params.append(Token("name", "self", 0, 0, line, 1))
@@ -1044,6 +1049,8 @@ class _Reader:
         ptr: str | None,
         computed: str = "an assignment with a computed key",
     ) -> None:
+        """``table[key] = value`` with the positions of the key and value, as Lua 5.1 assigns it (the last
+        assignment wins)."""
         if isinstance(key, Unknown):
             self._table_any(table, computed, at)
             return
@@ -1102,6 +1109,7 @@ class _Reader:
         return self._subexpr(0)
 
     def _subexpr(self, limit: int) -> object:
+        """An expression with operators binding tighter than ``limit`` (Lua 5.1's subexpr, priorities and all)."""
         self._enter()
         tok = self.tok
         if tok.kind in _UNARY:
@@ -1163,6 +1171,8 @@ class _Reader:
         return bool(self._any_causes(table)) or self._blind(table.born, 1.0)
 
     def _simple(self) -> object:
+        """A simple expression: number, string, nil, true, false, `...`, a table constructor, a function, or a
+        suffixed expression."""
         tok = self.tok
         kind = tok.kind
         self.multi = False
@@ -1195,6 +1205,7 @@ class _Reader:
         return self._deref(ref)
 
     def _table(self) -> LTable:
+        """A table constructor: positional and keyed fields in order, as Lua 5.1 builds the table."""
         line = self._next().line
         table = LTable(self.level, self.clock)
         pending: list[tuple[object, tuple[int, int], tuple[Note, ...]]] = []
@@ -1260,6 +1271,7 @@ class _Reader:
         table.entries[key] = Slot(value, vpos, kpos, notes, table.level, self.clock)
 
     def _suffixed(self) -> _Ref:
+        """A primary expression followed by `.name`, `[exp]`, `:name(args)` and calls."""
         first = self.tok
         at = (first.line, first.col)
         ref = self._primary()
@@ -1412,6 +1424,7 @@ class _Reader:
         return ref.value
 
     def _index(self, ref: _Ref) -> object:
+        """The value of ``ref`` (``base[key]``), unknown when the base or key is."""
         base = ref.base
         key = ref.key
         if isinstance(base, LTable):
@@ -1452,6 +1465,7 @@ class _Reader:
     # ---------------------------------------------------------------------------------------- results
 
     def _result(self) -> ReadResult:
+        """The `scripts` table as plain data with the position of every value: what the reader hands to the pipeline."""
         result = ReadResult(comments=self.comments)
         result.positions[""] = (1, 1)
         env = self.env
@@ -1668,6 +1682,7 @@ class _Builder:
         return out
 
     def _member(self, table: LTable, key: object, slot: Slot, ptr: str, label: str, depth: int) -> object:
+        """One value of the `scripts` table converted to plain data, its positions and notes recorded under ``ptr``."""
         result = self.result
         result.positions[ptr] = slot.vpos
         result.key_positions[ptr] = slot.kpos

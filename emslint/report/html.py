@@ -118,6 +118,7 @@ def render_html(results: list[TargetResult], rules: Mapping[str, Rule], *, versi
 
 
 def _overview(results: list[TargetResult], deployments: list[TargetResult], rules: Mapping[str, Rule]) -> list[str]:
+    """The fleet overview: counts per level, links per level, and the rules that cap the most deployments."""
     counts = summary(results)["by_level"]
     out = ['<section id="overview"><h2>Fleet overview</h2>', '<div class="cards">']
     for state in ("high", "medium", "low", "unknown"):
@@ -394,6 +395,8 @@ def _findings(result: TargetResult, rules: Mapping[str, Rule]) -> list[str]:
 
 
 def _finding(f: Finding, rule: Rule | None, excerpt: Mapping[int, str]) -> str:
+    """One finding's block: severity, rule, link and cap, hidden or fixable marks, location, message and the masked
+    excerpt."""
     hidden = f.suppressed is not None
     parts = [f'<div class="finding{" hidden" if hidden else ""}" data-rule="{esc(f.rule)}" '
              f'data-severity="{f.severity.label}">',

@@ -62,6 +62,8 @@ def render_junit(results: list[TargetResult], rules: Mapping[str, Rule], setting
 
 def _suite(result: TargetResult, checked: list[Rule], threshold: Severity | None,
            require_level: str | None) -> tuple[str, tuple[int, int, int]]:
+    """One test suite for a deployment: a test case per rule checked, failed when it has findings at or above the
+    threshold."""
     name = result.path or "."
     by_rule: dict[str, list[Finding]] = {}
     for finding in result.findings:

@@ -123,6 +123,7 @@ def render_sarif(
 
 
 def _descriptor(rule: Rule | None, findings: list[Finding]) -> dict[str, Any]:
+    """A SARIF reportingDescriptor for a rule: its help text from the rule's docs, and its default level."""
     effective = max(f.severity for f in findings)
     if rule is None:  # a finding whose rule is not in the catalogue given: still a valid, minimal entry
         first = findings[0]
@@ -162,6 +163,7 @@ def _descriptor(rule: Rule | None, findings: list[Finding]) -> dict[str, Any]:
 
 
 def _result(f: Finding, rule_index: int, uri: _Uri, counter: FingerprintCounter) -> dict[str, Any]:
+    """A SARIF result for one finding: location, level, fingerprints, suppressions and, when worked out, fixes."""
     file_uri = uri(f.file)
     location: dict[str, Any] = {
         "physicalLocation": {

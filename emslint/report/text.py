@@ -229,6 +229,7 @@ def _fix_mark(finding: Finding) -> str:
 
 def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], str],
            style: Callable[[str, str], str], width: int | None = None, show_fixes: bool = False) -> list[str]:
+    """A target's lines in the text report: header, links and path to HIGH, then its findings file by file."""
     if result.kind == "not-ems":
         lines = [style(safe(result.path), "bold") + "  " + style("not an EMS or Connector deployment", "dim")]
     else:

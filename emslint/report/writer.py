@@ -75,6 +75,8 @@ class Output:
                 self.results.append(result)
 
     def finish(self, problems: list[str], stale: list[dict[str, Any]] | None) -> None:
+        """Write what comes after the last target (the whole document for json, sarif, html ...; the summary for
+        text)."""
         with stage("output"):
             if self.statistics is not None:
                 self.statistics.finish()

@@ -36,6 +36,7 @@ def _examples(items: list[dict[str, Any]] | None) -> list[Example]:
 
 
 def rule_from_data(data: dict[str, Any], path: str = "") -> Rule:
+    """A Rule from one rule file's parsed TOML; a missing or wrong field is a RuleFileError naming ``path``."""
     try:
         doc = data["doc"]
         severity = Severity.parse(data["severity"])

@@ -157,6 +157,7 @@ def plain_text(markdown: str) -> str:
 
 
 def _meta_line(rule: Rule, *, markdown: bool) -> str:
+    """The line under a rule's title: severity, link, level cap, group, precision, CWE and status."""
     def em(s: str) -> str:
         return f"**{s}**" if markdown else s
 

@@ -99,6 +99,8 @@ class _Quick:
                  "required", "values")
 
     def __init__(self, schema: dict[str, Any]) -> None:
+        """Read off ``schema`` the cheap necessary conditions (const, enum, type, required, bounds) that reject
+        most values early."""
         self.values: tuple[Any, ...] | None = None
         if "const" in schema:
             self.values = (schema["const"],)
@@ -292,6 +294,8 @@ def _plan(rules: list[Rule], profile: str) -> _Plan:
 
 
 def evaluate(rules: list[Rule], doc: dict[str, Any], sources: Sources, *, profile: str) -> list[Finding]:
+    """Every finding of ``rules`` on one facts document: each match's selection, schema and context condition,
+    located in ``sources``."""
     locator = Locator(sources)
     findings: list[Finding] = []
     selections: dict[tuple[str, ...], list[tuple[Path, Any]]] = {}  # many rules look at the same places

@@ -431,6 +431,7 @@ def _all(checks: list[Check]) -> Check:
 
 
 def _assemble(kws: list[_Kw]) -> tuple[Check, Collect]:
+    """One check function from a schema's keywords, grouped by the JSON type they apply to."""
     groups: dict[str, list[_Kw]] = {g: [] for g in ("any", "str", "num", "arr", "obj")}
     for kw in kws:
         groups[kw.group].append(kw)
@@ -794,6 +795,7 @@ def _build_multiple_of(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[
 
 
 def _build_items(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]:
+    """The array keywords: prefixItems, items, contains with its bounds, minItems/maxItems, uniqueItems."""
     raw_prefix = _schema_list(schema, ptr, "prefixItems") if "prefixItems" in schema else []
     prefix = [ctx.sub(s, f"{ptr}/prefixItems/{i}") for i, s in enumerate(raw_prefix)]
     items_schema = schema.get("items", True)
@@ -937,6 +939,7 @@ def _build_members(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]
 def _members_ok(
     props: dict[str, Check], patterns: tuple[tuple[Search, Check], ...], add_check: Check | None, forbid: bool
 ) -> Check:
+    """The check of an object's members against properties, patternProperties and additionalProperties."""
     get = props.get
     if not patterns:
 

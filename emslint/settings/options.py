@@ -181,6 +181,7 @@ def _expiry(where: str, v: Any) -> date:
 
 
 def _path_ignores(v: Any) -> list[PathIgnore]:
+    """Validate per-path-ignores: a list of tables {path, rules, reason, pointer}; a bad entry names what is wrong."""
     name = "per-path-ignores"
     if not isinstance(v, list):
         raise Invalid(f"{name} must be a list of tables {{path, rules, reason, pointer}}; got {show(v)}")

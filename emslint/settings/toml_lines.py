@@ -101,6 +101,7 @@ class _TomlScanner:
         self.i += 1
 
     def _value(self, path: KeyPath) -> None:
+        """Skip one TOML value (array, inline table, string or scalar), noting the line where each key path starts."""
         self._skip(newlines=False)
         c = self.s[self.i]
         if c == "[":

@@ -27,6 +27,11 @@ if TYPE_CHECKING:  # imported where used: `emslint --version` must not load the 
     from emslint.inspect.mozilla_profiles import ProfileComparison
     from emslint.inspect.openssl_models import ModelChoice
 
+from emslint.inspect.cipher_verdicts import FACT_CLASSES, SDK_FIPS_CIPHER_STRING, offered, protocol_floor
+from emslint.inspect.cipher_words import ignored_word_facts
+from emslint.inspect.ciphers import describe, evaluate
+from emslint.inspect.mozilla_profiles import PROFILES
+from emslint.inspect.openssl_models import MODELS, select_model
 from emslint.printable import escape_unsafe
 
 FORMATS = ("text", "json")
@@ -61,9 +66,6 @@ def run_ciphers(cipher_string: str, options: CipherOptions, stream: TextIO, erro
     except _UsageError as exc:
         (errors or stream).write(f"emslint: error: {escape_unsafe(str(exc))}\n")
         return EXIT_USAGE
-    from emslint.inspect.cipher_verdicts import SDK_FIPS_CIPHER_STRING
-    from emslint.inspect.cipher_words import ignored_word_facts
-    from emslint.inspect.ciphers import evaluate
 
     model = choice.model
     string = SDK_FIPS_CIPHER_STRING if options.fips else cipher_string
@@ -87,8 +89,6 @@ def run_ciphers(cipher_string: str, options: CipherOptions, stream: TextIO, erro
 
 
 def _check(options: CipherOptions) -> ModelChoice:
-    from emslint.inspect.mozilla_profiles import PROFILES
-    from emslint.inspect.openssl_models import MODELS, select_model
 
     if options.fmt not in FORMATS:
         raise _UsageError(f"unknown format {options.fmt!r} (choose from: {', '.join(FORMATS)})")
@@ -146,7 +146,6 @@ def _as_json(
     comparison: ProfileComparison | None,
 ) -> dict[str, object]:
     """The `emslint ciphers --format json` document: model, suites offered, weak classes, ignored words, notes."""
-    from emslint.inspect.cipher_verdicts import protocol_floor
 
     supported = None if result.supported is None else {id(s) for s in result.supported}
     ciphers = []
@@ -181,8 +180,6 @@ def _write_text(
     stream: TextIO,
 ) -> None:
     """The `emslint ciphers` text report: the model and why, each suite offered with its weakness, then notes."""
-    from emslint.inspect.cipher_verdicts import FACT_CLASSES, offered, protocol_floor
-    from emslint.inspect.ciphers import describe
 
     model = choice.model
     mode = f"{model.label}, build {options.build}"

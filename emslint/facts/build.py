@@ -27,11 +27,18 @@ from emslint.facts.connector import (
 from emslint.facts.context import deployment_context
 from emslint.facts.derive import derive
 from emslint.facts.lua_writes import lua_write_items
+from emslint.facts.mask import redact_issue
 from emslint.facts.normalize import effective_ems, effective_lsr
 from emslint.facts.release import version_ordinal
 from emslint.facts.secrets import secret_items
+from emslint.inspect.keymaterial import inspect_key_material
+from emslint.inspect.paths import ResolvedPath, resolve_config_path
+from emslint.inspect.permissions import mode_facts
+from emslint.inspect.writable import writable_items
 from emslint.profiling import stage
 from emslint.read.sources import SourceFile, Sources
+from emslint.schema.defaults import annotations as schema_notes
+from emslint.schema.defaults import defaults
 from emslint.settings.model import Settings
 
 
@@ -48,7 +55,6 @@ def _data(source: SourceFile | None) -> Any:
 
 
 def _lsr_defaults(ems_version: str | None) -> dict[str, Any]:
-    from emslint.schema.defaults import defaults
 
     found = defaults("lsr", ems_version)
     scripts: dict[str, Any] = found.get("scripts", found) if isinstance(found, dict) else {}
@@ -56,7 +62,6 @@ def _lsr_defaults(ems_version: str | None) -> dict[str, Any]:
 
 
 def _issue_items(sources: Sources) -> list[dict[str, Any]]:
-    from emslint.facts.mask import redact_issue
 
     items = []
     for source in sources.files:
@@ -121,7 +126,6 @@ def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, ls
                 allowed_roots: tuple[Path, ...]) -> list[Any]:
     """The facts `files` items: each config and backup copy, dp.dat, referenced key material and writable code or
     data folders, with their modes."""
-    from emslint.inspect.permissions import mode_facts
 
     display = _Display(target)
     items: list[dict[str, Any]] = []
@@ -159,8 +163,6 @@ def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, ls
         )
     if ems is None and lsr is None:
         return items
-    from emslint.inspect.keymaterial import inspect_key_material
-    from emslint.inspect.paths import ResolvedPath, resolve_config_path
 
     config_dir = next((f.path.parent for f in target.files), target.root)
 
@@ -178,7 +180,6 @@ def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, ls
         items.extend(
             inspect_key_material(ems, lsr, resolve=resolve, now=now, display=display, folder_owner_uid=folder_uid)
         )
-    from emslint.inspect.writable import writable_items
 
     items.extend(writable_items(ems, lsr, resolve=resolve, display=display, folder_owner_uid=folder_uid))
     return items
@@ -186,7 +187,6 @@ def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, ls
 
 def _backup_item(config: ConfigFile, folder_uid: int | None) -> dict[str, Any]:
     """A copy of a config beside the live ones (emslint/backup_names.py): reported at the copy itself."""
-    from emslint.inspect.permissions import mode_facts
 
     return {
         "at": {"file": config.display, "pointer": "", "line": 1, "column": 1},
@@ -233,7 +233,6 @@ class Effective:
 
 def effective_configs(sources: Sources, settings: Settings) -> Effective:
     """config.json and the scripts table of config.lua as the EMS and the LSR read them (defaults applied)."""
-    from emslint.schema.defaults import defaults
 
     ems_source = sources.get("ems")
     lsr_source = sources.get("lsr")
@@ -282,7 +281,6 @@ def inspect_target(target: Target, sources: Sources, effective: Effective, setti
 def assemble(target: Target, sources: Sources, effective: Effective, inspection: Inspection,
              settings: Settings) -> dict[str, Any]:
     """The facts document: every key always present (``null`` when unknown or absent)."""
-    from emslint.schema.defaults import annotations
 
     secrets: list[dict[str, Any]] = []
     for source in sources.files:
@@ -292,7 +290,7 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
         kind = reads_as(source.role)
         source_unknown = source.result.unknown if source.result else {}
         shadowed = source.result.shadowed if source.result else []
-        found = secret_items(source.role, data, annotations(kind), source_unknown, shadowed)
+        found = secret_items(source.role, data, schema_notes(kind), source_unknown, shadowed)
         for item in found:
             item["file_role"] = source.role
             if source.role in BACKUP_ROLES:  # located by path: a deployment may hold several copies

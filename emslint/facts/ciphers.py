@@ -17,7 +17,10 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from emslint.inspect.cipher_recommend import recommended_cipher_string
+from emslint.inspect.cipher_verdicts import SDK_DEFAULT_CIPHER_STRING, SDK_FIPS_CIPHER_STRING
+from emslint.inspect.openssl_models import select_model
 from emslint.profiling import stage
+from emslint.schema.defaults import schema_members
 from emslint.settings.model import Settings
 
 if TYPE_CHECKING:  # imported where used: cipher facts load only for deployments that need them
@@ -27,7 +30,6 @@ __all__ = ["cipher_item", "model_line", "openssl_facts"]
 
 
 def _choice(options: Settings) -> ModelChoice:
-    from emslint.inspect.openssl_models import select_model
 
     try:
         return select_model(options.ems_version, options.openssl)
@@ -42,7 +44,6 @@ def openssl_facts(options: Settings) -> dict[str, Any]:
 
 def model_line(ems_version: str | None, openssl: str | None) -> str:
     """The report line naming the OpenSSL model cipher verdicts use, and why."""
-    from emslint.inspect.openssl_models import select_model
 
     try:
         choice = select_model(ems_version, openssl)
@@ -54,7 +55,6 @@ def model_line(ems_version: str | None, openssl: str | None) -> str:
 @cache
 def _cipher_string_max() -> float:
     """The schema's maxLength of certificates.cipher_suite: the longest list evaluated."""
-    from emslint.schema.defaults import schema_members
 
     node = next(m.target for m in schema_members("ems") if m.pattern == "/certificates/cipher_suite")
     longest: float = node.get("maxLength", float("inf"))
@@ -64,7 +64,6 @@ def _cipher_string_max() -> float:
 def cipher_item(ems: dict[str, Any] | None, ems_raw: Any, options: Settings) -> dict[str, Any] | None:
     """The "ciphers" item of the facts document, or None without config.json (or for a list too long to
     evaluate in bounded time: the schema's maxLength reports it, EMS015)."""
-    from emslint.inspect.cipher_verdicts import SDK_DEFAULT_CIPHER_STRING, SDK_FIPS_CIPHER_STRING
 
     if not ems:
         return None

@@ -19,8 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from emslint.facts.normalize import UNKNOWN_KEY, deep_merge
+from emslint.inspect.paths import OK, resolve_config_path
+from emslint.inspect.permissions import mode_facts
+from emslint.read.entity_export import authenticator_fields, read_export_path
 from emslint.read.result import ReadIssue, join_pointer
+from emslint.read.source import SourceError, read_source
 from emslint.read.sources import SourceFile
+from emslint.schema.defaults import annotations as schema_notes
+from emslint.schema.defaults import defaults
 
 PRODUCTS = {"connector": "emessage-connector", "cxserver": "connection-server"}
 _TRUE = ("true", "yes", "on")  # Typesafe config's getBoolean, exactly so (case matters)
@@ -85,8 +91,6 @@ def effective_connector(raw: dict[str, Any] | None, unknown: dict[str, str]) -> 
     """The connector file as the product reads it (see the module)."""
     if not isinstance(raw, dict):
         return None
-    from emslint.schema.defaults import annotations as schema_notes
-    from emslint.schema.defaults import defaults
 
     merged: dict[str, Any] = deep_merge(defaults("connector"), copy.deepcopy(raw))
     for pattern, note in schema_notes("connector").items():
@@ -183,7 +187,6 @@ def _url_facts(text: Any) -> dict[str, Any]:
 
 def _from_environment(role: str, unknown: dict[str, str]) -> list[dict[str, Any]]:
     """Level-deciding values (``x-emslint.level``) that the file takes from the environment."""
-    from emslint.schema.defaults import annotations as schema_notes
 
     places = [(pattern, note["link"]) for pattern, note in schema_notes("connector").items()
               if note.get("level") and note.get("link")]
@@ -204,9 +207,6 @@ def _from_environment(role: str, unknown: dict[str, str]) -> list[dict[str, Any]
 def keystore_items(source: SourceFile, effective: dict[str, Any], *, root: Path, scan_root: Path,
                    allowed_roots: tuple[Path, ...], folder_uid: int | None, conf_path: Path) -> list[dict[str, Any]]:
     """``files`` items for the key and trust stores the connector file names (never opened outside the roots)."""
-    from emslint.inspect.paths import OK, resolve_config_path
-    from emslint.inspect.permissions import mode_facts
-    from emslint.schema.defaults import annotations as schema_notes
 
     items = []
     for pattern, note in schema_notes("connector").items():
@@ -261,7 +261,6 @@ _FORMAT_NAMES = {"jks": "JKS", "jceks": "JCEKS", "pkcs12": "PKCS #12", "unknown"
 
 def _store_format(path: Path) -> str:
     """jks, jceks, pkcs12 (a DER sequence) or unknown, from the first bytes (the file is read capped)."""
-    from emslint.read.source import SourceError, read_source
 
     raw = read_source(path, max_bytes=MAX_KEYSTORE_BYTES)
     if isinstance(raw, SourceError) or len(raw.data) < 4:
@@ -291,7 +290,6 @@ def authenticator_items(sources: list[SourceFile], connector: SourceFile | None,
                 items.append(_authenticator(source.role, found))
     if connector is None or conf_path is None:
         return items, issues
-    from emslint.read.entity_export import authenticator_fields, read_export_path
 
     given = {os.path.abspath(s.display) for s in sources if s.role == "entity-export"}
     for path in _exports_beside(conf_path.parent):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from emslint.facts.normalize import UNKNOWN_KEY
+from emslint.facts.virtual_dirs import microserver_paths, virtual_dir_items
 
 
 def _known(value: Any) -> bool:
@@ -82,7 +83,6 @@ def derive(
 ) -> dict[str, Any]:
     """Facts across values; ``root`` (the microserver folder) and ``scan_root`` place file.virtual_dirs
     (emslint/facts/virtual_dirs.py)."""
-    from emslint.facts.virtual_dirs import microserver_paths, virtual_dir_items
 
     http = _get(ems, "http_server") if ems else None
     derived: dict[str, Any] = {

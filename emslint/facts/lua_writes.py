@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from emslint.read.sources import SourceFile
+from emslint.schema.defaults import annotations as schema_notes
 
 _SHOWN_KEYS = 5  # keys named in a message; the rest are counted
 _LSR_LINKS = ("ems-rest", "lsr-rest")
@@ -75,10 +76,9 @@ def _dotted(pointer: str) -> str:
 
 def _security_patterns() -> list[tuple[list[str], str]]:
     """(pattern tokens, link or "") of every scripts key with a link or a secret (``*`` matches any key)."""
-    from emslint.schema.defaults import annotations
 
     found = []
-    notes = annotations("lsr")
+    notes = schema_notes("lsr")
     for pattern, note in notes.items():
         if note.get("link") or note.get("secret"):
             found.append((pattern.split("/")[1:], str(note.get("link") or "")))

@@ -28,7 +28,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from emslint.pointers import walk
 from emslint.read.result import ReadIssue
+from emslint.schema.defaults import annotations as schema_notes
 
 MASK = "***"
 
@@ -91,7 +93,6 @@ def is_secret_pointer(kind: str, pointer: str) -> bool:
 
 @lru_cache(maxsize=4)
 def _secret_patterns(kind: str) -> tuple[list[str], ...]:
-    from emslint.schema.defaults import annotations as schema_notes
 
     notes = schema_notes(kind)
     return tuple(pattern.split("/")[1:] for pattern, note in notes.items() if note.get("secret"))
@@ -121,7 +122,6 @@ def mask_facts(doc: dict[str, Any]) -> None:
 
 
 def _mask_at(doc: dict[str, Any], section: str, pointer: str) -> None:
-    from emslint.pointers import walk
 
     for path, _ in walk(doc, f"/{section}{pointer}"):
         node: Any = doc

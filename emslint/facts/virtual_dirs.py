@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from emslint.facts.mask import without_url_credentials
+from emslint.inspect.paths import NOT_A_FILE, OK, resolve_config_path
 from emslint.read.result import join_pointer
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -87,7 +88,6 @@ def _strings(data: Any, depth: int = 0) -> Iterator[str]:
 
 def microserver_paths(ems: dict[str, Any] | None, lsr: dict[str, Any] | None, root: Path, scan_root: Path) -> list[str]:
     """Where the microserver may be on the device (normalised, see the module); the scanned folder first."""
-    from emslint.inspect.paths import NOT_A_FILE, OK, resolve_config_path
 
     found: list[str] = []
     try:

@@ -7,6 +7,7 @@ is one forward pass, linear in the text it covers.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import cast
@@ -58,7 +59,6 @@ def string_end(s: str, i: int) -> int | None:
 
 def decoded_string(s: str, i: int, end: int) -> str | None:
     """The value of the strict JSON string ``s[i:end]`` (None if it is not one)."""
-    import json
 
     try:
         value = json.loads(s[i:end])

@@ -21,6 +21,7 @@ constraints, policies and extended key usage are not checked.
 from __future__ import annotations
 
 import base64
+import hashlib
 import ipaddress
 import os
 import re
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from emslint.inspect import keys as k
+from emslint.inspect.pkcs12_cost import opening_cost
 from emslint.inspect.quiet import quiet
 
 MAX_BYTES = 1 << 20  # 1 MiB: a CA bundle is ~200 KiB; anything larger is not a certificate file
@@ -192,7 +194,6 @@ def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
 
 def parse_material_cached(data: bytes) -> Material:
     """:func:`parse_material`, once per distinct content in a process."""
-    import hashlib
 
     digest = hashlib.sha256(data).digest()
     found = _parsed.get(digest)
@@ -324,7 +325,6 @@ def _parse_pkcs12(data: bytes) -> Material:
     otherwise)."""
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    from emslint.inspect.pkcs12_cost import opening_cost
 
     material = Material(format="pkcs12")
     try:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emslint.inspect.cipher_table import Table, load_table
+from emslint.inspect.ciphers import collected, disabled_masks
 from emslint.inspect.openssl_models import get_model
 
 __all__ = ["WordHint", "explain_word", "ignored_word_facts", "suggest_name"]
@@ -104,7 +105,6 @@ def explain_word(word: str, openssl: str = "1.0.2", build: str = "default",
 
 def _unavailable_note(word: str, openssl: str, build: str, legacy_provider: bool) -> str | None:
     """Why a word of this version's tables is unknown to this build (None: it is known, e.g. a mis-split)."""
-    from emslint.inspect.ciphers import collected, disabled_masks
 
     model = get_model(openssl)
     table = load_table(model)

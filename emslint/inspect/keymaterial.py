@@ -69,6 +69,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from emslint.inspect import certificates as c
+from emslint.inspect import keys as k
+from emslint.inspect.certificate_entries import short_name, validity
+from emslint.inspect.hostname_check import hostname_check
 from emslint.inspect.paths import OK, ResolvedPath
 from emslint.inspect.quiet import quiet
 
@@ -260,7 +264,6 @@ def _inspect_one(
     folder_owner_uid: int | None,
 ) -> _Entry:
     """Resolve, read and inspect the file one key-material setting names, as an entry with its facts item."""
-    from emslint.inspect import certificates as c
 
     entry = _Entry(spec, _blank_item(spec))
     item = entry.item
@@ -316,7 +319,6 @@ def _wants_mode(entry: _Entry) -> bool:
 
 
 def _describe(entry: _Entry, now: datetime) -> None:
-    from emslint.inspect import certificates as c
 
     item, material, expects = entry.item, entry.material, entry.spec.expects
     item["format"] = material.format if material.format in ("pem", "der", "pkcs12") else None
@@ -364,7 +366,6 @@ def _found(material: Any, expects: str) -> tuple[str | None, str | None]:
 
 
 def _key_facts(material: Any) -> dict[str, Any]:
-    from emslint.inspect import keys as k
 
     info = material.keys[0] if material.keys else k.KeyInfo("pkcs12", encrypted=True)
     enc = info.encryption if info.encrypted else None
@@ -409,7 +410,6 @@ def _summary(item: dict[str, Any], now: datetime) -> str:
 
 def _ca_list_summary(ca: dict[str, Any], certs: list[dict[str, Any]], now: datetime) -> str:
     """``CA list with 2 certificates, the first to expire: CN=..., valid until ... (N days left)``."""
-    from emslint.inspect.certificate_entries import short_name, validity
 
     count = ca["count"]
     if not certs:
@@ -488,7 +488,6 @@ def _guarded(entry: _Entry, relate: Callable[..., None], *args: Any) -> None:
 def _relate_key(
     entry: _Entry, by_role: dict[str, list[_Entry]], ems: dict[str, Any] | None, lsr: dict[str, Any] | None
 ) -> None:
-    from emslint.inspect import keys as k
 
     key = entry.item["key"]
     source = _PASSPHRASES.get(entry.spec.link)
@@ -524,8 +523,6 @@ def _ems_host(ems: dict[str, Any] | None, lsr: dict[str, Any] | None) -> tuple[s
 
 
 def _set_hostname(entry: _Entry, host: str | None, at: dict[str, Any] | None, peer: str) -> None:
-    from emslint.inspect import certificates as c
-    from emslint.inspect.hostname_check import hostname_check
 
     cert = entry.item["cert"]
     if cert is None or not entry.certs:
@@ -539,7 +536,6 @@ def _set_hostname(entry: _Entry, host: str | None, at: dict[str, Any] | None, pe
 
 
 def _set_chain(entry: _Entry, ca_entries: list[_Entry], now: datetime) -> None:
-    from emslint.inspect import certificates as c
 
     cert = entry.item["cert"]
     if cert is None or not entry.certs or not ca_entries:
@@ -584,7 +580,6 @@ _CRITERIA_FIELDS = {
 
 
 def _criteria_mismatch(criteria: Any, platform: list[_Entry]) -> list[str]:
-    from emslint.inspect import certificates as c
 
     if not isinstance(criteria, dict):
         return []
@@ -711,7 +706,6 @@ def _fp_item(
 ) -> dict[str, Any]:
     """One fingerprint allow-list item: each entry well formed or not, which configured certificate it pins, and
     whether pins are in use."""
-    from emslint.inspect.certificate_entries import short_name, validity
 
     item: dict[str, Any] = dict.fromkeys(ITEM_KEYS)
     entries = []

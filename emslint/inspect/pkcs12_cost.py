@@ -27,6 +27,7 @@ OpenSSL before it derives anything, so it costs nothing.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -386,7 +387,6 @@ def _decrypt(scheme: _Scheme, password: bytes, ciphertext: bytes) -> bytes | Non
 
 
 def _run_cipher(cipher: str, key: bytes, iv: bytes, data: bytes) -> bytes | None:
-    import warnings
 
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 

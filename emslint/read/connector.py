@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from emslint.discover import ConfigFile
+from emslint.inspect.paths import MISSING, OK, OUTSIDE_ROOT, resolve_config_path
 from emslint.profiling import stage
 from emslint.read.hocon_reader import IncludeResult, read_hocon
 from emslint.read.result import ReadIssue, position_of
@@ -98,7 +99,6 @@ def _includes(folder: Path, allowed_roots: tuple[Path, ...]) -> Callable[[str], 
 
 def _include_file(name: str, here: Path, allowed_roots: tuple[Path, ...],
                   nested: Callable[[Path], Callable[[str], IncludeResult]]) -> IncludeResult:
-    from emslint.inspect.paths import MISSING, OK, OUTSIDE_ROOT, resolve_config_path
 
     # Typesafe config tries the name as written, then with .conf (.json and .properties are not HOCON here)
     names = [name] if Path(name).suffix else [name, f"{name}.conf"]

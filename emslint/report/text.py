@@ -13,6 +13,7 @@ import os
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, TextIO
 
 from emslint.model import ABSENT, CONNECTOR_LINKS, EMS_LINKS, Finding, Severity, TargetResult, Verdict
@@ -98,7 +99,6 @@ def _render(markup: str) -> Text:
     style spans as rich.markup.render does. A closing tag that matches nothing is ignored (rich raises; the
     report's markup never has one, since every untrusted text is escaped).
     """
-    from operator import attrgetter
 
     from rich.markup import Tag
     from rich.style import Style

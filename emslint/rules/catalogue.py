@@ -24,9 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from emslint.model import Cap, Severity
+from emslint.rules.engine import precompile
 from emslint.rules.model import Example, FixSpec, Match, Rule, RuleFileError
 from emslint.rules.paths import shipped_rules_dir
 from emslint.rules.selectors import unknown_selector_message
+from emslint.schema.compiler import SchemaCompileError
 from emslint.settings.files import SettingsError
 from emslint.settings.model import Settings
 
@@ -310,8 +312,6 @@ def _shipped_rule_data(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
 
 def _check_conditions(rule: Rule, path: Path) -> None:
     """Compile a user rule's conditions now: the engine compiles on first use, which may never come."""
-    from emslint.rules.engine import precompile
-    from emslint.schema.compiler import SchemaCompileError
 
     try:
         precompile([rule])

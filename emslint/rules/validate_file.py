@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from emslint.rules.model import RuleFileError
+from emslint.schema import schema_dir
 
 
 def rule_schema() -> dict[str, Any]:
-    from emslint.schema import schema_dir
 
     schema: dict[str, Any] = json.loads((schema_dir() / "rule.schema.json").read_text(encoding="utf-8"))
     return schema

@@ -19,7 +19,6 @@ from typing import TextIO
 
 from emslint.discover import discover
 from emslint.errors import Usage
-from emslint.facts.ciphers import model_line, openssl_facts
 from emslint.facts.context import ContextTally
 from emslint.filters.baseline import Baseline, BaselineError, absorb, load_baseline, stale_entries, write_baseline
 from emslint.filters.gate import Gate
@@ -249,9 +248,7 @@ def _wants_excerpts(options: CheckOptions, settings: Settings) -> bool:
 
 
 def _open_outputs(options: CheckOptions, settings: Settings, rules: dict, *, hold_text: bool) -> list[Output]:
-    line = model_line(settings.ems_version, settings.openssl)
-    info = RunInfo(profile=settings.profile, automation_id=options.automation_id, notices=(line,),
-                   openssl={**openssl_facts(settings), "line": line}, settings=settings,
+    info = RunInfo(profile=settings.profile, automation_id=options.automation_id, settings=settings,
                    show_fixes=settings.show_fixes, fixes=settings.fixes_wanted)
     fmt = "statistics" if options.statistics else settings.output_format
     outputs = [Output(fmt, _open(options.output, "--output"), rules, info, color=options.color, hold_text=hold_text,

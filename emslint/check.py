@@ -18,8 +18,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
+from emslint.discover import discover
 from emslint.errors import Usage
-from emslint.facts.ciphers import model_line, openssl_facts
 from emslint.facts.context import ContextTally
 from emslint.filters.baseline import Baseline, BaselineError, absorb, load_baseline, stale_entries, write_baseline
 from emslint.filters.gate import Gate
@@ -32,6 +32,7 @@ from emslint.rules.catalogue import rule_set
 from emslint.rules.model import RuleFileError
 from emslint.settings import SettingsError, SettingsResolver
 from emslint.settings.model import Settings
+from emslint.settings.show import show_settings_per_file
 
 FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github", "html", "junit", "gitlab")
 
@@ -119,6 +120,33 @@ def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
         if code is not None:
             return code
     return _exit_code(paths, job_plan, gate, count, not_analysed, options)
+
+
+def show_settings_for(paths: list[str], resolver: SettingsResolver) -> str:
+    """``check PATH... --show-settings``: the settings ``check`` would use for each deployment under ``paths`` (the
+    file nearest it; run settings from the working folder's), one block per settings file with the deployments it
+    governs; a path without a deployment shows the settings nearest it. A missing path or a bad settings file
+    raises :class:`Usage`."""
+    run = resolver.run
+    blocks: dict[int, tuple[list[str], Settings]] = {}  # settings object (one per file) -> deployments, settings
+    extra: list[tuple[str, Settings]] = []
+    seen: set[Path] = set()
+    try:
+        for path in paths:
+            targets, problems = discover([path], include_templates=run.include_templates, exclude=run.exclude or None,
+                                         extend_exclude=run.extend_exclude)
+            if not targets and problems:
+                raise Usage(problems[0])
+            if not targets:
+                folder = Path(path) if Path(path).is_dir() else Path(path).parent
+                extra.append((f"# no deployment under {path}: the settings nearest it", resolver.for_target(folder)))
+            for target in (t for t in targets if t.root not in seen):
+                seen.add(target.root)
+                settings = resolver.for_target(target.root)
+                blocks.setdefault(id(settings), ([], settings))[0].append(target.display)
+    except SettingsError as exc:
+        raise Usage(str(exc)) from None
+    return show_settings_per_file([*blocks.values(), *extra])
 
 
 def _fix_run(options: CheckOptions, settings: Settings) -> FixRun | None:
@@ -223,9 +251,7 @@ def _wants_excerpts(options: CheckOptions, settings: Settings) -> bool:
 
 
 def _open_outputs(options: CheckOptions, settings: Settings, rules: dict[str, Any], *, hold_text: bool) -> list[Output]:
-    line = model_line(settings.ems_version, settings.openssl)
-    info = RunInfo(profile=settings.profile, automation_id=options.automation_id, notices=(line,),
-                   openssl={**openssl_facts(settings), "line": line}, settings=settings,
+    info = RunInfo(profile=settings.profile, automation_id=options.automation_id, settings=settings,
                    show_fixes=settings.show_fixes, fixes=settings.fixes_wanted)
     _refuse_shared_files([options.output, *(path for _, path in options.reports)])
     fmt = "statistics" if options.statistics else settings.output_format

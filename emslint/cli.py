@@ -92,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                        ".emslint.toml); by default each deployment uses the one nearest to it")
     check.add_argument("--isolated", action="store_true", help="ignore every settings file")
     check.add_argument("--show-settings", action="store_true",
-                       help="print the effective settings and where each came from, then exit")
+                       help="print the settings each deployment under the paths is checked with (one block per "
+                       "settings file) and where each value came from, then exit")
     check.add_argument("--baseline", type=Path, help="hide findings recorded in this baseline file")
     check.add_argument("--write-baseline", type=Path, help="record the current findings as the baseline and exit 0")
     check.add_argument("--project", action="store_true", help="lint the whole tree under the current folder "
@@ -173,13 +174,14 @@ def _check(args: argparse.Namespace) -> int:
         resolver = SettingsResolver(explicit, config=args.config, isolated=args.isolated)
     except SettingsError as exc:
         raise Usage(str(exc)) from None
+    paths = ["."] if args.project else list(args.paths)
     if args.show_settings:
-        from emslint.settings.show import show_settings
+        from emslint.check import show_settings_for
 
-        sys.stdout.write(show_settings(resolver.run))
+        sys.stdout.write(show_settings_for(paths or ["."], resolver))
         return 0
     options = CheckOptions(
-        paths=["."] if args.project else list(args.paths),
+        paths=paths,
         output=args.output,
         reports=list(args.reports),
         baseline=args.baseline,

@@ -211,6 +211,8 @@ class TargetResult:
     errors: list[str] = field(default_factory=list)  # tool-execution notes (never secrets)
     suppressed: list[Finding] = field(default_factory=list)
     kind: TargetKind = "deployment"  # "not-ems": a config.json of another program (EMS016); no level
+    # the OpenSSL model its cipher lists were read with (the facts' target.openssl); None without an EMS/LSR config
+    openssl: dict[str, Any] | None = None
     # display path -> line -> that line with every value that is or may be a secret masked (HTML report only)
     excerpts: dict[str, dict[int, str]] = field(default_factory=dict)
 
@@ -234,6 +236,7 @@ class TargetResult:
             "links": {k: (None if v.state == "absent" else v.state) for k, v in self._all_links()},
             "verdicts": {"deployment": self.verdict.to_dict(), **{k: v.to_dict() for k, v in self._all_links()}},
             "analysed": self.analysed,
+            "openssl": dict(self.openssl) if self.openssl is not None else None,
             "files": list(self.files),
             "findings": [f.to_dict() for f in self.findings],
         }

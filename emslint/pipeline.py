@@ -26,6 +26,7 @@ from typing import Any
 from emslint import debug
 from emslint.discover import Target, discover
 from emslint.facts.build import assemble, effective_configs, inspect_target
+from emslint.facts.ciphers import deployment_openssl
 from emslint.filters import filter_target
 from emslint.levels import assign_links, deployment_verdict, link_verdicts, present_links
 from emslint.model import ABSENT, FILE_LINKS, Finding, TargetKind, TargetResult
@@ -137,6 +138,7 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
         errors=errors,
         suppressed=hidden,
         kind=kind,
+        openssl=deployment_openssl(settings, (s.role for s in live)) if kind == "deployment" else None,
     )
     if job.excerpts:
         from emslint.report.excerpt import source_excerpts

@@ -253,7 +253,7 @@ def test_check_reads_cipher_lists_with_the_chosen_openssl(tmp_path):
     (tmp_path / ".emslint.toml").write_text('ems_version = "5.4.11"\n')
     text = emslint("check", "gw", "--select", "ciphers", "--no-color", cwd=tmp_path).stdout
     assert "EMS517 cipher-seclevel-zero" in text
-    assert ("note: cipher lists read as OpenSSL 1.1.1q: EMS 5.4.11: C SDK 3.0.0 with OpenSSL 1.1.1q (PTC release "
+    assert ("  cipher lists read as OpenSSL 1.1.1q: EMS 5.4.11: C SDK 3.0.0 with OpenSSL 1.1.1q (PTC release "
             "notes of 5.4.11/5.4.12)") in text.splitlines()
     bad = emslint("check", "gw", "--openssl", "2", cwd=tmp_path)
     assert bad.returncode == 2 and "--openssl: openssl must be one of" in bad.stderr

@@ -54,12 +54,12 @@ def test_ciphers_examples_are_real():
 
 
 def test_check_model_line_is_real():
+    """The deployment's first lines as shown: its level, its links, the OpenSSL model right under them."""
     block = next(b for b in _blocks("text") if b.startswith("$ emslint check examples/medium --ems-version"))
     command, *shown = block.splitlines()
     output = _emslint([*shlex.split(command.removeprefix("$ "))[1:], "--no-color"], ROOT).stdout.splitlines()
-    for line in shown:
-        if line.strip() and line.strip() != "...":
-            assert line in output, line
+    head = shown[:shown.index("...")]
+    assert len(head) == 3 and output[:len(head)] == head
 
 
 def test_connector_sample_output_is_real():

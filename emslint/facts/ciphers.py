@@ -13,6 +13,7 @@ option). Which list (C SDK behaviour, inferred from the SDK source, C SDK 2.2.1 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,10 @@ from emslint.settings.model import Settings
 if TYPE_CHECKING:  # imported where used: cipher facts load only for deployments that need them
     from emslint.inspect.openssl_models import ModelChoice, OpenSSLModel
 
-__all__ = ["cipher_item", "model_line", "openssl_facts"]
+__all__ = ["EMS_ROLES", "cipher_item", "deployment_openssl", "openssl_facts"]
+
+EMS_ROLES = ("ems", "ems-booted", "lsr")
+"""The config files whose product runs on the EMS's OpenSSL (a connector file does not)."""
 
 
 def _choice(options: Settings) -> ModelChoice:
@@ -42,14 +46,10 @@ def openssl_facts(options: Settings) -> dict[str, Any]:
     return _choice(options).as_facts()
 
 
-def model_line(ems_version: str | None, openssl: str | None) -> str:
-    """The report line naming the OpenSSL model cipher verdicts use, and why."""
-
-    try:
-        choice = select_model(ems_version, openssl)
-    except ValueError:
-        choice = select_model(ems_version, None)
-    return f"cipher lists read as {choice.model.label}: {choice.reason}"
+def deployment_openssl(settings: Settings, roles: Iterable[str]) -> dict[str, Any] | None:
+    """A deployment's OpenSSL model and why (:func:`openssl_facts`) when one of its config files (by role) is the
+    EMS's or the LSR's, else None: the model its cipher lists were read with, for the reports."""
+    return openssl_facts(settings) if any(role in EMS_ROLES for role in roles) else None
 
 
 @cache

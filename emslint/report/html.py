@@ -28,12 +28,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
 
 from emslint.model import CONNECTOR_LINKS as _CONNECTOR_LINK_NAMES
 from emslint.model import LINKS, Cap, Finding, Severity, TargetResult, Verdict
 from emslint.printable import escape_unsafe
 from emslint.report.json_report import summary
+from emslint.report.openssl import model_line
 from emslint.rules.docs import inline_html, rule_help_html
 from emslint.rules.model import Rule
 
@@ -64,11 +64,9 @@ def _asset(name: str) -> str:
 
 
 def render_html(results: list[TargetResult], rules: Mapping[str, Rule], *, version: str, profile: str,
-                notices: Iterable[str] = (), problems: Iterable[str] = (),
-                openssl: Mapping[str, Any] | None = None) -> str:
-    """The whole report as one HTML document; ``openssl`` is the OpenSSL model cipher lists were read with."""
-    model = str(openssl.get("line", "")) if openssl else ""
-    notices = [n for n in notices if n != model]
+                notices: Iterable[str] = (), problems: Iterable[str] = ()) -> str:
+    """The whole report as one HTML document; each deployment names the OpenSSL model its cipher lists were read
+    with."""
     deployments = [r for r in results if r.kind == "deployment"]
     fired = sorted({f.rule for r in results for f in r.all_findings()})
     out = [
@@ -87,7 +85,6 @@ def render_html(results: list[TargetResult], rules: Mapping[str, Rule], *, versi
         f"{len(deployments)} deployment(s) \u00b7 {sum(len(r.findings) for r in results)} finding(s) shown, "
         f"{sum(len(r.suppressed) for r in results)} hidden</p>",
         *(f'<p class="problem">error: {esc(p)}</p>' for p in problems),
-        *([f'<p class="notice" id="openssl-model">{esc(model)}</p>'] if model else []),
         *(f'<p class="notice">note: {esc(n)}</p>' for n in notices),
         "</header><main>",
         *_overview(results, deployments, rules),
@@ -218,6 +215,8 @@ def _deployment(index: int, result: TargetResult, rules: Mapping[str, Rule], ope
     else:
         out.append(_diagram(result))
         out += _links_table(result, rules)
+        if result.openssl is not None:
+            out.append(f'<p class="notice openssl-model">{esc(model_line(result.openssl))}</p>')
         out += _path_to_high(result, rules)
     out += _findings(result, rules)
     out.append("</details>")

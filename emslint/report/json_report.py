@@ -9,6 +9,7 @@ from typing import Any
 from emslint import __version__
 from emslint.model import SEVERITY_NAMES, TargetResult
 from emslint.printable import escape_unsafe
+from emslint.report.openssl import distinct_models
 from emslint.report.path_to_high import path_to_high
 
 REPORT_VERSION = 2
@@ -33,10 +34,10 @@ def summary(results: list[TargetResult], *, fixes: bool = True) -> dict[str, Any
 
 def render_json(results: list[TargetResult], *, profile: str, problems: list[str] | None = None,
                 stale_baseline: list[dict[str, Any]] | None = None, notices: list[str] | None = None,
-                openssl: dict[str, Any] | None = None, fixed: dict[str, int] | None = None, fixes: bool = True) -> str:
-    """The whole report; ``openssl`` is the OpenSSL model cipher lists were read with (``target.openssl`` of the
-    facts, and ``line``: the sentence the text report ends with); ``fixed``: what --fix applied; ``fixes``: whether
-    fixes were worked out (else ``fix`` is null for every finding)."""
+                fixed: dict[str, int] | None = None, fixes: bool = True) -> str:
+    """The whole report; ``fixed``: what --fix applied; ``fixes``: whether fixes were worked out (else ``fix`` is
+    null for every finding). Each target has the OpenSSL model its cipher lists were read with; ``openssl`` of the
+    run is that model (and ``line``, the sentence naming it) only when every target that has one shares it."""
     document = {
         "emslint": __version__,
         "report_version": REPORT_VERSION,
@@ -46,8 +47,9 @@ def render_json(results: list[TargetResult], *, profile: str, problems: list[str
         "problems": [escape_unsafe(p) for p in problems or []],
         "notices": [escape_unsafe(n) for n in notices or []],
     }
-    if openssl is not None:
-        document["openssl"] = openssl
+    models = distinct_models(results)
+    if len(models) == 1:
+        document["openssl"] = {k: v for k, v in models[0].items() if k != "deployments"}
     if fixed is not None:
         document["fixed"] = fixed
     if stale_baseline is not None:

@@ -31,6 +31,7 @@ from urllib.parse import quote
 from emslint.model import Finding, Severity, TargetResult
 from emslint.printable import escape_unsafe
 from emslint.report.fingerprint import FingerprintCounter
+from emslint.report.openssl import distinct_models
 from emslint.rules.docs import plain_text, rule_help_markdown, rule_help_text
 from emslint.rules.model import Rule
 
@@ -68,10 +69,10 @@ def render_sarif(
     automation_id: str | None = None,
     notifications: list[dict[str, Any]] | None = None,
     base_dir: str | None = None,
-    openssl: dict[str, Any] | None = None,
 ) -> str:
-    """One SARIF log (one run) for ``results``; ``notifications`` are {"level", "message", "file"} dicts;
-    ``openssl`` (the OpenSSL model cipher lists were read with) goes to the run's properties."""
+    """One SARIF log (one run) for ``results``; ``notifications`` are {"level", "message", "file"} dicts. The run's
+    ``properties.openssl`` lists each OpenSSL model cipher lists were read with (one per settings that chose it:
+    the JSON report's target ``openssl``, its ``line`` and the ``deployments`` read with it)."""
     uris: dict[str, str] = {}
 
     def uri(path: str) -> str:
@@ -116,8 +117,10 @@ def render_sarif(
     run["invocations"] = [invocation]
     run["columnKind"] = "unicodeCodePoints"
     run["results"] = sarif_results
-    if openssl is not None:
-        run["properties"] = {"openssl": openssl}
+    models = distinct_models(results)
+    if models:
+        run["properties"] = {"openssl": [{**m, "deployments": [escape_unsafe(p) for p in m["deployments"]]}
+                                         for m in models]}
     log = {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from emslint.model import ABSENT, CONNECTOR_LINKS, EMS_LINKS, Finding, Severity, TargetResult, Verdict
 from emslint.printable import escape_unsafe
+from emslint.report.openssl import model_line
 from emslint.report.path_to_high import path_to_high
 
 if TYPE_CHECKING:
@@ -244,6 +245,8 @@ def _lines(result: TargetResult, findings: list[Finding], safe: Callable[[str], 
         links = "  ".join(f"{link} " + style(_level_text(verdict), LEVEL_STYLE[verdict.state])
                           for link, verdict in shown_links(result))
         lines.append(f"  links: {links}")
+        if result.openssl is not None:
+            lines.append(f"  {safe(model_line(result.openssl))}")
         lines.extend(f"  {safe(step.text())}" for step in path_to_high(result))
     current_file = None
     for finding in findings:
@@ -322,6 +325,7 @@ class TextReport:
         self.counts = {s: 0 for s in Severity}
         self.levels = {state: 0 for state in LEVEL_ORDER}
         self.hidden = 0
+        self.models: dict[str, None] = {}  # each OpenSSL model line met (concise: noted at the end)
         self._console = None
         if use_color(stream, color):
             from rich.console import Console
@@ -341,6 +345,8 @@ class TextReport:
             elif self.fixable_rules is not None and finding.rule in self.fixable_rules:
                 self.maybe_fixable += 1
         self.hidden += len(result.suppressed)
+        if result.openssl is not None:
+            self.models.setdefault(model_line(result.openssl))
         failing: list[Finding] | None = None
         if self.quiet is not None:
             failing = self.quiet.failing(result)
@@ -355,10 +361,12 @@ class TextReport:
                                  width=self.width, findings=failing, show_fixes=self.show_fixes))
 
     def end(self, problems: Iterable[str] = (), notices: Iterable[str] = ()) -> None:
-        """The problems (paths that could not be used), notices about the run (not when quiet), and the summary
-        line."""
+        """The problems (paths that could not be used), notices about the run (not when quiet; concise: the OpenSSL
+        models first, which the full report gives per deployment), and the summary line."""
         if self.quiet is not None:
             notices = ()
+        elif self.concise:
+            notices = [*self.models, *notices]
         if self._console is not None:
             lines = [f"[red]error:[/] {_safe(p)}" for p in problems] + [f"note: {_safe(n)}" for n in notices]
         else:

@@ -33,7 +33,6 @@ class RunInfo:
     profile: str
     automation_id: str | None = None
     notices: tuple[str, ...] = ()
-    openssl: dict[str, Any] = field(default_factory=dict)  # the OpenSSL model cipher lists are read with, and why
     settings: Settings = field(default_factory=Settings)  # the run's (junit: fail_on, require_level, selection)
     show_fixes: bool = False  # the text report says what each fix does
     fixes: bool = False  # fixes were worked out (settings.fixes_wanted): a finding without one has none
@@ -89,8 +88,7 @@ class Output:
             elif self.fmt == "json":
                 self.stream.write(render_json(self.results, profile=self.info.profile, problems=problems,
                                               stale_baseline=stale, notices=list(self.info.notices),
-                                              openssl=self.info.openssl or None, fixed=self.fixed,
-                                              fixes=self.info.fixes))
+                                              fixed=self.fixed, fixes=self.info.fixes))
             elif self.fmt == "sarif":
                 from emslint.report.sarif import render_sarif
 
@@ -100,7 +98,7 @@ class Output:
                 self.stream.write(render_sarif(
                     self.results, {k: v for k, v in self.rules.items() if k in fired}, version=__version__,
                     automation_id=self.info.automation_id, notifications=notes,
-                    base_dir=os.environ.get("GITHUB_WORKSPACE") or os.getcwd(), openssl=self.info.openssl or None))
+                    base_dir=os.environ.get("GITHUB_WORKSPACE") or os.getcwd()))
             elif self.fmt == "github":
                 from emslint.report.github import render_github
 
@@ -110,7 +108,7 @@ class Output:
 
                 self.stream.write(render_html(self.results, self.rules, version=__version__,
                                               profile=self.info.profile, notices=self.info.notices,
-                                              problems=problems, openssl=self.info.openssl or None))
+                                              problems=problems))
             elif self.fmt == "junit":
                 from emslint.report.junit import render_junit
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,24 @@ def show_settings(settings: Settings) -> str:
         value = getattr(settings, name)
         lines.append(f"{option.shown} = {_toml(value)}  # {settings.origin(name)}, {option.scope}")
     return "\n".join(lines) + "\n"
+
+
+NAMED = 10  # deployments named in a block's header; more are counted
+
+
+def show_settings_per_file(blocks: Sequence[tuple[str | Sequence[str], Settings]]) -> str:
+    """``--show-settings`` for paths: one :func:`show_settings` block per settings object, blank-line separated,
+    each headed by the deployments it governs (``# deployments: a, b and 3 more``) or by a header line given as
+    text."""
+    shown = []
+    for governed, settings in blocks:
+        if isinstance(governed, str):
+            header = governed
+        else:
+            header = "# deployments: " + ", ".join(governed[:NAMED])
+            header += f" and {len(governed) - NAMED} more" if len(governed) > NAMED else ""
+        shown.append(f"{header}\n{show_settings(settings)}")
+    return "\n".join(shown)
 
 
 def _toml(value: Any) -> str:

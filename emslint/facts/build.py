@@ -148,6 +148,7 @@ def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, ls
                 "mode": mode_facts(config.path, folder_owner_uid=folder_uid),
             }
         )
+    items.extend(_config_folder_items(target, foreign, display, folder_uid))
     for dp in _dp_files(target) if any(f.role in ("ems", "ems-booted", "lsr") for f in target.files) else ():
         items.append(
             {
@@ -182,6 +183,25 @@ def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, ls
         )
 
     items.extend(writable_items(ems, lsr, resolve=resolve, display=display, folder_owner_uid=folder_uid))
+    return items
+
+
+def _config_folder_items(target: Target, foreign: set[str], display: _Display,
+                         folder_uid: int | None) -> list[dict[str, Any]]:
+    """The folder of each live EMS and LSR config: whoever may write it can replace the config (unless the sticky
+    bit protects files of others), so the permission rules judge its mode as the config's own (EMS701, EMS703)."""
+    items: list[dict[str, Any]] = []
+    for config in target.files:
+        if config.role not in ("ems", "lsr") or config.template or config.display in foreign:
+            continue
+        folder = config.path.parent
+        mode = mode_facts(folder, folder_owner_uid=folder_uid, folders=True)
+        if mode is None:
+            continue
+        shown = display(folder)
+        items.append({"at": {"file": config.role, "pointer": "", "line": 1, "column": 1}, "role": "config-folder",
+                      "link": None, "path": shown, "related": [shown], "status": "ok", "detail": shown,
+                      "mode": mode})
     return items
 
 

@@ -30,7 +30,7 @@ def mode_facts(path: Path, *, folder_owner_uid: int | None = None, folders: bool
 
     changed = mode_of(path)
     mode = stat.S_IMODE(st.st_mode) if changed is None else changed
-    return {
+    facts: dict[str, Any] = {
         "octal": f"{mode:04o}",
         "group_readable": bool(mode & stat.S_IRGRP),
         "group_writable": bool(mode & stat.S_IWGRP),
@@ -39,3 +39,6 @@ def mode_facts(path: Path, *, folder_owner_uid: int | None = None, folders: bool
         "owner_uid": st.st_uid,
         "owner_differs": None if folder_owner_uid is None else st.st_uid != folder_owner_uid,
     }
+    if stat.S_ISDIR(st.st_mode):  # the sticky bit keeps others from renaming or deleting files they do not own
+        facts["sticky"] = bool(mode & stat.S_ISVTX)
+    return facts

@@ -1,6 +1,6 @@
 """``python -m emslint``: the command line."""
 
-from emslint.cli import main
+from emslint.entry import main
 
 if __name__ == "__main__":
     main()

@@ -195,3 +195,13 @@ def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path: Path) -> None
     err = process.stderr.read().decode()
     assert process.wait() == 141, err
     assert first.strip() and err == ""
+
+
+def test_version_answers_without_building_the_command_line() -> None:
+    """`emslint --version` must not import argparse's command line or the settings (docs/decisions/0003)."""
+    code = ("import sys; before = set(sys.modules); sys.argv = ['emslint', '--version']; "
+            "from emslint.entry import main; main(); print(sorted(set(sys.modules) - before))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    version, modules = result.stdout.splitlines()
+    assert version == f"emslint {__version__}"
+    assert modules == "['__future__', 'emslint', 'emslint.entry']"  # nothing else beyond the interpreter's own

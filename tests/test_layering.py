@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("emslint.report",),
     ("emslint.pipeline", "emslint.parallel"),
     ("emslint.check", "emslint.api", "emslint.commands", "emslint.cli_ciphers"),
-    ("emslint.cli", "emslint.__main__"),
+    ("emslint.cli", "emslint.__main__", "emslint.entry"),
 ]
 
 # Documented exceptions (importer, imported): each names why.

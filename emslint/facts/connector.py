@@ -21,6 +21,7 @@ from typing import Any
 from emslint.facts.normalize import UNKNOWN_KEY, deep_merge
 from emslint.inspect.paths import OK, resolve_config_path
 from emslint.inspect.permissions import mode_facts
+from emslint.pointers import split as pointer_tokens
 from emslint.read.entity_export import authenticator_fields, read_export_path
 from emslint.read.result import ReadIssue, join_pointer
 from emslint.read.source import SourceError, read_source
@@ -37,7 +38,7 @@ MAX_KEYSTORE_BYTES = 1024 * 1024
 
 
 def _tokens(pointer: str) -> list[str]:
-    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    return pointer_tokens(pointer)
 
 
 def _get(doc: Any, pointer: str) -> Any:

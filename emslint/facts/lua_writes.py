@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from emslint.pointers import split as pointer_tokens
 from emslint.read.sources import SourceFile
 from emslint.schema.defaults import annotations as schema_notes
 
@@ -71,7 +72,7 @@ def _keys(pointers: list[str] | None) -> str:
 
 
 def _dotted(pointer: str) -> str:
-    return ".".join(t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:])
+    return ".".join(pointer_tokens(pointer))
 
 
 def _security_patterns() -> list[tuple[list[str], str]]:
@@ -87,7 +88,7 @@ def _security_patterns() -> list[tuple[list[str], str]]:
 
 def _security_notes(pointer: str, patterns: list[tuple[list[str], str]]) -> list[str]:
     """The links ("" for a secret without one) of the security keys at or below ``pointer``."""
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    tokens = pointer_tokens(pointer)
     return [
         link
         for pattern, link in patterns

@@ -28,6 +28,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from emslint.pointers import split as pointer_tokens
 from emslint.pointers import walk
 from emslint.read.result import ReadIssue
 from emslint.schema.defaults import annotations as schema_notes
@@ -85,7 +86,7 @@ def mask_text(text: str, *, user: bool = False) -> str:
 def is_secret_pointer(kind: str, pointer: str) -> bool:
     """Is the value at ``pointer`` of an ``ems``, ``lsr`` (``/scripts/...``) or ``connector`` document a secret,
     or inside one: a schema secret path, or a token with a secret-like name?"""
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    tokens = pointer_tokens(pointer)
     if any(is_secret_name(t) for t in tokens):
         return True
     return any(_covers(pattern, tokens) for pattern in _secret_patterns(kind))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from emslint.pointers import split as pointer_tokens
+
 UNKNOWN_KEY = "$unknown"
 
 
@@ -86,7 +88,7 @@ def effective_lsr(scripts: Any, defaults: dict[str, Any], unknown: dict[str, str
 
 
 def _set_unknown(scripts: dict[str, Any], pointer: str, reason: str) -> None:
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    tokens = pointer_tokens(pointer)
     if not tokens or tokens[0] != "scripts":
         return
     node: Any = scripts

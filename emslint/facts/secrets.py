@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from emslint.pointers import split as pointer_tokens
 from emslint.read.result import Shadowed, join_pointer
 
 GUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
@@ -205,7 +206,7 @@ def secret_items(role: str, data: Any, annotations: dict[str, dict[str, Any]], u
 
 def _remaining(tokens: list[str], pointer: str) -> list[str] | None:
     """The pattern tokens left below ``pointer`` when the pattern's start matches it, else None."""
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    parts = pointer_tokens(pointer)
     if len(parts) > len(tokens):
         return None
     for token, part in zip(tokens, parts, strict=False):

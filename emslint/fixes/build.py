@@ -21,6 +21,8 @@ from emslint.fixes.lua_text import LuaText, lua_literal
 from emslint.fixes.model import Edit, Fix
 from emslint.fixes.text import FileText
 from emslint.model import Finding
+from emslint.pointers import split as pointer_tokens
+from emslint.pointers import unescape_token
 from emslint.read.result import ReadResult
 from emslint.read.source import SourceError, read_source
 from emslint.rules.model import FixSpec
@@ -124,7 +126,7 @@ def _pointer_matches(pattern: str, pointer: str) -> bool:
 def facts_value(facts: Any, pointer: str) -> Any:
     node = facts
     for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
+        token = unescape_token(token)
         if isinstance(node, dict):
             node = node.get(token)
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
@@ -137,7 +139,7 @@ def facts_value(facts: Any, pointer: str) -> Any:
 def _data_at(result: ReadResult, pointer: str) -> tuple[bool, Any]:
     node = result.data
     for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
+        token = unescape_token(token)
         if isinstance(node, dict) and token in node:
             node = node[token]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
@@ -148,7 +150,7 @@ def _data_at(result: ReadResult, pointer: str) -> tuple[bool, Any]:
 
 
 def dotted(pointer: str) -> str:
-    parts = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    parts = pointer_tokens(pointer)
     out = ""
     for part in parts:
         out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
@@ -298,7 +300,7 @@ def _json_remove_duplicate(spec: FixSpec, finding: Finding, cfg: ConfigText, fac
 
 def _json_rename(spec: FixSpec, finding: Finding, cfg: ConfigText, facts: dict[str, Any]) -> _Made:
     pointer = finding.pointer
-    name = pointer.rpartition("/")[2].replace("~1", "/").replace("~0", "~")
+    name = unescape_token(pointer.rpartition("/")[2])
     if any(s.pointer == pointer for s in cfg.result.shadowed):
         return None  # the documented spelling is there too: a duplicate to resolve, not a key to respell
     ft = cfg.ft
@@ -323,7 +325,7 @@ def _key_named(cfg: ConfigText, key: int, pointer: str, *, exact: bool) -> bool:
     if after >= len(s) or s[after] != ":":
         return False
     name = json_text.decoded_string(s, key, end)
-    want = pointer.rpartition("/")[2].replace("~1", "/").replace("~0", "~")
+    want = unescape_token(pointer.rpartition("/")[2])
     return name == want if exact else (name is not None and name.lower() == want.lower())
 
 

@@ -47,6 +47,7 @@ from json.scanner import NUMBER_RE
 from operator import add, sub
 from typing import Any, Literal, cast
 
+from emslint.pointers import escape_token
 from emslint.read.matching import always_match
 from emslint.read.result import ReadIssue, ReadResult, Shadowed
 from emslint.schema.compiler import json_equal
@@ -1134,8 +1135,8 @@ class _Reader:
 
 
 def _child(parent: str, key: str) -> str:
-    if "~" in key or "/" in key:
-        key = key.replace("~", "~0").replace("/", "~1")
+    if "~" in key or "/" in key:  # rare: the common key goes without a call
+        key = escape_token(key)
     return f"{parent}/{key}"
 
 

@@ -73,6 +73,7 @@ import sys
 from bisect import bisect_right
 from typing import Any, Literal, NoReturn, TypeVar
 
+from emslint.pointers import split as pointer_tokens
 from emslint.read.lua_builtins import (
     FILE_METHODS,
     ITERATOR_OF,
@@ -1795,7 +1796,7 @@ def _label(parent: str, key: object, name: str) -> str:
 
 
 def _dotted(ptr: str) -> str:
-    return ".".join(t.replace("~1", "/").replace("~0", "~") for t in ptr.split("/")[1:]) or "the file"
+    return ".".join(pointer_tokens(ptr)) or "the file"
 
 
 def _type_name(value: object) -> str:

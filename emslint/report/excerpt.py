@@ -28,6 +28,7 @@ from emslint import debug
 from emslint.facts.mask import MASK, is_secret_pointer, is_user_name, mask_text
 from emslint.facts.secrets import GUID, _looks_encrypted
 from emslint.model import Finding
+from emslint.pointers import split as pointer_tokens
 from emslint.read.lua_lexer import KEYWORDS, tokenize
 from emslint.read.result import ReadResult
 from emslint.read.sources import Sources
@@ -95,7 +96,7 @@ class _Judge:
         pointer = self.values.get((line, column))
         if pointer is None or is_secret_pointer(self.kind, pointer):
             return False
-        names = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+        names = pointer_tokens(pointer)
         if any(is_user_name(name) for name in names):
             return False
         value = _at(self.data, names)

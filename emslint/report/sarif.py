@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import quote
 
 from emslint.model import Finding, Severity, TargetResult
+from emslint.pointers import unescape_token
 from emslint.printable import escape_unsafe
 from emslint.report.fingerprint import FingerprintCounter
 from emslint.report.openssl import distinct_models
@@ -330,4 +331,4 @@ def _truncate(text: str) -> str:
 
 
 def _last_token(pointer: str) -> str:
-    return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    return unescape_token(pointer.rsplit("/", 1)[-1])

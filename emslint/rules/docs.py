@@ -11,6 +11,7 @@ import json
 import re
 
 from emslint.model import Cap
+from emslint.pointers import split as pointer_tokens
 from emslint.rules.model import Example, FixSpec, Rule
 
 _CWE_URL = "https://cwe.mitre.org/data/definitions/{}.html"
@@ -220,7 +221,7 @@ def _fix_line(spec: FixSpec, *, markdown: bool) -> str:
 
 
 def _dotted(pointer: str) -> str:
-    parts = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    parts = pointer_tokens(pointer)
     return ".".join(parts) or "(file)"
 
 

@@ -28,6 +28,8 @@ from functools import cache
 from typing import Any
 from urllib.parse import unquote
 
+from emslint.pointers import escape_token, unescape_token
+
 Path = tuple[str | int, ...]
 Check = Callable[[Any], bool]
 Search = Callable[[str], "re.Match[str] | None"]  # a compiled pattern's ``search``
@@ -294,7 +296,7 @@ class _Context:
             raise SchemaCompileError(f"{ptr}: only local references ('#', '#/...') are supported: {ref!r}")
         target: Any = self.root
         for raw in ref[2:].split("/"):
-            token = unquote(raw).replace("~1", "/").replace("~0", "~")
+            token = unescape_token(unquote(raw))
             if isinstance(target, dict) and token in target:
                 target = target[token]
             elif isinstance(target, list) and token.isdigit() and int(token) < len(target):
@@ -326,7 +328,7 @@ def _fill(node: _Node, schema: dict[str, Any], ctx: _Context, ptr: str) -> None:
         kws.extend(_BUILDERS[index][1](schema, ctx, ptr))
     if isinstance(schema.get("$defs"), dict):
         for dname, sub in schema["$defs"].items():
-            ctx.sub(sub, f"{ptr}/$defs/{_escape(dname)}")
+            ctx.sub(sub, f"{ptr}/$defs/{escape_token(dname)}")
     elif "$defs" in schema:
         raise SchemaCompileError(f"{ptr}/$defs: must be an object of schemas")
     node.valid, node.collect = _assemble(kws)
@@ -342,9 +344,6 @@ def _check_annotations(schema: dict[str, Any], ptr: str) -> None:
     if "$id" in schema and ptr not in ("", "entry:"):
         raise SchemaCompileError(f"{ptr}: $id is only supported at the root (it changes $ref resolution)")
 
-
-def _escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
 
 
 # --------------------------------------------------------------------------------------------- assembling
@@ -887,11 +886,11 @@ def _build_members(schema: dict[str, Any], ctx: _Context, ptr: str) -> list[_Kw]
     """properties + patternProperties + additionalProperties, checked in one pass over the instance."""
     raw_props = schema.get("properties", {})
     _need(isinstance(raw_props, dict), ptr, "properties", "an object of schemas")
-    props = {k: ctx.sub(s, f"{ptr}/properties/{_escape(k)}") for k, s in raw_props.items()}
+    props = {k: ctx.sub(s, f"{ptr}/properties/{escape_token(k)}") for k, s in raw_props.items()}
     raw_patterns = schema.get("patternProperties", {})
     _need(isinstance(raw_patterns, dict), ptr, "patternProperties", "an object of schemas")
     patterns = [
-        (p, _regex(p, ptr, "patternProperties").search, ctx.sub(s, f"{ptr}/patternProperties/{_escape(p)}"))
+        (p, _regex(p, ptr, "patternProperties").search, ctx.sub(s, f"{ptr}/patternProperties/{escape_token(p)}"))
         for p, s in raw_patterns.items()
     ]
     additional = schema.get("additionalProperties", True)

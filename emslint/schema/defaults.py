@@ -17,6 +17,8 @@ import re
 from functools import cache
 from typing import Any
 
+from emslint.pointers import escape_token, unescape_token
+from emslint.pointers import split as pointer_tokens
 from emslint.schema import load_schema
 
 Version = tuple[int, int, int]
@@ -58,9 +60,6 @@ def show_version(version: Version) -> str:
     return ".".join(str(v) for v in version)
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
 
 def _resolve(root: dict[str, Any], node: Any) -> dict[str, Any]:
     seen = 0
@@ -69,7 +68,7 @@ def _resolve(root: dict[str, Any], node: Any) -> dict[str, Any]:
         target: Any = root
         for token in ref[2:].split("/") if ref.startswith("#/") else []:
             target = (
-                target.get(token.replace("~1", "/").replace("~0", "~")) if isinstance(target, dict) else None
+                target.get(unescape_token(token)) if isinstance(target, dict) else None
             )
         if not isinstance(target, dict):
             return node
@@ -135,7 +134,7 @@ def _walk(
         sub_target = _resolve(root, sub)
         note = _note(sub, sub_target)
         child_added, child_removed = _bounds(note, added, removed)
-        child = f"{pattern}/{'*' if name == '*' else _escape(name)}"
+        child = f"{pattern}/{'*' if name == '*' else escape_token(name)}"
         out.append(Member(child, pattern, name, sub, sub_target, note, child_added, child_removed))
         _walk(root, sub, child, out, refs, child_added, child_removed)
 
@@ -174,7 +173,7 @@ def _defaults(kind: str, version: Version | None) -> tuple[dict[str, Any], dict[
         if "*" in member.pattern.split("/"):
             patterns[member.pattern] = value
             continue
-        tokens = [t.replace("~1", "/").replace("~0", "~") for t in member.pattern.split("/")[1:]]
+        tokens = pointer_tokens(member.pattern)
         here = nested
         for token in tokens[:-1]:
             here = here.setdefault(token, {})

@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from emslint.pointers import split as pointer_tokens
+from emslint.pointers import unescape_token
 from emslint.read.result import ReadIssue, join_pointer
 from emslint.schema import load_schema
 from emslint.schema.compiler import Path, SchemaError, Validator, compile_schema, json_type
@@ -191,7 +193,7 @@ def _schema_node(root: dict[str, Any], schema_path: Path) -> dict[str, Any]:
 def _follow(root: dict[str, Any], ref: str) -> Any:
     node: Any = root
     for token in ref[2:].split("/") if ref.startswith("#/") else []:
-        node = node.get(token.replace("~1", "/").replace("~0", "~")) if isinstance(node, dict) else None
+        node = node.get(unescape_token(token)) if isinstance(node, dict) else None
     return node
 
 
@@ -248,7 +250,7 @@ def _obsolete_aside(info: _Kind, member: Member) -> str:
 
 
 def _tokens(pattern: str) -> list[str]:
-    return [t.replace("~1", "/").replace("~0", "~") for t in pattern.split("/")[1:]]
+    return pointer_tokens(pattern)
 
 
 def _normal(name: str) -> str:

@@ -79,10 +79,10 @@ def test_nothing_outside_the_scan_root_is_looked_at(tmp_path, monkeypatch):
     root = tmp_path / "gateway"
     root.mkdir()
     seen: list[str] = []
-    import emslint.inspect.paths as paths
+    import emslint.facts.virtual_dirs as virtual_dirs
 
-    real = paths.resolve_config_path
-    monkeypatch.setattr(paths, "resolve_config_path", lambda text, **kw: seen.append(text) or real(text, **kw))
+    real = virtual_dirs.resolve_config_path
+    monkeypatch.setattr(virtual_dirs, "resolve_config_path", lambda text, **kw: seen.append(text) or real(text, **kw))
     climbing = {"a": "/x/etc/../../../etc/shadow", "b": "/x/etc/certs/../../../y", "c": "/q/etc/../../r/etc/a/../.."}
     microserver_paths(climbing, None, root, root)
     assert seen == ["etc/shadow"]  # root/etc/shadow: inside the root (the device path would be /)

@@ -31,6 +31,8 @@ def _fleet(root: Path, count: int = 3) -> list[str]:
 
 
 def _break_inspector(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
     import emslint.inspect.permissions as permissions
 
     real = permissions.mode_facts
@@ -40,7 +42,10 @@ def _break_inspector(monkeypatch: pytest.MonkeyPatch) -> None:
             raise KeyError("an inspector bug")
         return real(path, **kwargs)
 
-    monkeypatch.setattr(permissions, "mode_facts", mode_facts)
+    # every module that imported the inspector by name: the facts builder, key material, writable folders ...
+    for name, module in list(sys.modules.items()):
+        if name.startswith("emslint") and getattr(module, "mode_facts", None) is real:
+            monkeypatch.setattr(module, "mode_facts", mode_facts)
 
 
 def _break_reader(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -179,11 +179,17 @@ def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, ls
 
     with stage("certificates"):
         items.extend(
-            inspect_key_material(ems, lsr, resolve=resolve, now=now, display=display, folder_owner_uid=folder_uid)
+            inspect_key_material(ems, lsr, resolve=resolve, now=now, display=display, folder_owner_uid=folder_uid,
+                                 lsr_unread=_unread(sources.live("lsr")))
         )
 
     items.extend(writable_items(ems, lsr, resolve=resolve, display=display, folder_owner_uid=folder_uid))
     return items
+
+
+def _unread(source: SourceFile | None) -> bool:
+    """A config that exists but was not read as the product reads it (unreadable, or refused by its parser)."""
+    return source is not None and (source.result is None or source.result.fatal)
 
 
 def _config_folder_items(target: Target, foreign: set[str], display: _Display,

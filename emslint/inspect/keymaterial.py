@@ -144,6 +144,7 @@ def inspect_key_material(
     now: datetime,
     display: Callable[[Path], str],
     folder_owner_uid: int | None = None,
+    lsr_unread: bool = False,
 ) -> list[dict[str, Any]]:
     """Inspect every referenced certificate, CA list and key file; return the facts ``files`` items.
 
@@ -159,12 +160,12 @@ def inspect_key_material(
     by_role: dict[str, list[_Entry]] = {}
     for entry in entries:
         by_role.setdefault(entry.spec.role, []).append(entry)
-        entry.item["in_use"] = _in_use(entry.spec.role, ems, lsr)
+        entry.item["in_use"] = _in_use(entry.spec.role, ems, lsr, lsr_unread)
         for cert in entry.item["certs"] or ():
             cert["in_use"] = entry.item["in_use"]
     _relate(by_role, ems, lsr, now)
     items = [e.item for e in entries]
-    items.extend(_fingerprint_items(ems, lsr, by_role, now))
+    items.extend(_fingerprint_items(ems, lsr, by_role, now, lsr_unread))
     return items
 
 
@@ -610,7 +611,7 @@ def _all(*flags: bool | None) -> bool | None:
     return None if any(f is None for f in flags) else True
 
 
-def _in_use(role: str, ems: dict[str, Any] | None, lsr: dict[str, Any] | None) -> bool | None:
+def _in_use(role: str, ems: dict[str, Any] | None, lsr: dict[str, Any] | None, lsr_unread: bool) -> bool | None:
     if role.startswith("ems-rest-server"):
         return _flag_at(ems, "http_server", "ssl")
     if role.startswith("platform"):
@@ -620,7 +621,7 @@ def _in_use(role: str, ems: dict[str, Any] | None, lsr: dict[str, Any] | None) -
             return _all(ssl, _flag_at(ems, "certificates", "validate"))
         return ssl
     if role in ("edge-ca", "fingerprint-allowlist-ems"):
-        return _edge_tls(ems, lsr)
+        return _edge_tls(ems, lsr, lsr_unread)
     if role in ("ems-ca-for-lsr", "fingerprint-allowlist-lsr"):
         return _all(_flag_at(lsr, "rap_ssl"), _flag_at(lsr, "rap_validate"))
     if role.startswith("lsr-server"):
@@ -628,8 +629,9 @@ def _in_use(role: str, ems: dict[str, Any] | None, lsr: dict[str, Any] | None) -
     return None
 
 
-def _edge_tls(ems: dict[str, Any] | None, lsr: dict[str, Any] | None) -> bool | None:
-    """Does the EMS call an edge resource over HTTPS (the LSR, or an auto_bind entry)?"""
+def _edge_tls(ems: dict[str, Any] | None, lsr: dict[str, Any] | None, lsr_unread: bool) -> bool | None:
+    """Does the EMS call an edge resource over HTTPS (the LSR, or an auto_bind entry)? Not known (None) when
+    config.lua exists but could not be read: no LSR is not the same as an LSR emslint could not read."""
     binds = _get(ems, "auto_bind")
     https_bind = isinstance(binds, list) and any(
         isinstance(b, dict)
@@ -637,7 +639,7 @@ def _edge_tls(ems: dict[str, Any] | None, lsr: dict[str, Any] | None) -> bool | 
         and b["protocol"].strip().lower() == "https"
         for b in binds
     )
-    lsr_ssl = _flag_at(lsr, "script_resource_ssl") if lsr is not None else False
+    lsr_ssl = _flag_at(lsr, "script_resource_ssl") if lsr is not None else (None if lsr_unread else False)
     if https_bind or lsr_ssl:
         return True
     return None if lsr_ssl is None else False
@@ -651,7 +653,8 @@ _FP_COLONS = re.compile(r"^[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){31}$")
 
 
 def _fingerprint_items(
-    ems: dict[str, Any] | None, lsr: dict[str, Any] | None, by_role: dict[str, list[_Entry]], now: datetime
+    ems: dict[str, Any] | None, lsr: dict[str, Any] | None, by_role: dict[str, list[_Entry]], now: datetime,
+    lsr_unread: bool,
 ) -> list[dict[str, Any]]:
     """The facts items of the fingerprint allow-lists of config.json and config.lua, matched against the configured
     server certificates."""
@@ -670,8 +673,8 @@ def _fingerprint_items(
             pointers = (
                 [f"{pointer}/{i}" for i in range(len(values))] if isinstance(value, list) else [pointer]
             )
-            in_use = _edge_tls(ems, lsr)
-            items.append(_fp_item("ems", pointer, "lsr-rest", values, pointers, servers, in_use, now))
+            in_use = _edge_tls(ems, lsr, lsr_unread)
+            items.append(_fp_item("ems", pointer, "lsr-rest", values, pointers, servers, in_use, now, not lsr_unread))
         value = _get(lsr, name)
         if value is not None:
             pointer = f"/scripts/{name}"
@@ -679,7 +682,7 @@ def _fingerprint_items(
                 values = value.split(",") if value.strip() else []
             else:
                 values = value if isinstance(value, list) else [value]
-            in_use = _in_use("fingerprint-allowlist-lsr", ems, lsr)
+            in_use = _in_use("fingerprint-allowlist-lsr", ems, lsr, lsr_unread)
             items.append(
                 _fp_item("lsr", pointer, "ems-rest", values, [pointer] * len(values), servers, in_use, now)
             )
@@ -703,9 +706,11 @@ def _fp_item(
     servers: dict[str, _Pinned],
     in_use: bool | None,
     now: datetime,
+    servers_known: bool = True,
 ) -> dict[str, Any]:
     """One fingerprint allow-list item: each entry well formed or not, which configured certificate it pins, and
-    whether pins are in use."""
+    whether pins are in use. With ``servers_known`` false (config.lua exists but was not read) an entry that
+    matches nothing may pin the LSR's certificate: whether any entry matches is then unknown."""
 
     item: dict[str, Any] = dict.fromkeys(ITEM_KEYS)
     entries = []
@@ -728,6 +733,8 @@ def _fp_item(
             "days_left": None if server is None else server.cert["days_left"],
         })
     any_match = any(e["matches"] for e in entries) if entries and servers else None
+    if any_match is False and not servers_known:
+        any_match = None
     malformed = sum(1 for e in entries if not e["well_formed"])
     detail = f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}"
     if malformed:

@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from emslint.discover import discover
 from emslint.errors import Usage
 from emslint.facts.context import ContextTally
 from emslint.filters.baseline import Baseline, BaselineError, absorb, load_baseline, stale_entries, write_baseline
 from emslint.filters.gate import Gate
-from emslint.fixes.runner import FixRun
 from emslint.model import TargetResult
 from emslint.pipeline import Job, Plan, lint_job, plan, results
 from emslint.printable import escape_unsafe
@@ -33,6 +32,9 @@ from emslint.rules.model import RuleFileError
 from emslint.settings import SettingsError, SettingsResolver
 from emslint.settings.model import Settings
 from emslint.settings.show import show_settings_per_file
+
+if TYPE_CHECKING:
+    from emslint.fixes.runner import FixRun
 
 FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github", "html", "junit", "gitlab")
 
@@ -153,6 +155,8 @@ def _fix_run(options: CheckOptions, settings: Settings) -> FixRun | None:
     """The --fix / --diff state of a run (None without them): --diff wins and writes nothing."""
     if not (settings.fix or options.diff):
         return None
+    from emslint.fixes.runner import FixRun  # ~10 ms of imports (difflib, the edit builders) only for --fix/--diff
+
     return FixRun(write=not options.diff, unsafe=settings.unsafe_fixes, diff=sys.stdout if options.diff else None)
 
 

@@ -24,6 +24,19 @@ def split(pointer: str) -> list[str]:
     return [unescape_token(t) for t in pointer.split("/")[1:]]
 
 
+def value_at(doc: Any, pointer: str) -> Any:
+    """The value at ``pointer`` in ``doc`` (array items by decimal index), or None where nothing is there."""
+    node = doc
+    for token in split(pointer):
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
 Path = tuple[str | int, ...]
 
 

@@ -22,6 +22,7 @@ from emslint.facts.normalize import UNKNOWN_KEY, deep_merge
 from emslint.inspect.paths import OK, resolve_config_path
 from emslint.inspect.permissions import mode_facts
 from emslint.pointers import split as pointer_tokens
+from emslint.pointers import value_at
 from emslint.read.entity_export import authenticator_fields, read_export_path
 from emslint.read.result import ReadIssue, join_pointer
 from emslint.read.source import SourceError, read_source
@@ -39,18 +40,6 @@ MAX_KEYSTORE_BYTES = 1024 * 1024
 
 def _tokens(pointer: str) -> list[str]:
     return pointer_tokens(pointer)
-
-
-def _get(doc: Any, pointer: str) -> Any:
-    node = doc
-    for token in _tokens(pointer):
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
 
 
 def _set(doc: dict[str, Any], pointer: str, value: Any) -> None:
@@ -97,7 +86,7 @@ def effective_connector(raw: dict[str, Any] | None, unknown: dict[str, str]) -> 
     for pattern, note in schema_notes("connector").items():
         coerce = note.get("coerce")
         if coerce and "*" not in pattern:
-            value = _get(merged, pattern)
+            value = value_at(merged, pattern)
             if value is not None:
                 _set(merged, pattern, typesafe_boolean(value) if coerce == "boolean" else _typesafe_integer(value))
     for pointer, reason in unknown.items():
@@ -133,15 +122,15 @@ def connector_derived(source: SourceFile, effective: dict[str, Any]) -> dict[str
     for name, (pointer, link, gas_only) in _SETTINGS.items():
         if gas_only and role != "connector":
             continue
-        value = _get(effective, pointer)
+        value = value_at(effective, pointer)
         settings[name] = {"at": at(pointer), "link": link, "written": pointer in written,
                           "value": value if isinstance(value, bool) else None}
     platforms = [dict(_url_facts(text), at=at(pointer), link="connector-platform")
                  for pointer, text in _entries(effective, PLATFORMS)]
     transfers = [dict(_url_facts(text), at=at(pointer), link="connector-edge")
                  for pointer in TRANSFER_URLS
-                 if isinstance(text := _get(effective, pointer), str)]
-    port = _get(effective, HEALTH_PORT)
+                 if isinstance(text := value_at(effective, pointer), str)]
+    port = value_at(effective, HEALTH_PORT)
     health = ({"at": at(HEALTH_PORT), "port": port, "detail": str(port), "link": "connector-edge"}
               if isinstance(port, int) and not isinstance(port, bool) else None)
     return {
@@ -156,7 +145,7 @@ def connector_derived(source: SourceFile, effective: dict[str, Any]) -> dict[str
 
 def _entries(effective: dict[str, Any], pointer: str) -> list[tuple[str, Any]]:
     """The platform URLs: a string (commas separate several), or an array of them; unknown ones are left out."""
-    value = _get(effective, pointer)
+    value = value_at(effective, pointer)
     if isinstance(value, str):
         return [(pointer, part) for part in value.split(",") if part.strip()] or [(pointer, value)]
     if isinstance(value, list):
@@ -212,7 +201,7 @@ def keystore_items(source: SourceFile, effective: dict[str, Any], *, root: Path,
     items = []
     for pattern, note in schema_notes("connector").items():
         kind = note.get("path")
-        text = _get(effective, pattern)
+        text = value_at(effective, pattern)
         if kind is None or not isinstance(text, str):
             continue
         found = resolve_config_path(text, microserver_root=root, config_dir=conf_path.parent, scan_root=scan_root,

@@ -22,7 +22,7 @@ from emslint.fixes.model import Edit, Fix
 from emslint.fixes.text import FileText
 from emslint.model import Finding
 from emslint.pointers import split as pointer_tokens
-from emslint.pointers import unescape_token
+from emslint.pointers import unescape_token, value_at
 from emslint.read.result import ReadResult
 from emslint.read.source import SourceError, read_source
 from emslint.rules.model import FixSpec
@@ -123,19 +123,6 @@ def _pointer_matches(pattern: str, pointer: str) -> bool:
     return len(want) == len(got) and all(w in ("*", g) for w, g in zip(want, got, strict=True))
 
 
-def facts_value(facts: Any, pointer: str) -> Any:
-    node = facts
-    for token in pointer.split("/")[1:]:
-        token = unescape_token(token)
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
-
-
 def _data_at(result: ReadResult, pointer: str) -> tuple[bool, Any]:
     node = result.data
     for token in pointer.split("/")[1:]:
@@ -192,7 +179,7 @@ _Made = tuple[list[Edit], str] | None
 
 
 def _set_value(spec: FixSpec, cfg: ConfigText, facts: dict[str, Any]) -> Any:
-    value = facts_value(facts, spec.value_from) if spec.value_from else spec.value
+    value = value_at(facts, spec.value_from) if spec.value_from else spec.value
     if isinstance(value, (dict, list)) or value is None or (isinstance(value, float) and not value.is_integer()):
         return None
     if isinstance(value, str) and (_GUID.search(value) or "appkey" in value.lower()):

@@ -24,6 +24,14 @@ def split(pointer: str) -> list[str]:
     return [unescape_token(t) for t in pointer.split("/")[1:]]
 
 
+def dotted(pointer: str) -> str:
+    """How messages name a property (``{property}``): ``/ws_servers/0/host`` -> ``ws_servers[0].host``."""
+    out = ""
+    for part in split(pointer):
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out or "(file)"
+
+
 def value_at(doc: Any, pointer: str) -> Any:
     """The value at ``pointer`` in ``doc`` (array items by decimal index), or None where nothing is there."""
     node = doc

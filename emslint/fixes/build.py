@@ -21,8 +21,7 @@ from emslint.fixes.lua_text import LuaText, lua_literal
 from emslint.fixes.model import Edit, Fix
 from emslint.fixes.text import FileText
 from emslint.model import Finding
-from emslint.pointers import split as pointer_tokens
-from emslint.pointers import unescape_token, value_at
+from emslint.pointers import dotted, unescape_token, value_at
 from emslint.read.result import ReadResult
 from emslint.read.source import SourceError, read_source
 from emslint.rules.model import FixSpec
@@ -135,13 +134,6 @@ def _data_at(result: ReadResult, pointer: str) -> tuple[bool, Any]:
             return False, None
     return True, node
 
-
-def dotted(pointer: str) -> str:
-    parts = pointer_tokens(pointer)
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
-    return out or "(file)"
 
 
 # ---- text edits ----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from emslint.model import Finding
-from emslint.pointers import Path, select, split
+from emslint.pointers import Path, dotted, select, split
 from emslint.pointers import join as join_pointer
 from emslint.printable import escape_unsafe
 from emslint.read.sources import SourceFile, Sources
@@ -230,13 +230,6 @@ _SOURCE_PREFIX = {
 }
 
 
-def _dotted(pointer: str) -> str:
-    parts = split(pointer)
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
-    return out or "(file)"
-
 
 class Locator:
     """Maps a concrete facts path to (file, pointer, line, column, exact): ``exact`` is False when the pointer is
@@ -324,7 +317,7 @@ def evaluate(rules: list[Rule], doc: dict[str, Any], sources: Sources, *, profil
                 item, detail = _item_context(doc, path)
                 file, pointer, line, column, exact = locator.locate(doc, path, item)
                 template = match.message or rule.message
-                message = template.replace("{property}", _dotted(pointer)).replace("{detail}", str(detail))
+                message = template.replace("{property}", dotted(pointer)).replace("{detail}", str(detail))
                 if "{path}" in message or "{mode}" in message:  # a file item's display path and octal mode
                     mode = (item or {}).get("mode")
                     message = message.replace("{path}", str((item or {}).get("path") or "")).replace(

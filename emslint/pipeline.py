@@ -17,6 +17,7 @@ in order, in worker processes when there are many.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from emslint.discover import Target, discover
 from emslint.facts.build import assemble, effective_configs, inspect_target
 from emslint.facts.ciphers import deployment_openssl
 from emslint.filters import filter_target
+from emslint.inspect.keymaterial_cache import store_for_this_process
 from emslint.levels import assign_links, deployment_verdict, link_verdicts, present_links
 from emslint.model import ABSENT, FILE_LINKS, Finding, TargetKind, TargetResult
 from emslint.profiling import stage
@@ -38,6 +40,7 @@ from emslint.rules.catalogue import RuleSet, rule_set
 from emslint.rules.engine import evaluate
 from emslint.settings.model import Settings
 from emslint.settings.resolve import SettingsResolver
+from emslint.user_cache import CacheFolder
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,7 @@ class Job:
     target: Target
     settings: Settings
     excerpts: bool = False  # keep masked source lines around each finding (emslint.report.excerpt)
+    records: bool = False  # keep and use records of inspections between runs (emslint.inspect.keymaterial_cache)
 
 
 @dataclass(slots=True)
@@ -93,7 +97,7 @@ def lint_job(job: Job, now: datetime | None = None) -> TargetResult:
     now = now or datetime.now().astimezone()
     try:
         sources = read_target(target, settings)
-        facts = facts_of(target, sources, settings, now)
+        facts = facts_of(target, sources, settings, now, store_for_this_process() if job.records else None)
         with stage("rules"):
             findings = evaluate(rules.all, facts, sources, profile=settings.profile)
     except Exception as exc:  # an internal error in one target must not stop the others
@@ -163,10 +167,11 @@ def judge(target: Target, sources: Sources, settings: Settings, rules: RuleSet, 
         return evaluate(rules.all, facts, sources, profile=settings.profile)
 
 
-def facts_of(target: Target, sources: Sources, settings: Settings, now: datetime) -> dict[str, Any]:
-    """inspect -> facts: the facts document of a deployment."""
+def facts_of(target: Target, sources: Sources, settings: Settings, now: datetime,
+             store: CacheFolder | None = None) -> dict[str, Any]:
+    """inspect -> facts: the facts document of a deployment (with a ``store``: inspections may come from records)."""
     effective = effective_configs(sources, settings)
-    inspection = inspect_target(target, sources, effective, settings, now)
+    inspection = inspect_target(target, sources, effective, settings, now, store)
     with stage("facts"):
         return assemble(target, sources, effective, inspection, settings)
 
@@ -196,20 +201,29 @@ def meta_findings(rules: RuleSet, sources: Sources, issues: list[ReadIssue], whe
 # ---- the run --------------------------------------------------------------------------------------------
 
 
-def results(jobs: Iterable[Job], *, now: datetime | None = None, workers: int = 1) -> Iterator[TargetResult]:
-    """Results in job order; with ``workers`` > 1 (and 8 deployments or more) spread over processes.
-    ``jobs`` may be an iterator (a walk still going on): it is consumed as the work proceeds."""
-    if workers > 1:
-        jobs = iter(jobs)
-        with stage("discover"):
-            head = list(itertools.islice(jobs, 8))
-        if len(head) >= 8:
-            from emslint.parallel import lint_in_processes  # only fleets pay for multiprocessing's import
+FLEET = 8  # deployments: a run of this many or more is a fleet (worker processes, no records)
 
-            yield from lint_in_processes(itertools.chain(head, jobs), lint_job, now, workers)
-            return
-        jobs = head
-    for job in _timed(jobs):
+
+def results(jobs: Iterable[Job], *, now: datetime | None = None, workers: int = 1) -> Iterator[TargetResult]:
+    """Results in job order; with ``workers`` > 1 and a :data:`FLEET` of deployments spread over processes.
+    ``jobs`` may be an iterator (a walk still going on): it is consumed as the work proceeds.
+
+    A small run (pre-commit, a repository of a few gateways) keeps records of its key-material inspections
+    between runs (:mod:`emslint.inspect.keymaterial_cache`); a fleet does not: its deployments differ, so
+    records would cost time and disk and save nothing."""
+    jobs = iter(jobs)
+    with stage("discover"):
+        head = list(itertools.islice(jobs, FLEET))
+    if len(head) < FLEET:
+        for job in head:
+            yield lint_job(dataclasses.replace(job, records=True), now)
+        return
+    if workers > 1:
+        from emslint.parallel import lint_in_processes  # only fleets pay for multiprocessing's import
+
+        yield from lint_in_processes(itertools.chain(head, jobs), lint_job, now, workers)
+        return
+    for job in _timed(itertools.chain(head, jobs)):
         yield lint_job(job, now)
 
 

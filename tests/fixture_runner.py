@@ -61,7 +61,7 @@ def prepare(case: Path, workdir: Path) -> Path:
     return target
 
 
-def run_fixture(folder: Path, options: dict) -> TargetResult:
+def run_fixture(folder: Path, options: dict, *, records: bool = False) -> TargetResult:
     now = options.get("now")
     when = datetime.fromisoformat(now).replace(tzinfo=UTC) if now else datetime(2026, 6, 1, tzinfo=UTC)
     values = {k: v for k, v in options.items() if k not in ("now", "inject_internal_error")}
@@ -73,7 +73,7 @@ def run_fixture(folder: Path, options: dict) -> TargetResult:
         targets, problems = discover(["."], include_templates=resolver.run.include_templates)
         assert not problems, problems
         assert len(targets) == 1, [t.display for t in targets]
-        job = Job(targets[0], resolver.for_target(targets[0].root))
+        job = Job(targets[0], resolver.for_target(targets[0].root), records=records)
         if options.get("inject_internal_error"):
             return _lint_with_internal_error(job, when)
         return lint_job(job, when)
@@ -174,6 +174,37 @@ def check_fixture(case: Path, workdir: Path) -> None:
         assert data["level"] == expected["level"]
     if "links" in expected:  # a link the fixture does not name is absent
         assert data["links"] == {**dict.fromkeys(data["links"]), **expected["links"]}
+    if (case / "pki.json").exists() and not expected.get("options", {}).get("inject_internal_error"):
+        check_records(folder, expected.get("options", {}), data, workdir / "cache")
+
+
+def check_records(folder: Path, options: dict, truth: dict, cache: Path) -> None:
+    """A run that writes a key-material record and a run that replays it give exactly ``truth``, the result of
+    inspecting (emslint/inspect/keymaterial_cache.py); the replay inspects nothing."""
+    from unittest import mock
+
+    from emslint.inspect import keymaterial_cache
+
+    previous = os.environ.get("EMSLINT_CACHE_DIR")
+    os.environ["EMSLINT_CACHE_DIR"] = str(cache)
+    try:
+        assert run_fixture(folder, options, records=True).to_dict() == truth, "the run writing a record differs"
+        recorded = sorted(cache.glob(f"{keymaterial_cache.PREFIX}*.json"))
+        with mock.patch.object(keymaterial_cache, "_inspect", wraps=keymaterial_cache._inspect) as inspected:
+            assert run_fixture(folder, options, records=True).to_dict() == truth, "the replayed record differs"
+        assert not recorded or inspected.call_count == 0, "a record was written but not replayed"
+        assert recorded or not _recordable(folder, options), "no record was written"
+    finally:
+        if previous is None:
+            os.environ.pop("EMSLINT_CACHE_DIR", None)
+        else:
+            os.environ["EMSLINT_CACHE_DIR"] = previous
+
+
+def _recordable(folder: Path, options: dict) -> bool:
+    """Whether a record should have been written: certificates with usable dates, away from a day boundary,
+    whose files' modes could be taken. A fixture that must be inspected every time says so in its options."""
+    return not options.get("not_recordable")
 
 
 def pin_messages(cases: list[Path]) -> int:

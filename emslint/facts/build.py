@@ -31,7 +31,7 @@ from emslint.facts.mask import redact_issue
 from emslint.facts.normalize import effective_ems, effective_lsr
 from emslint.facts.release import version_ordinal
 from emslint.facts.secrets import secret_items
-from emslint.inspect.keymaterial import inspect_key_material
+from emslint.inspect.keymaterial_cache import inspect_key_material_cached
 from emslint.inspect.paths import ResolvedPath, resolve_config_path
 from emslint.inspect.permissions import mode_facts
 from emslint.inspect.writable import writable_items
@@ -40,6 +40,7 @@ from emslint.read.sources import SourceFile, Sources
 from emslint.schema.defaults import annotations as schema_notes
 from emslint.schema.defaults import defaults
 from emslint.settings.model import Settings
+from emslint.user_cache import CacheFolder
 
 
 def _scripts(source: SourceFile | None) -> Any:
@@ -123,9 +124,10 @@ class _Display:
 
 
 def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, lsr: dict[str, Any] | None, now: datetime,
-                allowed_roots: tuple[Path, ...]) -> list[Any]:
+                allowed_roots: tuple[Path, ...], store: CacheFolder | None) -> list[Any]:
     """The facts `files` items: each config and backup copy, dp.dat, referenced key material and writable code or
-    data folders, with their modes."""
+    data folders, with their modes. With a ``store``, the key-material inspection may come from a record
+    (:mod:`emslint.inspect.keymaterial_cache`)."""
 
     display = _Display(target)
     items: list[dict[str, Any]] = []
@@ -179,8 +181,9 @@ def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, ls
 
     with stage("certificates"):
         items.extend(
-            inspect_key_material(ems, lsr, resolve=resolve, now=now, display=display, folder_owner_uid=folder_uid,
-                                 lsr_unread=_unread(sources.live("lsr")))
+            inspect_key_material_cached(ems, lsr, resolve=resolve, now=now, display=display,
+                                        folder_owner_uid=folder_uid, lsr_unread=_unread(sources.live("lsr")),
+                                        store=store)
         )
 
     items.extend(writable_items(ems, lsr, resolve=resolve, display=display, folder_owner_uid=folder_uid))
@@ -286,11 +289,11 @@ class Inspection:
 
 
 def inspect_target(target: Target, sources: Sources, effective: Effective, settings: Settings,
-                   now: datetime) -> Inspection:
+                   now: datetime, store: CacheFolder | None = None) -> Inspection:
     """Read every file the configs reference (never writing, never executing) and evaluate the cipher list."""
     roots = (target.scan_root, *settings.allow_outside)
     inspection = Inspection(
-        files=_file_items(target, sources, effective.ems, effective.lsr, now, roots),
+        files=_file_items(target, sources, effective.ems, effective.lsr, now, roots, store),
         ciphers=cipher_item(effective.ems, effective.ems_raw, settings),
     )
     conf = sources.live("connector")

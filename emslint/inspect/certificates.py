@@ -23,9 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import ipaddress
-import os
 import re
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -33,10 +31,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from emslint.inspect import keys as k
+from emslint.inspect.key_files import MAX_BYTES, read_capped
 from emslint.inspect.pkcs12_cost import opening_cost
 from emslint.inspect.quiet import quiet
 
-MAX_BYTES = 1 << 20  # 1 MiB: a CA bundle is ~200 KiB; anything larger is not a certificate file
 EXPIRES_SOON = timedelta(days=30)
 # Issuer candidates a chain search may examine (each one a name match, then at most one signature check):
 # a real chain needs a handful; a CA bundle of 1,000 certificates sharing one name would otherwise ask 10^6.
@@ -67,44 +65,6 @@ _IGNORED_LABELS = {b"EC PARAMETERS", b"DH PARAMETERS", b"DSA PARAMETERS", b"X9.4
 
 # ---------------------------------------------------------------------------------------------------------
 # Reading
-
-
-def read_capped(path: Path, max_bytes: int = MAX_BYTES) -> tuple[bytes | None, str, str]:
-    """(data, status, detail) with status ``ok``, ``too-large``, ``unreadable`` or ``not-a-file``.
-
-    Opens read-only and non-blocking, then checks on the open descriptor that it is a regular file, so a
-    FIFO or device swapped in after path resolution is never read.
-    """
-    flags = (
-        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
-    )
-    try:
-        fd = os.open(path, flags)
-    except PermissionError:
-        return None, "unreadable", "permission denied"
-    except OSError:
-        return None, "unreadable", "the file cannot be opened"
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            return None, "not-a-file", "not a regular file"
-        if st.st_size > max_bytes:
-            return None, "too-large", f"file is larger than {max_bytes // 1024} KiB"
-        chunks: list[bytes] = []
-        size = 0
-        while size <= max_bytes:
-            chunk = os.read(fd, max_bytes + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > max_bytes:
-            return None, "too-large", f"file is larger than {max_bytes // 1024} KiB"
-        return b"".join(chunks), "ok", ""
-    except OSError:
-        return None, "unreadable", "the file cannot be read"
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -362,13 +322,17 @@ def _parse_pkcs12(data: bytes) -> Material:
     return material
 
 
-@quiet
 def load_material(path: Path, max_bytes: int = MAX_BYTES) -> tuple[Material | None, str, str]:
-    """(material, status, detail).
+    """(material, status, detail) of the file at ``path`` (:func:`read_capped`, then :func:`material_from`)."""
+    return material_from(*read_capped(path, max_bytes))
+
+
+@quiet
+def material_from(data: bytes | None, status: str, detail: str) -> tuple[Material | None, str, str]:
+    """(material, status, detail) of what :func:`read_capped` returned.
 
     Status ``ok``, ``too-large``, ``unreadable``, ``not-a-file`` or ``unparsable``.
     """
-    data, status, detail = read_capped(path, max_bytes)
     if data is None:
         return None, status, detail
     material = parse_material_cached(data)

@@ -62,6 +62,7 @@ strings are left to the schema checks.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -73,7 +74,18 @@ from emslint.inspect import certificates as c
 from emslint.inspect import keys as k
 from emslint.inspect.certificate_entries import short_name, validity
 from emslint.inspect.hostname_check import hostname_check
+from emslint.inspect.key_files import read_capped
+from emslint.inspect.key_settings import (
+    EMS_FILES,
+    LSR_FILES,
+    PASSPHRASES,
+    config_view,
+    flag_at,
+    path_value,
+    setting,
+)
 from emslint.inspect.paths import OK, ResolvedPath
+from emslint.inspect.permissions import mode_facts
 from emslint.inspect.quiet import quiet
 
 ITEM_KEYS: tuple[str, ...] = (
@@ -145,18 +157,26 @@ def inspect_key_material(
     display: Callable[[Path], str],
     folder_owner_uid: int | None = None,
     lsr_unread: bool = False,
+    read: Callable[[Path], tuple[bytes | None, str, str]] = read_capped,
+    mode: Callable[[Path], dict[str, Any] | None] | None = None,
+    moments: list[datetime | None] | None = None,
 ) -> list[dict[str, Any]]:
     """Inspect every referenced certificate, CA list and key file; return the facts ``files`` items.
 
     ``resolve`` turns a configured path into a :class:`ResolvedPath` (see :mod:`.paths`); ``display`` gives a
     path as reports show it; ``now`` (UTC) drives every time check; ``folder_owner_uid``, the microserver
-    folder's owner, feeds ``mode.owner_differs`` (``None``: not compared).
+    folder's owner, feeds ``mode.owner_differs`` (``None``: not compared). ``read`` reads a resolved file
+    (:func:`.key_files.read_capped`) and ``mode`` gives its mode facts (:func:`.permissions.mode_facts`):
+    :mod:`.keymaterial_cache` passes its own to see what was read. Only :func:`config_view` of the configs is
+    looked at. ``moments``, when given, receives the not-before and not-after dates of every certificate read
+    (``None`` for one whose dates cannot be had): the result changes with ``now`` only where those dates lie.
     """
-    ems = ems if isinstance(ems, dict) else None
-    lsr = lsr if isinstance(lsr, dict) else None
+    ems, lsr = config_view(ems, lsr)
+    if mode is None:
+        mode = functools.partial(mode_facts, folder_owner_uid=folder_owner_uid)
     specs = _ems_specs(ems) + _lsr_specs(lsr)
     cache: dict[Path, tuple[Any, str, str]] = {}
-    entries = [_inspect_one(spec, resolve, display, now, cache, folder_owner_uid) for spec in specs]
+    entries = [_inspect_one(spec, resolve, display, now, cache, read, mode, moments) for spec in specs]
     by_role: dict[str, list[_Entry]] = {}
     for entry in entries:
         by_role.setdefault(entry.spec.role, []).append(entry)
@@ -173,48 +193,13 @@ def inspect_key_material(
 # Which files
 
 
-def _get(doc: Any, *path: str, keep_unknown: bool = False) -> Any:
-    """The value at ``path``; ``{"$unknown": ...}`` counts as not set unless ``keep_unknown``."""
-    for name in path:
-        if not isinstance(doc, dict):
-            return None
-        doc = doc.get(name)
-    if not keep_unknown and isinstance(doc, dict) and "$unknown" in doc:
-        return None
-    return doc
-
-
-def _flag_at(doc: Any, *path: str) -> bool | None:
-    """A boolean setting: absent = False (reference §c), not statically known = None."""
-    return _flag(_get(doc, *path, keep_unknown=True))
-
-
-def _path_value(value: Any) -> str | None:
-    return value if isinstance(value, str) and value != "" else None
-
-
-_EMS_FILES = (
-    (("http_server", "certificate"), "ems-rest", "ems-rest-server-cert", "certificate"),
-    (("http_server", "private_key"), "ems-rest", "ems-rest-server-key", "private-key"),
-    (("certificates", "cert_chain"), "platform", "platform-ca", "ca-list"),
-    (("certificates", "client_cert"), "platform", "platform-client-cert", "certificate"),
-    (("certificates", "key_file"), "platform", "platform-client-key", "key-or-pkcs12"),
-    (("certificates", "http_client_ca_certs"), "lsr-rest", "edge-ca", "ca-list"),
-)
-_LSR_FILES = (
-    ("rap_cert_file", "ems-rest", "ems-ca-for-lsr", "ca-list"),
-    ("script_resource_certificate_chain", "lsr-rest", "lsr-server-cert", "certificate"),
-    ("script_resource_private_key", "lsr-rest", "lsr-server-key", "private-key"),
-)
-
-
 def _ems_specs(ems: dict[str, Any] | None) -> list[_Spec]:
     if ems is None:
         return []
     specs: list[_Spec] = []
-    for path, link, role, expects in _EMS_FILES:
+    for path, link, role, expects in EMS_FILES:
         pointer = "/" + "/".join(path)
-        value = _get(ems, *path)
+        value = setting(ems, *path)
         # cert_chain's 5.4.0 array form: one item per element
         pairs = (
             [(f"{pointer}/{i}", v) for i, v in enumerate(value)]
@@ -222,7 +207,7 @@ def _ems_specs(ems: dict[str, Any] | None) -> list[_Spec]:
             else [(pointer, value)]
         )
         for at, element in pairs:
-            text = _path_value(element)
+            text = path_value(element)
             if text is not None:
                 specs.append(_Spec("ems", at, link, role, expects, text))
     return specs
@@ -232,8 +217,8 @@ def _lsr_specs(lsr: dict[str, Any] | None) -> list[_Spec]:
     if lsr is None:
         return []
     specs = []
-    for key, link, role, expects in _LSR_FILES:
-        text = _path_value(_get(lsr, key))
+    for key, link, role, expects in LSR_FILES:
+        text = path_value(setting(lsr, key))
         if text is not None:
             specs.append(_Spec("lsr", f"/scripts/{key}", link, role, expects, text))
     return specs
@@ -262,7 +247,9 @@ def _inspect_one(
     display: Callable[[Path], str],
     now: datetime,
     cache: dict[Path, tuple[Any, str, str]],
-    folder_owner_uid: int | None,
+    read: Callable[[Path], tuple[bytes | None, str, str]],
+    mode: Callable[[Path], dict[str, Any] | None],
+    moments: list[datetime | None] | None,
 ) -> _Entry:
     """Resolve, read and inspect the file one key-material setting names, as an entry with its facts item."""
 
@@ -277,9 +264,11 @@ def _inspect_one(
     item.update(path=entry.display, related=[entry.display])
     key = _cache_key(resolved.path)
     if key not in cache:
-        cache[key] = c.load_material(resolved.path)
+        cache[key] = c.material_from(*read(resolved.path))
     material, status, detail = cache[key]
     entry.material = material
+    if moments is not None and material is not None:
+        moments.extend(_dates(material))
     item.update(status=status, detail=detail)
     if material is not None and material.limits:
         item["limit"] = {"kind": "pkcs12-kdf", "detail": material.limits[0]}
@@ -293,10 +282,18 @@ def _inspect_one(
     if item["status"] not in _FOUND_FILE:
         item.update(path=None, related=[])
     elif _wants_mode(entry):
-        from emslint.inspect.permissions import mode_facts
-
-        item["mode"] = mode_facts(resolved.path, folder_owner_uid=folder_owner_uid)
+        item["mode"] = mode(resolved.path)
     return entry
+
+
+def _dates(material: Any) -> list[datetime | None]:
+    found: list[datetime | None] = []
+    for cert in material.certs:
+        try:
+            found += [cert.not_valid_before_utc, cert.not_valid_after_utc]
+        except Exception:  # a date cryptography cannot give: nobody can say when the result changes
+            found.append(None)
+    return found
 
 
 def _display(display: Callable[[Path], str], path: Path) -> str:
@@ -439,11 +436,6 @@ def _protection(key: dict[str, Any]) -> str:
 # Relations between files
 
 
-_PASSPHRASES = {
-    "ems-rest": ("ems", ("http_server", "passphrase")),
-    "platform": ("ems", ("certificates", "key_passphrase")),
-    "lsr-rest": ("lsr", ("script_resource_passphrase",)),
-}
 _PAIRS = {
     "ems-rest-server-key": "ems-rest-server-cert",
     "platform-client-key": "platform-client-cert",
@@ -465,14 +457,14 @@ def _relate(
         _guarded(entry, _set_hostname, entry, *_ems_host(ems, lsr), "lsr")
         _guarded(entry, _set_chain, entry, by_role.get("ems-ca-for-lsr", []), now)
     for entry in by_role.get("lsr-server-cert", []):
-        host = _host(_get(lsr, "script_resource_host"))
+        host = _host(setting(lsr, "script_resource_host"))
         at = {"file": "lsr", "pointer": "/scripts/script_resource_host"} if host else None
         _guarded(entry, _set_hostname, entry, host, at, "ems")
         anchors = by_role.get("edge-ca") or by_role.get("platform-ca", [])
         _guarded(entry, _set_chain, entry, anchors, now)
     platform = by_role.get("platform-ca", [])
     if platform:
-        mismatch = _criteria_mismatch(_get(ems, "certificates", "validation_criteria"), platform)
+        mismatch = _criteria_mismatch(setting(ems, "certificates", "validation_criteria"), platform)
         for entry in platform:
             if entry.item["cert"] is not None:
                 entry.item["cert"]["criteria_mismatch"] = mismatch
@@ -491,10 +483,10 @@ def _relate_key(
 ) -> None:
 
     key = entry.item["key"]
-    source = _PASSPHRASES.get(entry.spec.link)
+    source = PASSPHRASES.get(entry.spec.link)
     if source is not None and entry.spec.role not in ("platform-ca", "edge-ca", "ems-ca-for-lsr"):
         doc = ems if source[0] == "ems" else lsr
-        value = _get(doc, *source[1])
+        value = setting(doc, *source[1])
         key["passphrase_configured"] = isinstance(value, str) and value.strip() != ""
     info = entry.material.keys[0] if entry.material.keys else None
     if info is None or info.public_key is None:
@@ -516,10 +508,10 @@ def _host(value: Any) -> str | None:
 
 
 def _ems_host(ems: dict[str, Any] | None, lsr: dict[str, Any] | None) -> tuple[str | None, dict[str, Any] | None]:
-    rap = _host(_get(lsr, "rap_host"))
+    rap = _host(setting(lsr, "rap_host"))
     if rap is not None:
         return rap, {"file": "lsr", "pointer": "/scripts/rap_host"}
-    host = _host(_get(ems, "http_server", "host"))
+    host = _host(setting(ems, "http_server", "host"))
     return host, ({"file": "ems", "pointer": "/http_server/host"} if host else None)
 
 
@@ -596,14 +588,6 @@ def _criteria_mismatch(criteria: Any, platform: list[_Entry]) -> list[str]:
     return mismatch
 
 
-def _flag(value: Any) -> bool | None:
-    if isinstance(value, dict):
-        return None  # {"$unknown": ...}
-    if isinstance(value, str):
-        return value.strip().lower() == "true"
-    return value is True
-
-
 def _all(*flags: bool | None) -> bool | None:
     """Three-valued AND: False wins over unknown."""
     if any(f is False for f in flags):
@@ -613,33 +597,33 @@ def _all(*flags: bool | None) -> bool | None:
 
 def _in_use(role: str, ems: dict[str, Any] | None, lsr: dict[str, Any] | None, lsr_unread: bool) -> bool | None:
     if role.startswith("ems-rest-server"):
-        return _flag_at(ems, "http_server", "ssl")
+        return flag_at(ems, "http_server", "ssl")
     if role.startswith("platform"):
-        encryption = _get(ems, "ws_connection", "encryption")
+        encryption = setting(ems, "ws_connection", "encryption")
         ssl = isinstance(encryption, str) and encryption.strip().lower() == "ssl"
         if role == "platform-ca":
-            return _all(ssl, _flag_at(ems, "certificates", "validate"))
+            return _all(ssl, flag_at(ems, "certificates", "validate"))
         return ssl
     if role in ("edge-ca", "fingerprint-allowlist-ems"):
         return _edge_tls(ems, lsr, lsr_unread)
     if role in ("ems-ca-for-lsr", "fingerprint-allowlist-lsr"):
-        return _all(_flag_at(lsr, "rap_ssl"), _flag_at(lsr, "rap_validate"))
+        return _all(flag_at(lsr, "rap_ssl"), flag_at(lsr, "rap_validate"))
     if role.startswith("lsr-server"):
-        return _flag_at(lsr, "script_resource_ssl")
+        return flag_at(lsr, "script_resource_ssl")
     return None
 
 
 def _edge_tls(ems: dict[str, Any] | None, lsr: dict[str, Any] | None, lsr_unread: bool) -> bool | None:
     """Does the EMS call an edge resource over HTTPS (the LSR, or an auto_bind entry)? Not known (None) when
     config.lua exists but could not be read: no LSR is not the same as an LSR emslint could not read."""
-    binds = _get(ems, "auto_bind")
+    binds = setting(ems, "auto_bind")
     https_bind = isinstance(binds, list) and any(
         isinstance(b, dict)
         and isinstance(b.get("protocol"), str)
         and b["protocol"].strip().lower() == "https"
         for b in binds
     )
-    lsr_ssl = _flag_at(lsr, "script_resource_ssl") if lsr is not None else (None if lsr_unread else False)
+    lsr_ssl = flag_at(lsr, "script_resource_ssl") if lsr is not None else (None if lsr_unread else False)
     if https_bind or lsr_ssl:
         return True
     return None if lsr_ssl is None else False
@@ -666,7 +650,7 @@ def _fingerprint_items(
                 servers.setdefault(first["fingerprint_sha256"], _Pinned(entry.display, first))
     items = []
     for name in ("fingerprint_allowlist", "fingerprint_whitelist"):
-        value = _get(ems, "certificates", name)
+        value = setting(ems, "certificates", name)
         if value is not None:
             pointer = f"/certificates/{name}"
             values = value if isinstance(value, list) else [value]
@@ -675,7 +659,7 @@ def _fingerprint_items(
             )
             in_use = _edge_tls(ems, lsr, lsr_unread)
             items.append(_fp_item("ems", pointer, "lsr-rest", values, pointers, servers, in_use, now, not lsr_unread))
-        value = _get(lsr, name)
+        value = setting(lsr, name)
         if value is not None:
             pointer = f"/scripts/{name}"
             if isinstance(value, str):

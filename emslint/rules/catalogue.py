@@ -7,17 +7,13 @@ not used (see docs/decisions/0003-startup-and-fleet.md). ``EMSLINT_NO_CACHE=1`` 
 ``EMSLINT_CACHE_DIR`` moves it.
 
 A cache that someone else could have written would let them switch rules off, so the folder and the file
-are checked and held open before use (:class:`_CacheFolder`); on Windows (no ``dir_fd``) there is no cache.
+are checked and held open before use (:mod:`emslint.user_cache`); on Windows (no ``dir_fd``) there is no cache.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import secrets
-import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +27,7 @@ from emslint.rules.selectors import unknown_selector_message
 from emslint.schema.compiler import SchemaCompileError
 from emslint.settings.files import SettingsError
 from emslint.settings.model import Settings
+from emslint.user_cache import CacheFolder, open_cache
 
 
 def _examples(items: list[dict[str, Any]] | None) -> list[Example]:
@@ -124,139 +121,7 @@ def _parse_toml(path: Path, raw: bytes) -> dict[str, Any]:
         raise RuleFileError(f"{path}: {exc}") from None
 
 
-def _cache_location() -> tuple[Path, Path] | None:
-    """(cache folder, trusted base): ``EMSLINT_CACHE_DIR`` is both; else ``<user cache home>/emslint`` and the
-    user's cache home (``XDG_CACHE_HOME``, ``~/.cache``; ``LOCALAPPDATA`` on Windows)."""
-    if os.environ.get("EMSLINT_NO_CACHE"):
-        return None
-    if os.environ.get("EMSLINT_CACHE_DIR"):
-        folder = Path(os.environ["EMSLINT_CACHE_DIR"])
-        return folder, folder
-    base = os.environ.get("LOCALAPPDATA" if os.name == "nt" else "XDG_CACHE_HOME")
-    try:
-        home = Path(base) if base else Path.home() / ".cache"
-    except RuntimeError:  # no home folder
-        return None
-    return home / "emslint", home
-
-
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
-_PINNED = os.name != "nt" and {os.open, os.rename, os.unlink, os.stat} <= os.supports_dir_fd  # replace = rename
-
-
-def _ours(st: os.stat_result) -> bool:
-    """Owned by this user and writable by nobody else: nobody else can plant or swap what it holds."""
-    return st.st_uid == os.geteuid() and not st.st_mode & 0o022
-
-
-class _CacheFolder:
-    """The cache folder, checked and then held open: every file operation goes through the held descriptor
-    (``dir_fd``), so a folder swapped after the check is never used.
-
-    The check, before anything is read or written: every path component from the cache folder up to the
-    trusted base is a real directory (``lstat``: no symbolic link), owned by this user and not writable by
-    group or others. Anything else means no cache (parsing the rule files is always correct).
-    """
-
-    def __init__(self, folder: Path, fd: int) -> None:
-        self.folder = folder
-        self.fd = fd
-
-    @classmethod
-    def open(cls, folder: Path, base: Path, *, create: bool) -> _CacheFolder | None:
-        if not _PINNED:
-            return None
-        try:
-            if create:
-                _make_folders(folder, base)
-            current = folder
-            while True:
-                st = os.lstat(current)
-                if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode) or not _ours(st):
-                    return None
-                if current == base or current.parent == current:
-                    break
-                current = current.parent
-            fd = os.open(folder, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
-        except OSError:
-            return None
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISDIR(st.st_mode) or not _ours(st):
-                os.close(fd)
-                return None
-        except OSError:
-            os.close(fd)
-            return None
-        return cls(folder, fd)
-
-    def close(self) -> None:
-        os.close(self.fd)
-
-    def read(self, name: str) -> bytes | None:
-        """The file's bytes, if it is a regular file of ours that nobody else can write."""
-        try:
-            fd = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=self.fd)
-        except OSError:
-            return None
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or not _ours(st):
-                return None
-            chunks = []
-            while chunk := os.read(fd, 1 << 20):
-                chunks.append(chunk)
-            return b"".join(chunks)
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
-
-    def write(self, name: str, data: bytes) -> None:
-        """Atomically: a fresh file with a random name (``O_CREAT|O_EXCL|O_NOFOLLOW``, mode 0600), then
-        ``os.replace`` in the same folder. Parallel runs never see half a file; nothing planted is followed."""
-        temporary = f".{name}.{secrets.token_hex(8)}.tmp"
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600, dir_fd=self.fd)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(temporary, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary, dir_fd=self.fd)
-            raise
-
-    def prune(self, keep: int) -> None:
-        """Remove all but the ``keep`` newest ``rules-*.json`` (other versions of the rules): only regular
-        files of ours, never through a link."""
-        found = []
-        for name in os.listdir(self.fd):
-            if not (name.startswith("rules-") and name.endswith(".json")):
-                continue
-            st = os.stat(name, dir_fd=self.fd, follow_symlinks=False)
-            if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid():
-                found.append((st.st_mtime, name))
-        for _, name in sorted(found, reverse=True)[keep:]:
-            with contextlib.suppress(OSError):
-                os.unlink(name, dir_fd=self.fd)
-
-
-def _make_folders(folder: Path, base: Path) -> None:
-    """Create the missing folders from ``base`` down to ``folder`` (mode 0700), never through a link."""
-    missing = []
-    current = folder
-    while not os.path.lexists(current):
-        missing.append(current)
-        if current == base or current.parent == current:
-            break
-        current = current.parent
-    for path in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            os.mkdir(path, 0o700)
-
-
-def _read_cache(folder: _CacheFolder, name: str, names: list[str]) -> list[dict[str, Any]] | None:
+def _read_cache(folder: CacheFolder, name: str, names: list[str]) -> list[dict[str, Any]] | None:
     raw = folder.read(name)
     if raw is None:
         return None
@@ -270,13 +135,13 @@ def _read_cache(folder: _CacheFolder, name: str, names: list[str]) -> list[dict[
     return rules
 
 
-def _write_cache(folder: _CacheFolder, name: str, names: list[str], rules: list[dict[str, Any]]) -> None:
+def _write_cache(folder: CacheFolder, name: str, names: list[str], rules: list[dict[str, Any]]) -> None:
     try:
         text = json.dumps({"names": names, "rules": rules}, ensure_ascii=False)
         if json.loads(text)["rules"] != rules:
             return  # not plain JSON data (a TOML date, say): keep parsing the TOML
         folder.write(name, text.encode("utf-8"))
-        folder.prune(keep=8)
+        folder.prune("rules-", keep=8)
     except (OSError, TypeError, ValueError):
         return
 
@@ -295,8 +160,7 @@ def _shipped_rule_data(folder: Path) -> list[tuple[Path, dict[str, Any]]]:
         digest.update(f"{path.name}\0{len(raw)}\0".encode() + raw)
     names = [p.name for p in paths]
     name = f"rules-{digest.hexdigest()[:32]}.json"
-    location = _cache_location()
-    cache = _CacheFolder.open(*location, create=True) if location else None
+    cache = open_cache()
     try:
         cached = _read_cache(cache, name, names) if cache else None
         if cached is not None and len(cached) == len(paths):

@@ -1,4 +1,4 @@
-"""The rule cache cannot be used to switch rules off (emslint/rules/catalogue.py _CacheFolder).
+"""The rule cache cannot be used to switch rules off (emslint/user_cache.py, used by emslint/rules/catalogue.py).
 
 Someone who can plant a file where emslint keeps its parsed rules could make a rule say nothing. Every test
 plants such a file (a rule whose conditions match nothing and whose summary says PLANTED) by another way in:
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from emslint.rules import catalogue
+from emslint import user_cache
 from emslint.rules.catalogue import load_rules
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX owners, modes and symlinks")
@@ -171,4 +171,4 @@ def test_pruning_never_follows_links(monkeypatch, tmp_path, truth):
     _load(monkeypatch, EMSLINT_CACHE_DIR=str(cache))
     assert outside.read_text() == "{}"
     assert len([p for p in cache.glob("rules-*.json") if p.is_symlink()]) == 12  # links are not ours to prune
-    assert catalogue._PINNED
+    assert user_cache._PINNED

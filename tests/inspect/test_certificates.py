@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from emslint.inspect import certificates as c
+from emslint.inspect import key_files
 from emslint.inspect.keymaterial import ITEM_KEYS, STATUSES
 from tests.inspect import pki
 from tests.inspect.pki import DAY, NOW, inspect, item
@@ -110,7 +111,7 @@ def test_read_capped_permission_denied(tmp_path, monkeypatch):
     def deny(*args, **kwargs):
         raise PermissionError(13, "denied")
 
-    monkeypatch.setattr(c.os, "open", deny)
+    monkeypatch.setattr(key_files.os, "open", deny)
     assert c.read_capped(path)[1:] == ("unreadable", "permission denied")
 
 
@@ -620,8 +621,8 @@ def test_private_key_inside_ca_list_gets_mode(ms):
 def test_same_file_read_once(ms, monkeypatch):
     pki.write(ms, "etc/ca.pem", pki.root_ca().pem, 0o644)
     calls = []
-    real = c.load_material
-    monkeypatch.setattr(c, "load_material", lambda p: calls.append(p) or real(p))
+    real = c.material_from
+    monkeypatch.setattr(c, "material_from", lambda *read: calls.append(read) or real(*read))
     ems = {"certificates": {"cert_chain": "etc/ca.pem", "http_client_ca_certs": "ca.pem"}}
     assert [i["status"] for i in inspect(ms, ems, None)] == ["ok", "ok"]
     assert len(calls) == 1

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -112,7 +111,7 @@ class CacheFolder:
     def write(self, name: str, data: bytes) -> None:
         """Atomically: a fresh file with a random name (``O_CREAT|O_EXCL|O_NOFOLLOW``, mode 0600), then
         ``os.replace`` in the same folder. Parallel runs never see half a file; nothing planted is followed."""
-        temporary = f".{name}.{secrets.token_hex(8)}.tmp"
+        temporary = f".{name}.{os.urandom(8).hex()}.tmp"
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600, dir_fd=self.fd)
         try:
             with os.fdopen(fd, "wb") as out:

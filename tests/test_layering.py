@@ -14,7 +14,8 @@ PACKAGE = ROOT / "emslint"
 # Lowest first. A module may import its own layer and the layers above it in this list, never one below.
 LAYERS: list[tuple[str, ...]] = [
     ("emslint", "emslint.model", "emslint.printable", "emslint.errors", "emslint.debug", "emslint.profiling",
-     "emslint.pointers", "emslint.fixes.model", "emslint.fixes.overlay", "emslint.user_cache"),
+     "emslint.pointers", "emslint.fixes.model", "emslint.fixes.overlay", "emslint.user_cache",
+     "emslint.suggest"),
     ("emslint.settings",),
     ("emslint.read.result", "emslint.discover"),
     ("emslint.schema",),

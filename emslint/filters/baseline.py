@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -65,6 +64,8 @@ def write_baseline(results: list[TargetResult], path: Path) -> None:
     counts = Counter(baseline_key(f) for t in results for f in t.all_findings() if _recordable(f))
     text = _dumps(counts)
     # Write next to the target and rename, so an interrupted run never leaves half a baseline.
+    import tempfile  # only when a baseline is written (docs/decisions/0003)
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:

@@ -8,13 +8,13 @@ lacks (3DES only with enable-weak-ssl-ciphers; SEED, IDEA, RC4 in 3.x only with 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
 from emslint.inspect.cipher_table import Table, load_table
 from emslint.inspect.ciphers import collected, disabled_masks
 from emslint.inspect.openssl_models import get_model
+from emslint.suggest import closest
 
 __all__ = ["WordHint", "explain_word", "ignored_word_facts", "suggest_name"]
 
@@ -97,10 +97,11 @@ def explain_word(word: str, openssl: str = "1.0.2", build: str = "default",
         return WordHint(None, "an OpenSSL 1.0.2 word that 1.1.0 and later no longer know")
     if key in vocab.upper:
         return WordHint(vocab.upper[key], None)
-    close = difflib.get_close_matches(w, vocab.words, n=1, cutoff=0.8)
-    if not close:
-        close = [vocab.upper[c] for c in difflib.get_close_matches(key, list(vocab.upper), n=1, cutoff=0.8)]
-    return WordHint(close[0] if close else None, None)
+    close = closest(w, vocab.words, cutoff=0.8)
+    if close is None:
+        upper = closest(key, vocab.upper, cutoff=0.8)
+        close = vocab.upper[upper] if upper is not None else None
+    return WordHint(close, None)
 
 
 def _unavailable_note(word: str, openssl: str, build: str, legacy_provider: bool) -> str | None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import re
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 
 from emslint.rules.model import Rule
 from emslint.rules.paths import shipped_rules_dir
+from emslint.suggest import closest
 
 _ID_PREFIX = re.compile(r"[A-Z]+[0-9]*")
 
@@ -70,11 +70,11 @@ def unknown_selector_message(selector: str, rules: Iterable[Rule]) -> str | None
     if retired is not None:
         return f"{retired.message()}; remove it from the selection"
     vocabulary = sorted({r.id for r in catalogue} | {r.name for r in catalogue} | {r.group for r in catalogue})
-    close = difflib.get_close_matches(selector, vocabulary, n=1, cutoff=0.6)
-    if not close:
-        close = difflib.get_close_matches(selector.casefold(), [v.casefold() for v in vocabulary], n=1, cutoff=0.6)
-        close = [next(v for v in vocabulary if v.casefold() == close[0])] if close else []
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest(selector, vocabulary)
+    if close is None:
+        folded = closest(selector.casefold(), [v.casefold() for v in vocabulary])
+        close = next(v for v in vocabulary if v.casefold() == folded) if folded is not None else None
+    hint = f" (did you mean {close!r}?)" if close else ""
     return f"unknown rule selector {selector!r}{hint}"
 
 

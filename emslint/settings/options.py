@@ -7,7 +7,6 @@ message that names the setting and, for lists and tables, the place below it (``
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any, Literal
 
 from emslint.model import SEVERITY_NAMES
 from emslint.settings.model import PathIgnore
+from emslint.suggest import closest
 
 PROFILES = ("production", "development")
 FAIL_ON = (*SEVERITY_NAMES, "never")
@@ -64,12 +64,10 @@ def show(value: Any) -> str:
 
 
 def did_you_mean(word: str, choices: tuple[str, ...], spelling: dict[str, str] | None = None) -> str:
-    close = difflib.get_close_matches(
-        word.replace("-", "_"), [c.replace("-", "_") for c in choices], n=1, cutoff=0.6
-    )
-    if not close:
+    close = closest(word.replace("-", "_"), [c.replace("-", "_") for c in choices])
+    if close is None:
         return ""
-    original = next(c for c in choices if c.replace("-", "_") == close[0])
+    original = next(c for c in choices if c.replace("-", "_") == close)
     return f" (did you mean {(spelling or {}).get(original, original)!r}?)"
 
 

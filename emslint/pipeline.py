@@ -29,13 +29,13 @@ from emslint.discover import Target, discover
 from emslint.facts.build import assemble, effective_configs, inspect_target
 from emslint.facts.ciphers import deployment_openssl
 from emslint.filters import filter_target
-from emslint.inspect.keymaterial_cache import store_for_this_process
 from emslint.levels import assign_links, deployment_verdict, link_verdicts, present_links
 from emslint.model import ABSENT, FILE_LINKS, Finding, TargetKind, TargetResult
 from emslint.profiling import stage
 from emslint.read.configs import read_config
 from emslint.read.result import ReadIssue
 from emslint.read.sources import SourceFile, Sources
+from emslint.records import store_for_this_process
 from emslint.rules.catalogue import RuleSet, rule_set
 from emslint.rules.engine import evaluate
 from emslint.settings.model import Settings

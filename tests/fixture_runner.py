@@ -174,15 +174,19 @@ def check_fixture(case: Path, workdir: Path) -> None:
         assert data["level"] == expected["level"]
     if "links" in expected:  # a link the fixture does not name is absent
         assert data["links"] == {**dict.fromkeys(data["links"]), **expected["links"]}
-    if (case / "pki.json").exists() and not expected.get("options", {}).get("inject_internal_error"):
-        check_records(folder, expected.get("options", {}), data, workdir / "cache")
+    if not expected.get("options", {}).get("inject_internal_error") and (
+            (case / "pki.json").exists() or (folder / "etc" / "config.json").exists()):
+        check_records(folder, expected.get("options", {}), data, workdir / "cache",
+                      key_material=(case / "pki.json").exists())
 
 
-def check_records(folder: Path, options: dict, truth: dict, cache: Path) -> None:
-    """A run that writes a key-material record and a run that replays it give exactly ``truth``, the result of
-    inspecting (emslint/inspect/keymaterial_cache.py); the replay inspects nothing."""
+def check_records(folder: Path, options: dict, truth: dict, cache: Path, *, key_material: bool) -> None:
+    """A run that writes records (key material: emslint/inspect/keymaterial_cache.py; cipher lists:
+    emslint/facts/ciphers.py) and a run that replays them give exactly ``truth``, the result of inspecting; the
+    replay inspects and evaluates nothing."""
     from unittest import mock
 
+    from emslint.facts import ciphers
     from emslint.inspect import keymaterial_cache
 
     previous = os.environ.get("EMSLINT_CACHE_DIR")
@@ -190,21 +194,18 @@ def check_records(folder: Path, options: dict, truth: dict, cache: Path) -> None
     try:
         assert run_fixture(folder, options, records=True).to_dict() == truth, "the run writing a record differs"
         recorded = sorted(cache.glob(f"{keymaterial_cache.PREFIX}*.json"))
-        with mock.patch.object(keymaterial_cache, "_inspect", wraps=keymaterial_cache._inspect) as inspected:
+        evaluations = sorted(cache.glob(f"{ciphers.PREFIX}*.json"))
+        with (mock.patch.object(keymaterial_cache, "_inspect", wraps=keymaterial_cache._inspect) as inspected,
+              mock.patch.object(ciphers, "_evaluate", wraps=ciphers._evaluate) as evaluated):
             assert run_fixture(folder, options, records=True).to_dict() == truth, "the replayed record differs"
-        assert not recorded or inspected.call_count == 0, "a record was written but not replayed"
-        assert recorded or not _recordable(folder, options), "no record was written"
+        assert not recorded or inspected.call_count == 0, "a key-material record was written but not replayed"
+        assert not evaluations or evaluated.call_count == 0, "a cipher record was written but not replayed"
+        assert recorded or not key_material, "no key-material record was written"
     finally:
         if previous is None:
             os.environ.pop("EMSLINT_CACHE_DIR", None)
         else:
             os.environ["EMSLINT_CACHE_DIR"] = previous
-
-
-def _recordable(folder: Path, options: dict) -> bool:
-    """Whether a record should have been written: certificates with usable dates, away from a day boundary,
-    whose files' modes could be taken. A fixture that must be inspected every time says so in its options."""
-    return not options.get("not_recordable")
 
 
 def pin_messages(cases: list[Path]) -> int:

@@ -294,7 +294,7 @@ def inspect_target(target: Target, sources: Sources, effective: Effective, setti
     roots = (target.scan_root, *settings.allow_outside)
     inspection = Inspection(
         files=_file_items(target, sources, effective.ems, effective.lsr, now, roots, store),
-        ciphers=cipher_item(effective.ems, effective.ems_raw, settings),
+        ciphers=cipher_item(effective.ems, effective.ems_raw, settings, store),
     )
     conf = sources.live("connector")
     conf_file = next((f for f in target.files if f.role in CONNECTOR_ROLES), None)

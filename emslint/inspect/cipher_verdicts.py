@@ -7,10 +7,8 @@ suites at level 1. For 1.0.2, which has no security levels, it is the list itsel
 TLS <= 1.2 part: the cipher string does not choose the TLS 1.3 suites, and ThingWorx Platform 9.4.x does not
 speak TLS 1.3 (C SDK 3.1.0 TLS page), so the TLS <= 1.2 part is what such a platform can negotiate.
 
-The C SDK's own strings (inferred from the SDK source, C SDK 2.2.1 ``tls/twOpenSSL.h``):
-
-* ``SDK_FIPS_CIPHER_STRING`` replaces the configured list whenever FIPS mode is on;
-* ``SDK_DEFAULT_CIPHER_STRING`` is used when no list is configured (PTC's help says the default is ``ALL``).
+The C SDK's own strings (``SDK_FIPS_CIPHER_STRING``, ``SDK_DEFAULT_CIPHER_STRING``) are defined with the models
+(:mod:`.openssl_models`) and exported here too.
 """
 
 from __future__ import annotations
@@ -20,7 +18,12 @@ from typing import Any
 from emslint.inspect.cipher_table import CipherSuite, tls_version
 from emslint.inspect.cipher_words import ignored_word_facts
 from emslint.inspect.ciphers import CipherResult, evaluate, version_range
-from emslint.inspect.openssl_models import get_model
+from emslint.inspect.openssl_models import (
+    HELP_DEFAULT_CIPHER_STRING,
+    SDK_DEFAULT_CIPHER_STRING,
+    SDK_FIPS_CIPHER_STRING,
+    get_model,
+)
 
 __all__ = [
     "FACT_CLASSES",
@@ -32,9 +35,6 @@ __all__ = [
     "protocol_floor",
 ]
 
-SDK_FIPS_CIPHER_STRING = "TLSv1.2+FIPS:kRSA+FIPS:!eNULL:!aNULL"
-SDK_DEFAULT_CIPHER_STRING = "ALL:!aNULL:!eNULL:!LOW:!3DES:!MD5:!EXP:!PSK:!DSS:!RC4:!SEED:!ADH:!IDEA:!3DES:!SRP"
-HELP_DEFAULT_CIPHER_STRING = "ALL"
 
 # Weakness classes counted in the facts document (a suite may also be "RC2" or "no-forward-secrecy", which
 # are not "weak" on their own for weak_total).

@@ -25,29 +25,23 @@ a fleet's deployments differ, so records would only cost time.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import json
-import os
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from emslint import __version__
+from emslint import records
 from emslint.inspect.key_files import read_capped
 from emslint.inspect.key_settings import config_view
 from emslint.inspect.paths import OK, ResolvedPath
 from emslint.inspect.permissions import mode_facts
-from emslint.user_cache import CacheFolder, cache_location
+from emslint.user_cache import CacheFolder
 
-FORMAT = "emslint-keymaterial-record 1"
+KIND = "emslint key-material record 1"
 PREFIX = "keymaterial-"
 KEEP = 64
 _DAY = timedelta(days=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_INSPECT = Path(__file__).resolve().parent
 
 
 def inspect_key_material_cached(
@@ -68,7 +62,7 @@ def inspect_key_material_cached(
     if store is None:
         return _inspect(ems, lsr, resolve, now, display, folder_owner_uid, lsr_unread, read_capped, mode, None)
     name = record_name(ems, lsr, lsr_unread)
-    record = _load(store, name)
+    record = records.load_record(store, name, KIND)
     if record is not None:
         items = _replay(record, resolve, display, now, mode)
         if items is not None:
@@ -113,8 +107,8 @@ def inspect_key_material_cached(
             })
         mode_at = _mode_positions(items, modes)
         if mode_at is not None:
-            _save(store, name, {"format": FORMAT, "window": window, "paths": paths, "modes": mode_at,
-                                "items": items})
+            records.save_record(store, name, KIND, {"window": window, "paths": paths, "modes": mode_at,
+                                                    "items": items}, prefix=PREFIX, keep=KEEP)
     return items
 
 
@@ -133,32 +127,12 @@ def _inspect(ems: dict[str, Any] | None, lsr: dict[str, Any] | None, resolve: Ca
 def record_name(ems: dict[str, Any] | None, lsr: dict[str, Any] | None, lsr_unread: bool) -> str:
     """The record's file name: a hash of the code's identity, the configs' view and ``lsr_unread``."""
     ems_view, lsr_view = config_view(ems, lsr)
-    text = json.dumps([FORMAT, code_identity(), ems_view, lsr_view, lsr_unread], sort_keys=True, default=repr)
-    return f"{PREFIX}{hashlib.sha256(text.encode('ascii')).hexdigest()[:40]}.json"
+    return records.record_name(PREFIX, [code_identity(), ems_view, lsr_view, lsr_unread])
 
 
-@lru_cache(maxsize=1)
 def code_identity() -> str:
-    """What the inspection's answers depend on besides its inputs: emslint's version and inspect sources, the Python
-    build, the cryptography build and the OpenSSL settings of the environment."""
-    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
-    for path in sorted(_INSPECT.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    spec = importlib.util.find_spec("cryptography")
-    for location in spec.submodule_search_locations or [] if spec else []:
-        folder = Path(location)
-        for name in ("__about__.py", "hazmat/bindings/_rust.abi3.so"):
-            try:
-                st = (folder / name).stat()
-            except OSError:
-                continue
-            digest.update(f"{folder / name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
-        about = folder / "__about__.py"
-        if about.is_file():
-            digest.update(about.read_bytes())
-    for variable in ("OPENSSL_CONF", "OPENSSL_MODULES", "CRYPTOGRAPHY_OPENSSL_NO_LEGACY"):
-        digest.update(f"{variable}={os.environ.get(variable)}\0".encode())
-    return digest.hexdigest()
+    """emslint's version, the sources of ``emslint/inspect/``, the Python and the cryptography builds."""
+    return records.code_identity(("inspect",), cryptography=True)
 
 
 def _shown(display: Callable[[Path], str], path: Path) -> str:
@@ -239,48 +213,10 @@ def _replay(record: dict[str, Any], resolve: Callable[[str], ResolvedPath], disp
             if [status, detail, _digest(data)] != entry["read"]:
                 return None
         items: list[dict[str, Any]] = record["items"]
+        if not isinstance(items, list):
+            return None
         for index, path in record["modes"]:
             items[index]["mode"] = mode(Path(path))
         return items
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
-
-
-def _load(store: CacheFolder, name: str) -> dict[str, Any] | None:
-    raw = store.read(name)
-    if raw is None:
-        return None
-    try:
-        record = json.loads(raw.decode("utf-8"))
-    except ValueError:
-        return None
-    if not isinstance(record, dict) or record.get("format") != FORMAT or not isinstance(record.get("items"), list):
-        return None
-    return record
-
-
-def _save(store: CacheFolder, name: str, record: dict[str, Any]) -> None:
-    try:
-        text = json.dumps(record, allow_nan=False)  # ASCII: a lone surrogate in a path survives the round trip
-        if json.loads(text) != record:
-            return  # not plain JSON data: recompute next time rather than record something else
-        store.write(name, text.encode("ascii"))
-        store.prune(PREFIX, keep=KEEP)
-    except (OSError, TypeError, ValueError, UnicodeError):
-        return
-
-
-_open: list[Any] = [False, None]  # [location, its CacheFolder or None]; False: nothing opened yet
-
-
-def store_for_this_process() -> CacheFolder | None:
-    """The user's cache folder, opened once per process and location (``EMSLINT_CACHE_DIR`` may change between
-    library calls; the folder opened before is then closed), or ``None`` (``EMSLINT_NO_CACHE``, no usable
-    folder)."""
-    location = cache_location()
-    if _open[0] != location:
-        if _open[1] is not None:
-            _open[1].close()
-        _open[:] = [location, CacheFolder.open(*location, create=True) if location else None]
-    store: CacheFolder | None = _open[1]
-    return store

@@ -22,6 +22,13 @@ __all__ = [
     "select_model",
 ]
 
+# The C SDK's own cipher strings (inferred from the SDK source, C SDK 2.2.1 ``tls/twOpenSSL.h``): the FIPS one
+# replaces the configured list whenever FIPS mode is on; the default one is used when no list is configured
+# (PTC's help says the default is ``ALL``: HELP_DEFAULT_CIPHER_STRING).
+SDK_FIPS_CIPHER_STRING = "TLSv1.2+FIPS:kRSA+FIPS:!eNULL:!aNULL"
+SDK_DEFAULT_CIPHER_STRING = "ALL:!aNULL:!eNULL:!LOW:!3DES:!MD5:!EXP:!PSK:!DSS:!RC4:!SEED:!ADH:!IDEA:!3DES:!SRP"
+HELP_DEFAULT_CIPHER_STRING = "ALL"
+
 MODELS = ("1.0.2", "1.1.1", "3.1")
 
 

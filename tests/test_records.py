@@ -1,11 +1,14 @@
-"""Key-material records between runs (emslint/inspect/keymaterial_cache.py) never change a result.
+"""Records between runs (emslint/records.py) never change a result.
+
+Key-material records (emslint/inspect/keymaterial_cache.py):
 
 A record replaces the certificate and key inspection of a repeated small run. It must be used only when every
 input of that inspection is as recorded: the file bytes (not their size or time), how each configured path
 resolves, the configs' view, the time (within the interval where no certificate date is crossed), the code.
 It must never hold or be named by a secret, never be taken from a folder or file someone else could write,
-and fleets must not write any. Every rule fixture with key material also checks that a written record is
-replayed to the same result (tests/fixture_runner.py, check_records).
+and fleets must not write any. Cipher-list records (emslint/facts/ciphers.py) must be used only for the same
+inputs. Every rule fixture also checks that the records it writes are replayed to the same result
+(tests/fixture_runner.py, check_records).
 """
 
 from __future__ import annotations
@@ -24,11 +27,15 @@ from cryptography import x509
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from emslint import records as record_store
 from emslint.discover import discover
+from emslint.facts import ciphers
 from emslint.inspect import keymaterial_cache as records
 from emslint.inspect.key_settings import setting
 from emslint.pipeline import Job, lint_job, results
 from emslint.settings import SettingsResolver
+from emslint.settings.model import Settings
+from emslint.user_cache import CacheFolder
 
 ROOT = Path(__file__).resolve().parent.parent
 posix_only = pytest.mark.skipif(os.name == "nt", reason="no cache folder on Windows (no dir_fd)")
@@ -224,7 +231,7 @@ def test_a_planted_record_is_not_used(cache, high, tmp_path, how):
         record.symlink_to(tmp_path / "outside.json")
     else:
         record.write_bytes(b'{"format": "something else", "items": []}')
-    records._open[:] = [False, None]  # a new process: the folder is checked again
+    record_store._open[:] = [False, None]  # a new process: the folder is checked again
     assert _lint(high, NOW) == truth
 
 
@@ -256,3 +263,68 @@ def test_the_inspection_cannot_read_a_setting_outside_the_view():
     assert setting({"http_server": {"ssl": True}}, "http_server", "ssl") is True
     with pytest.raises(AssertionError):
         setting({"appKey": "x"}, "appKey")
+
+
+CIPHER_STRINGS = ["ALL", "HIGH:!aNULL", "ECDHE-RSA-AES256-GCM-SHA384", "DEFAULT:@SECLEVEL=0", "RC4-MD5:NULL",
+                  "AES128-SHA:bogus-word"]
+
+
+@posix_only
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(runs=st.lists(st.tuples(
+    st.sampled_from([None, *CIPHER_STRINGS]),  # None: cipher_suite not set
+    st.booleans(),  # fips.enabled
+    st.sampled_from([None, "5.4.10", "5.4.11", "5.5.0"]),  # ems_version
+    st.sampled_from([None, "1.0.2", "3.1"]),  # openssl override
+    st.sampled_from(["default", "weak"]),  # build
+    st.sampled_from([None, 7, 8]),  # platform_java
+    st.booleans(),  # fixes wanted (show_fixes)
+), min_size=2, max_size=6))
+def test_a_cipher_record_is_used_only_for_the_same_inputs(cache, runs):
+    """Whatever runs came before (each leaving its record), the cipher item is what evaluating gives."""
+    cache.mkdir(mode=0o700, exist_ok=True)
+    store = CacheFolder.open(cache, cache, create=True)
+    assert store is not None
+    try:
+        for string, fips, version, openssl, build, java, show in runs:
+            certificates = {} if string is None else {"cipher_suite": string}
+            ems = {"certificates": certificates, "fips": {"enabled": fips}}
+            options = Settings(ems_version=version, openssl=openssl, build=build, platform_java=java, show_fixes=show)
+            fresh = ciphers.cipher_item(ems, ems, options)
+            assert ciphers.cipher_item(ems, ems, options, store) == fresh
+    finally:
+        store.close()
+
+
+CONFIG_CHANGES = [
+    ("http_server", "host", "ems.example.com"),
+    ("http_server", "ssl", False),
+    ("http_server", "passphrase", ""),
+    ("http_server", "certificate", "etc/certs/demo-lsr.pem"),
+    ("certificates", "fingerprint_allowlist", ["00" * 32]),
+    ("certificates", "validate", False),
+    ("certificates", "validation_criteria", {"CA_Cert_Common_Name": "Someone Else"}),
+    ("ws_connection", "encryption", "none"),
+    ("auto_bind", None, [{"name": "x", "host": "h", "port": 1, "protocol": "https"}]),
+]
+
+
+@posix_only
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(st.sampled_from(CONFIG_CHANGES), min_size=1, max_size=3))
+def test_a_config_change_the_inspection_reads_is_never_answered_from_a_record(cache, high, changes):
+    """Each run leaves a record; after any change to a setting the inspection reads, the result is a fresh one."""
+    config = high / "etc" / "config.json"
+    original = config.read_text()
+    try:
+        _lint(high, NOW)
+        data = json.loads(original)
+        for section, key, value in changes:
+            if key is None:
+                data[section] = value
+            else:
+                data.setdefault(section, {})[key] = value
+        config.write_text(json.dumps(data))
+        assert _lint(high, NOW) == _lint(high, NOW, records=False)
+    finally:
+        config.write_text(original)

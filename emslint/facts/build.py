@@ -32,7 +32,7 @@ from emslint.facts.normalize import effective_ems, effective_lsr
 from emslint.facts.release import version_ordinal
 from emslint.facts.secrets import secret_items
 from emslint.inspect.keymaterial_cache import inspect_key_material_cached
-from emslint.inspect.paths import ResolvedPath, resolve_config_path
+from emslint.inspect.paths import PathResolver, ResolvedPath
 from emslint.inspect.permissions import mode_facts
 from emslint.inspect.writable import writable_items
 from emslint.profiling import stage
@@ -170,13 +170,12 @@ def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, ls
     config_dir = next((f.path.parent for f in target.files), target.root)
 
     resolved: dict[str, ResolvedPath] = {}  # one CA file is often configured three times
+    resolver = PathResolver(microserver_root=target.root, config_dir=config_dir, scan_root=target.scan_root,
+                            allowed_roots=allowed_roots)
 
     def resolve(text: str) -> ResolvedPath:
         if text not in resolved:
-            resolved[text] = resolve_config_path(
-                text, microserver_root=target.root, config_dir=config_dir, scan_root=target.scan_root,
-                allowed_roots=allowed_roots,
-            )
+            resolved[text] = resolver(text)
         return resolved[text]
 
     with stage("certificates"):

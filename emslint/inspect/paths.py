@@ -86,25 +86,41 @@ def resolve_config_path(
 ) -> ResolvedPath:
     """Classify ``text`` and find the file it names, never looking outside ``allowed_roots`` (default: just
     ``scan_root``). Never raises for any string input."""
-    early = _classify_text(text)
-    if early is not None:
-        return early
-    roots = _Roots(allowed_roots or (scan_root,))
-    candidates = [Path(text)] if os.path.isabs(text) else [microserver_root / text, config_dir / text]
-    for candidate in candidates:
-        if not roots.contains_lexically(candidate):
+    return PathResolver(microserver_root=microserver_root, config_dir=config_dir, scan_root=scan_root,
+                        allowed_roots=allowed_roots)(text)
+
+
+class PathResolver:
+    """:func:`resolve_config_path` for the many paths of one deployment: the roots' absolute and real paths, the
+    working folder and which folders on the way are symbolic links are looked up once, not once per path (a
+    deployment names a dozen files in the same few folders)."""
+
+    def __init__(self, *, microserver_root: Path, config_dir: Path, scan_root: Path,
+                 allowed_roots: tuple[Path, ...] | None = None) -> None:
+        self.microserver_root = microserver_root
+        self.config_dir = config_dir
+        self.roots = _Roots(allowed_roots or (scan_root,))
+
+    def __call__(self, text: str) -> ResolvedPath:
+        early = _classify_text(text)
+        if early is not None:
+            return early
+        roots = self.roots
+        candidates = [Path(text)] if os.path.isabs(text) else [self.microserver_root / text, self.config_dir / text]
+        for candidate in candidates:
+            if not roots.contains_lexically(candidate):
+                return ResolvedPath(
+                    text, candidate, OUTSIDE_ROOT, f"'{text}' is outside the scanned folder{roots.plural}"
+                )
+            found = _probe(text, candidate, roots)
+            if found is not None:
+                return found
+        if "\\" in text and os.name != "nt":
             return ResolvedPath(
-                text, candidate, OUTSIDE_ROOT, f"'{text}' is outside the scanned folder{roots.plural}"
+                text, None, WINDOWS_PATH, "a path with backslashes (Windows) cannot be resolved here"
             )
-        found = _probe(text, candidate, roots)
-        if found is not None:
-            return found
-    if "\\" in text and os.name != "nt":
-        return ResolvedPath(
-            text, None, WINDOWS_PATH, "a path with backslashes (Windows) cannot be resolved here"
-        )
-    where = "as written" if os.path.isabs(text) else "relative to the microserver folder or the config folder"
-    return ResolvedPath(text, candidates[0], MISSING, f"file not found ({where})")
+        where = "as written" if os.path.isabs(text) else "relative to the microserver folder or the config folder"
+        return ResolvedPath(text, candidates[0], MISSING, f"file not found ({where})")
 
 
 def _classify_text(text: str) -> ResolvedPath | None:
@@ -146,6 +162,14 @@ class _Roots:
         self.lexical = [os.path.abspath(r) for r in roots]
         self._real: list[str] | None = None
         self.plural = "s" if len(roots) > 1 else ""
+        self.cwd = os.getcwd()
+        self._links: dict[str, bool] = {}  # folder or file -> is a symbolic link (lstat once per resolver)
+
+    def is_link(self, prefix: str) -> bool:
+        found = self._links.get(prefix)
+        if found is None:
+            found = self._links[prefix] = os.path.islink(prefix)
+        return found
 
     def real(self) -> list[str]:
         if self._real is None:
@@ -155,7 +179,7 @@ class _Roots:
     def contains_lexically(self, candidate: Path) -> bool:
         """Is ``candidate``, with ``..`` collapsed as written, inside a root (lexical or real)? No file system
         access except the roots' own real paths, computed once."""
-        path = os.path.normpath(_absolute(str(candidate)))
+        path = os.path.normpath(_absolute(str(candidate), self.cwd))
         return any(_is_within(path, r) for r in self.lexical) or any(_is_within(path, r) for r in self.real())
 
     def above(self, prefix: str) -> bool:
@@ -166,10 +190,9 @@ class _Roots:
         return any(_is_within(target, r) for r in self.real())
 
 
-def _absolute(text: str) -> str:
+def _absolute(text: str, cwd: str) -> str:
     if os.path.isabs(text):
         return text
-    cwd = os.getcwd()
     return cwd if text == "." else os.path.join(cwd, text)
 
 
@@ -205,14 +228,14 @@ def _symlink_escape(candidate: Path, roots: _Roots) -> Path | None:
     (each inside a root, lexically: the caller checked), and the roots' real paths are computed only once a
     link is met (most configs have none).
     """
-    text = _absolute(str(candidate))
+    text = _absolute(str(candidate), roots.cwd)
     # Not normalised: "certs/../x" must still look at "certs", which may be a link.
     prefix = "//" if text.startswith("//") and not text.startswith("///") else "/"  # the anchor, as pathlib has it
     for part in text.split("/"):
         if not part:
             continue
         prefix = prefix + part if prefix.endswith("/") else f"{prefix}/{part}"
-        if roots.above(prefix) or not os.path.islink(prefix):
+        if roots.above(prefix) or not roots.is_link(prefix):
             continue
         target = str(Path(prefix).resolve(strict=False))  # a loop raises RuntimeError, as before
         if not roots.holds(target):

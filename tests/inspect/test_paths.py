@@ -417,3 +417,23 @@ def test_a_key_file_outside_the_root_gets_no_facts(tmp_path, looked_at, spelling
             "outside-root", None, None, None, None, None)
         assert spelling in it["detail"]
     assert not [p for p in looked_at if "shadow" in p]
+
+
+@posix_only
+def test_one_resolver_for_many_paths_answers_as_fresh_resolutions_do(tree):
+    """PathResolver remembers which folders are links; every answer must still be what a fresh resolution gives,
+    whatever order the paths come in (links inside, links leaving the root, loops, missing files, folders)."""
+    from emslint.inspect.paths import PathResolver
+
+    ms, etc, outside = tree["ms"], tree["etc"], tree["outside"]
+    (ms / "certs").mkdir()
+    (ms / "certs" / "a.pem").write_text("a")
+    (ms / "inner").symlink_to(ms / "certs")
+    (ms / "away").symlink_to(outside)
+    (ms / "loop").symlink_to(ms / "loop")
+    (etc / "b.pem").write_text("b")
+    texts = ["certs/a.pem", "inner/a.pem", "away/secret.pem", "loop/x", "certs", "nothing.pem", "b.pem",
+             "certs/../certs/a.pem", "inner/../away/secret.pem", str(outside / "secret.pem"), "/path/to/ca.pem"]
+    for order in (texts, texts[::-1], texts[1::2] + texts[::2]):
+        resolver = PathResolver(microserver_root=ms, config_dir=etc, scan_root=tree["scan"])
+        assert [resolver(t) for t in order] == [resolve(tree, t) for t in order]

@@ -51,6 +51,8 @@ Path = tuple[str | int, ...]
 def select(value: Any, tokens: Sequence[str]) -> list[tuple[Path, Any]]:
     """Every (concrete path, value) that the pattern ``tokens`` selects under ``value``, in document order; absent
     keys select nothing. Iterative: no recursion limit applies to deep documents."""
+    if "*" not in tokens:  # one place at most: follow it (most rules look at one setting)
+        return _one(value, tokens)
     out: list[tuple[Path, Any]] = []
     stack: list[tuple[Path, Any, int]] = [((), value, 0)]
     while stack:
@@ -75,6 +77,22 @@ def select(value: Any, tokens: Sequence[str]) -> list[tuple[Path, Any]]:
             children = []
         stack.extend(((*path, key), child, depth + 1) for key, child in reversed(children))
     return out
+
+
+def _one(node: Any, tokens: Sequence[str]) -> list[tuple[Path, Any]]:
+    path: list[str | int] = []
+    for token in tokens:
+        if isinstance(node, dict):
+            if token not in node:
+                return []
+            node = node[token]
+            path.append(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+            path.append(int(token))
+        else:
+            return []
+    return [(tuple(path), node)]
 
 
 def walk(doc: Any, pattern: str) -> Iterator[tuple[list[str | int], Any]]:

@@ -149,6 +149,51 @@ def test_quick_rejection_is_sound_on_any_json(value, index):
         assert not compile_schema(schema).is_valid(value)
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(items=st.lists(_json, min_size=5, max_size=12), index=st.integers(min_value=0))
+def test_the_member_index_keeps_every_item_the_quick_check_keeps(items, index):
+    """engine._Index gives, in document order, exactly the items that the quick check's member test could keep:
+    no item it keeps is skipped, and nothing the index leaves out is one it keeps."""
+    conditions = [(s, q) for s, q, pointer in _conditions() if "*" in pointer and engine._index_key(q)]
+    _, quick = conditions[index % len(conditions)]
+    key, wanted = engine._index_key(quick)
+    selected = [((i,), item) for i, item in enumerate(items)]
+    subset = engine._Index(selected, key).subset(wanted)
+    assert subset == sorted(subset)
+    kept = [pair for pair in selected if not quick.rejects(pair[1])]
+    assert all(pair in subset for pair in kept)
+    # and it leaves out only items with a (hashable) member that is not wanted
+    left_out = [v for pair in selected if pair not in subset for v in [pair[1]]]
+    assert all(isinstance(v, dict) and key in v and v[key] not in wanted for v in left_out)
+
+
+def test_the_member_index_changes_no_finding(monkeypatch):
+    """Every facts document of the examples and fixtures: the same findings, in the same order, with and without
+    the index (it only spares the quick check items it would reject)."""
+    targets, _ = discover([str(EXAMPLES), str(FIXTURES)])
+    pairs = []
+    for target in targets:
+        sources = read_target(target, Settings())
+        pairs.append((build_facts(target, sources, Settings(), NOW), sources))
+    rules = list(load_rules(None).values())
+
+    def findings() -> list[list[dict]]:
+        return [[f.to_dict() for f in engine.evaluate(rules, doc, sources, profile="production")]
+                for doc, sources in pairs]
+
+    with_index = findings()
+    monkeypatch.setattr(engine, "_index_key", lambda quick: None)
+    engine._compiled.clear()
+    engine._plans.clear()
+    try:
+        without = findings()
+    finally:
+        engine._compiled.clear()
+        engine._plans.clear()
+    assert sum(map(len, with_index)) > 1000
+    assert with_index == without
+
+
 def test_certificate_caches_do_not_change_results():
     from emslint.inspect import certificates
 

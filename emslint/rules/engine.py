@@ -20,7 +20,7 @@ class _Compiled:
     """A match made ready to run. Its conditions are compiled on first use (most never run in a one-folder
     run: ~30 ms for all of them), once per process, and inherited by forked workers (see precompile)."""
 
-    __slots__ = ("_value", "_when", "match", "null_matters", "quick", "tokens", "when_quick")
+    __slots__ = ("_value", "_when", "index_key", "match", "null_matters", "quick", "tokens", "when_quick")
 
     def __init__(self, match: Match) -> None:
         self.match = match  # held, so that the id() key below is never reused while the entry lives
@@ -28,6 +28,9 @@ class _Compiled:
         self.tokens = tuple(split(match.pointer))
         self.quick = _quick(match.schema)
         self.when_quick = _quick(match.when) if match.when else None
+        # a wildcard over items that the condition wants with given values of one member (a role): an index of
+        # the selection by that member skips the others without testing each (see _Index)
+        self.index_key = _index_key(self.quick) if "*" in self.tokens else None
         self._value: Predicate | None = None
         self._when: Predicate | None = None
 
@@ -184,6 +187,46 @@ class _Quick:
         return False
 
 
+def _index_key(quick: _Quick | None) -> tuple[str, tuple[Any, ...]] | None:
+    """(member, values) of the first member the quick check wants from a fixed set of hashable values, if any."""
+    for key, values in quick.member_values if quick is not None else ():
+        try:
+            hash(values)
+        except TypeError:
+            continue
+        return key, values
+    return None
+
+
+class _Index:
+    """A selection grouped by one member of its items, to give the subset :meth:`_Quick.rejects` could keep
+    without testing every item: the items whose member is one of the wanted values (dictionary lookup: hash and
+    ``==``, as ``in`` on the values tuple for the JSON scalars a member holds), plus every item the member test
+    cannot reject (not an object, without the member, or a member that cannot be hashed). Document order is
+    kept. The full quick check still runs on the subset."""
+
+    __slots__ = ("groups", "rest", "selected")
+
+    def __init__(self, selected: list[tuple[Path, Any]], key: str) -> None:
+        self.selected = selected
+        self.groups: dict[Any, list[int]] = {}
+        self.rest: list[int] = []
+        for position, (_, value) in enumerate(selected):
+            if isinstance(value, dict) and key in value:
+                try:
+                    self.groups.setdefault(value[key], []).append(position)
+                    continue
+                except TypeError:
+                    pass
+            self.rest.append(position)
+
+    def subset(self, wanted: tuple[Any, ...]) -> list[tuple[Path, Any]]:
+        positions = set(self.rest)
+        for value in wanted:
+            positions.update(self.groups.get(value, ()))
+        return [self.selected[p] for p in sorted(positions)]
+
+
 _BOUNDS: dict[str, Callable[[Any, Any], bool]] = {
     "minimum": lambda x, b: x >= b,
     "maximum": lambda x, b: x <= b,
@@ -292,6 +335,7 @@ def evaluate(rules: list[Rule], doc: dict[str, Any], sources: Sources, *, profil
     locator = Locator(sources)
     findings: list[Finding] = []
     selections: dict[tuple[str, ...], list[tuple[Path, Any]]] = {}  # many rules look at the same places
+    indexes: dict[tuple[tuple[str, ...], str], _Index] = {}
     for rule, matches in _plan(rules, profile):
         seen: set[tuple[str, str, int, int, int]] = set()
         for match, compiled in matches:
@@ -299,6 +343,12 @@ def evaluate(rules: list[Rule], doc: dict[str, Any], sources: Sources, *, profil
             if selected is None:
                 selected = selections[compiled.tokens] = select(doc, compiled.tokens)
             quick, null_matters = compiled.quick, compiled.null_matters
+            if compiled.index_key is not None and quick is not None and len(selected) > 4:
+                key, wanted = compiled.index_key
+                index = indexes.get((compiled.tokens, key))
+                if index is None:
+                    index = indexes[(compiled.tokens, key)] = _Index(selected, key)
+                selected = index.subset(wanted)
             candidates = [
                 (path, value)
                 for path, value in selected

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 from emslint.discover import discover
 from emslint.errors import Usage
 from emslint.facts.context import ContextTally
-from emslint.filters.baseline import Baseline, BaselineError, absorb, load_baseline, stale_entries, write_baseline
 from emslint.filters.gate import Gate
 from emslint.model import TargetResult
 from emslint.pipeline import Job, Plan, lint_job, plan, results
@@ -34,6 +33,7 @@ from emslint.settings.model import Settings
 from emslint.settings.show import show_settings_per_file
 
 if TYPE_CHECKING:
+    from emslint.filters.baseline import Baseline
     from emslint.fixes.runner import FixRun
 
 FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github", "html", "junit", "gitlab")
@@ -94,6 +94,8 @@ def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
                                         {f.display: f.role for f in job.target.files})
             count += 1
             if remaining is not None:
+                from emslint.filters.baseline import absorb  # only with --baseline (docs/decisions/0003)
+
                 absorb(result, remaining)
             gate.add(result)
             not_analysed = not_analysed or not result.analysed
@@ -104,7 +106,11 @@ def run_check(options: CheckOptions, resolver: SettingsResolver) -> int:
                 output.add(result)
         if options.write_baseline is not None:
             return _write_baseline(recorded, options.write_baseline)
-        stale = stale_entries(remaining) if remaining is not None else None
+        stale = None
+        if remaining is not None:
+            from emslint.filters.baseline import stale_entries
+
+            stale = stale_entries(remaining)
         for info in {id(o.info): o.info for o in outputs}.values():
             info.notices += contexts.notices()
         for output in outputs:
@@ -232,6 +238,8 @@ def _say(line: str) -> None:
 def _load_baseline(path: Path | None) -> Baseline | None:
     if path is None:
         return None
+    from emslint.filters.baseline import BaselineError, load_baseline
+
     try:
         return load_baseline(path)
     except BaselineError as exc:
@@ -239,6 +247,8 @@ def _load_baseline(path: Path | None) -> Baseline | None:
 
 
 def _write_baseline(results: list[TargetResult], path: Path) -> int:
+    from emslint.filters.baseline import write_baseline
+
     try:
         write_baseline(results, path)
     except OSError as exc:

@@ -13,17 +13,11 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from emslint.discover import BACKUP_ROLES, CONNECTOR_ROLES, ENTITY_EXPORT, ConfigFile, Target, reads_as
 from emslint.facts.ciphers import cipher_item, openssl_facts
-from emslint.facts.connector import (
-    PRODUCTS,
-    authenticator_items,
-    connector_derived,
-    effective_connector,
-    keystore_items,
-)
 from emslint.facts.context import deployment_context
 from emslint.facts.derive import derive
 from emslint.facts.lua_writes import lua_write_items
@@ -271,8 +265,17 @@ def effective_configs(sources: Sources, settings: Settings) -> Effective:
     lsr = effective_lsr(lsr_raw, _lsr_defaults(settings.ems_version), unknown) if lsr_raw is not None else None
     conf = sources.live("connector")
     conf_raw = _data(conf) if isinstance(_data(conf), dict) else None
-    connector = effective_connector(conf_raw, conf.result.unknown if conf and conf.result else {})
+    connector = (_connector().effective_connector(conf_raw, conf.result.unknown if conf and conf.result else {})
+                 if conf_raw is not None else None)
     return Effective(ems, ems_raw, lsr, lsr_raw, connector, conf_raw)
+
+
+def _connector() -> ModuleType:
+    """:mod:`emslint.facts.connector` (and the entity-export reader it uses), imported for the deployments that
+    have a connector file or an entity export (docs/decisions/0003: ~4 ms an EMS run need not pay)."""
+    from emslint.facts import connector
+
+    return connector
 
 
 @dataclass(slots=True)
@@ -298,11 +301,12 @@ def inspect_target(target: Target, sources: Sources, effective: Effective, setti
     conf = sources.live("connector")
     conf_file = next((f for f in target.files if f.role in CONNECTOR_ROLES), None)
     if conf is not None and conf_file is not None and effective.connector is not None:
-        inspection.files.extend(keystore_items(conf, effective.connector, root=target.root, scan_root=target.scan_root,
-                                               allowed_roots=roots, folder_uid=_uid(target.root),
-                                               conf_path=conf_file.path))
-    inspection.authenticators, inspection.issues = authenticator_items(
-        sources.files, conf, conf_file.path if conf_file is not None and conf is not None else None)
+        inspection.files.extend(_connector().keystore_items(
+            conf, effective.connector, root=target.root, scan_root=target.scan_root, allowed_roots=roots,
+            folder_uid=_uid(target.root), conf_path=conf_file.path))
+    if conf is not None or any(s.role == ENTITY_EXPORT for s in sources.files):
+        inspection.authenticators, inspection.issues = _connector().authenticator_items(
+            sources.files, conf, conf_file.path if conf_file is not None and conf is not None else None)
     return inspection
 
 
@@ -329,7 +333,7 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
 
     conf = sources.live("connector")
     derived = derive(effective.ems, effective.lsr, target.root, target.scan_root)
-    derived["connector"] = (connector_derived(conf, effective.connector)
+    derived["connector"] = (_connector().connector_derived(conf, effective.connector)
                             if conf is not None and effective.connector is not None else None)
     return {
         "target": {
@@ -340,7 +344,8 @@ def assemble(target: Target, sources: Sources, effective: Effective, inspection:
             "platform_java": settings.platform_java,
             "openssl": openssl_facts(settings),
             "template": any(f.template for f in target.files),
-            "connector": PRODUCTS.get(conf.role) if conf is not None and effective.connector is not None else None,
+            "connector": (_connector().PRODUCTS.get(conf.role)
+                          if conf is not None and effective.connector is not None else None),
             "context": deployment_context(target.root, settings.context),
             "ems_version_ordinal": version_ordinal(settings.ems_version),
             "dp_dat": any(f["role"] == "data-protection-key" for f in inspection.files),

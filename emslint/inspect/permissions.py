@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,8 @@ def mode_facts(path: Path, *, folder_owner_uid: int | None = None, folders: bool
         return None
     if not (stat.S_ISREG(st.st_mode) or (folders and stat.S_ISDIR(st.st_mode))):
         return None  # a FIFO, device or folder where a file should be: its bits say nothing about a file
-    from emslint.fixes.overlay import mode_of  # a fix being judged: the mode it would set
-
-    changed = mode_of(path)
+    overlay = sys.modules.get("emslint.fixes.overlay")  # only a run judging fixes has imported it
+    changed = overlay.mode_of(path) if overlay is not None else None  # a fix being judged: the mode it would set
     mode = stat.S_IMODE(st.st_mode) if changed is None else changed
     facts: dict[str, Any] = {
         "octal": f"{mode:04o}",

@@ -13,6 +13,7 @@ import errno
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,9 +87,8 @@ def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceByte
         os.close(fd)
     if len(data) > max_bytes:
         return _too_large(max_bytes)
-    from emslint.fixes.overlay import data_of  # a fix being judged: the edited bytes, never written
-
-    edited = data_of(path)
+    overlay = sys.modules.get("emslint.fixes.overlay")  # only a run judging fixes has imported it
+    edited = overlay.data_of(path) if overlay is not None else None  # a fix being judged: the edited bytes
     return SourceBytes(path=path, data=data if edited is None else edited, mode=fst.st_mode)
 
 

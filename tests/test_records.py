@@ -109,12 +109,11 @@ def test_a_repeated_run_replays_the_record_and_gets_the_same_result(cache, high)
 
 
 # What a repeated run over an EMS deployment must not import (docs/decisions/0003, decisions 2 and 7): what records
-# replace, and what only other kinds of runs need (a connector file, --baseline, --fix, a misspelling). Standard
+# replace, and what only other kinds of runs need (a connector file, --baseline, --fix). Standard
 # modules are not listed: a site hook of the interpreter may import them (certifi's imports tempfile).
 NOT_IN_A_WARM_RUN = ("cryptography", "emslint.inspect.keymaterial", "emslint.inspect.certificates",
                      "emslint.facts.cipher_facts", "emslint.inspect.ciphers", "emslint.facts.connector",
-                     "emslint.read.entity_export", "emslint.filters.baseline", "emslint.fixes.overlay",
-                     "emslint.suggest")
+                     "emslint.read.entity_export", "emslint.filters.baseline", "emslint.fixes.overlay")
 
 
 @posix_only

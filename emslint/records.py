@@ -70,13 +70,7 @@ def record_name(prefix: str, key: Any) -> str:
 
 def load_record(store: CacheFolder, name: str, kind: str) -> dict[str, Any] | None:
     """The record ``name`` if it is there, parses, and is of ``kind``; else ``None``."""
-    raw = store.read(name)
-    if raw is None:
-        return None
-    try:
-        record = json.loads(raw.decode("utf-8"))
-    except ValueError:
-        return None
+    record = store.read_json(name)
     if not isinstance(record, dict) or record.get("kind") != kind:
         return None
     return record
@@ -85,15 +79,7 @@ def load_record(store: CacheFolder, name: str, kind: str) -> dict[str, Any] | No
 def save_record(store: CacheFolder, name: str, kind: str, record: dict[str, Any], *, prefix: str, keep: int) -> None:
     """Write ``record`` (of ``kind``) atomically if it reads back as written; keep the newest ``keep`` of
     ``prefix``. Failing to write is not an error: the answer is recomputed next time."""
-    record = {"kind": kind, **record}
-    try:
-        text = json.dumps(record, allow_nan=False)  # ASCII, as above
-        if json.loads(text) != record:
-            return  # not plain JSON data: recompute next time rather than record something else
-        store.write(name, text.encode("ascii"))
-        store.prune(prefix, keep=keep)
-    except (OSError, TypeError, ValueError, UnicodeError):
-        return
+    store.write_json(name, {"kind": kind, **record}, prefix=prefix, keep=keep)
 
 
 _open: list[Any] = [False, None]  # [location, its CacheFolder or None]; False: nothing opened yet

@@ -14,9 +14,11 @@ See docs/decisions/0003-startup-and-fleet.md (decisions 3 and 7).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 
 def cache_location() -> tuple[Path, Path] | None:
@@ -107,6 +109,30 @@ class CacheFolder:
             return None
         finally:
             os.close(fd)
+
+    def read_json(self, name: str) -> Any:
+        """The JSON document in file ``name``; ``None`` when it is not there, not ours (see :meth:`read`) or not
+        JSON."""
+        raw = self.read(name)
+        if raw is None:
+            return None
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except ValueError:
+            return None
+
+    def write_json(self, name: str, data: Any, *, prefix: str, keep: int) -> None:
+        """``data`` as ASCII JSON (a lone surrogate in a path survives), written atomically if it reads back as
+        written (a TOML date, say, would not: then nothing is written and it is recomputed next time); then the
+        newest ``keep`` files of ``prefix`` are kept. Failing to write is not an error."""
+        try:
+            text = json.dumps(data, allow_nan=False)
+            if json.loads(text) != data:
+                return
+            self.write(name, text.encode("ascii"))
+            self.prune(prefix, keep=keep)
+        except (OSError, TypeError, ValueError, UnicodeError):
+            return
 
     def write(self, name: str, data: bytes) -> None:
         """Atomically: a fresh file with a random name (``O_CREAT|O_EXCL|O_NOFOLLOW``, mode 0600), then

@@ -13,7 +13,6 @@ are checked and held open before use (:mod:`emslint.user_cache`); on Windows (no
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -122,13 +121,7 @@ def _parse_toml(path: Path, raw: bytes) -> dict[str, Any]:
 
 
 def _read_cache(folder: CacheFolder, name: str, names: list[str]) -> list[dict[str, Any]] | None:
-    raw = folder.read(name)
-    if raw is None:
-        return None
-    try:
-        cached = json.loads(raw.decode("utf-8"))
-    except ValueError:
-        return None
+    cached = folder.read_json(name)
     if not isinstance(cached, dict) or cached.get("names") != names or not isinstance(cached.get("rules"), list):
         return None
     rules: list[dict[str, Any]] = cached["rules"]
@@ -136,14 +129,7 @@ def _read_cache(folder: CacheFolder, name: str, names: list[str]) -> list[dict[s
 
 
 def _write_cache(folder: CacheFolder, name: str, names: list[str], rules: list[dict[str, Any]]) -> None:
-    try:
-        text = json.dumps({"names": names, "rules": rules}, ensure_ascii=False)
-        if json.loads(text)["rules"] != rules:
-            return  # not plain JSON data (a TOML date, say): keep parsing the TOML
-        folder.write(name, text.encode("utf-8"))
-        folder.prune("rules-", keep=8)
-    except (OSError, TypeError, ValueError):
-        return
+    folder.write_json(name, {"names": names, "rules": rules}, prefix="rules-", keep=8)
 
 
 def _shipped_rule_data(folder: Path) -> list[tuple[Path, dict[str, Any]]]:

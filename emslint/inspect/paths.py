@@ -182,6 +182,14 @@ class _Roots:
         path = os.path.normpath(_absolute(str(candidate), self.cwd))
         return any(_is_within(path, r) for r in self.lexical) or any(_is_within(path, r) for r in self.real())
 
+    def leading(self, text: str) -> str | None:
+        """The longest root that ``text`` (absolute, not normalised) starts with, as written, followed by ``/``."""
+        found = None
+        for root in self.lexical:
+            if root != "/" and text.startswith(root + "/") and (found is None or len(root) > len(found)):
+                found = root
+        return found
+
     def above(self, prefix: str) -> bool:
         """Is ``prefix`` one of the roots or an ancestor of one (its symlinks are part of the root)?"""
         return any(_is_within(r, prefix) for r in self.lexical)
@@ -231,6 +239,9 @@ def _symlink_escape(candidate: Path, roots: _Roots) -> Path | None:
     text = _absolute(str(candidate), roots.cwd)
     # Not normalised: "certs/../x" must still look at "certs", which may be a link.
     prefix = "//" if text.startswith("//") and not text.startswith("///") else "/"  # the anchor, as pathlib has it
+    root = roots.leading(text)
+    if root is not None:  # every prefix up to a root is the root or above it: nothing to look at there
+        prefix, text = root, text[len(root):]
     for part in text.split("/"):
         if not part:
             continue

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from emslint.inspect.paths import STATUSES, ResolvedPath, resolve_config_path
@@ -437,3 +437,54 @@ def test_one_resolver_for_many_paths_answers_as_fresh_resolutions_do(tree):
     for order in (texts, texts[::-1], texts[1::2] + texts[::2]):
         resolver = PathResolver(microserver_root=ms, config_dir=etc, scan_root=tree["scan"])
         assert [resolver(t) for t in order] == [resolve(tree, t) for t in order]
+
+
+def _escape_walking_every_component(candidate: Path, roots) -> Path | None:
+    """paths._symlink_escape before it skipped the components up to a root: the reference."""
+    import os as _os
+
+    text = _os.path.join(roots.cwd, str(candidate)) if not _os.path.isabs(str(candidate)) else str(candidate)
+    prefix = "//" if text.startswith("//") and not text.startswith("///") else "/"
+    for part in text.split("/"):
+        if not part:
+            continue
+        prefix = prefix + part if prefix.endswith("/") else f"{prefix}/{part}"
+        if roots.above(prefix) or not _os.path.islink(prefix):
+            continue
+        if not roots.holds(str(Path(prefix).resolve(strict=False))):
+            return Path(prefix)
+    return None
+
+
+@posix_only
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.sampled_from(["ms", "etc", "certs", "in", "out", "up", "..", ".", "", "x.pem"]), max_size=6),
+       absolute=st.booleans(), root_by_link=st.booleans())
+@example(parts=["ms", "out", "x.pem"], absolute=True, root_by_link=False)
+@example(parts=["ms", "out", "x.pem"], absolute=True, root_by_link=True)
+@example(parts=["ms", "in", "..", "out", "x.pem"], absolute=True, root_by_link=False)
+@example(parts=["ms", "up", "ms", "out"], absolute=False, root_by_link=False)
+def test_skipping_the_components_up_to_a_root_finds_the_same_escapes(tmp_path_factory, parts, absolute, root_by_link):
+    from emslint.inspect.paths import _Roots, _symlink_escape
+
+    base = tmp_path_factory.mktemp("tree")
+    scan = base / "scan"
+    (scan / "ms" / "etc" / "certs").mkdir(parents=True)
+    (base / "outside").mkdir()
+    (scan / "ms" / "in").symlink_to(scan / "ms" / "etc")
+    (scan / "ms" / "out").symlink_to(base / "outside")
+    (scan / "ms" / "up").symlink_to(scan)
+    root = scan
+    if root_by_link:  # the root itself reached through a link (/tmp -> /private/tmp)
+        (base / "alias").symlink_to(scan)
+        root = base / "alias"
+    text = "/".join(parts)
+    candidate = Path(str(root) + "/" + text) if absolute else Path(text)
+    roots = _Roots((root,))
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        roots.cwd = os.getcwd() if not absolute else roots.cwd
+        assert _symlink_escape(candidate, roots) == _escape_walking_every_component(candidate, roots)
+    finally:
+        os.chdir(cwd)

@@ -163,12 +163,17 @@ class _Roots:
         self._real: list[str] | None = None
         self.plural = "s" if len(roots) > 1 else ""
         self.cwd = os.getcwd()
-        self._links: dict[str, bool] = {}  # folder or file -> is a symbolic link (lstat once per resolver)
+        self._entries: dict[str, tuple[bool, bool]] = {}  # folder or file -> (exists, is a link): lstat once
 
-    def is_link(self, prefix: str) -> bool:
-        found = self._links.get(prefix)
+    def entry(self, prefix: str) -> tuple[bool, bool]:
+        """(exists, is a symbolic link) of ``prefix``, as ``os.path.lexists`` and ``os.path.islink`` say."""
+        found = self._entries.get(prefix)
         if found is None:
-            found = self._links[prefix] = os.path.islink(prefix)
+            try:
+                found = (True, stat.S_ISLNK(os.lstat(prefix).st_mode))
+            except (OSError, ValueError):
+                found = (False, False)
+            self._entries[prefix] = found
         return found
 
     def real(self) -> list[str]:
@@ -246,7 +251,12 @@ def _symlink_escape(candidate: Path, roots: _Roots) -> Path | None:
         if not part:
             continue
         prefix = prefix + part if prefix.endswith("/") else f"{prefix}/{part}"
-        if roots.above(prefix) or not roots.is_link(prefix):
+        if roots.above(prefix):
+            continue
+        exists, link = roots.entry(prefix)
+        if not exists:
+            return None  # nothing can be reached through a component that is not there, nor escape
+        if not link:
             continue
         target = str(Path(prefix).resolve(strict=False))  # a loop raises RuntimeError, as before
         if not roots.holds(target):

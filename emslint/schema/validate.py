@@ -25,6 +25,7 @@ from typing import Any
 
 from emslint.pointers import split as pointer_tokens
 from emslint.pointers import unescape_token
+from emslint.printable import escape_unsafe
 from emslint.read.result import ReadIssue, join_pointer
 from emslint.schema import load_schema
 from emslint.schema.compiler import Path, SchemaError, Validator, compile_schema, json_type
@@ -430,12 +431,15 @@ def _display_pattern(info: _Kind, pattern: str) -> str:
 
 
 def _dotted(path: Path) -> str:
+    """The path as messages name it; key names come from the config, so control characters are escaped (a
+    message is one line)."""
     text = ""
     for token in path:
         if isinstance(token, int):
             text += f"[{token}]"
         else:
-            text += f".{token}" if text else str(token)
+            name = escape_unsafe(str(token))
+            text += f".{name}" if text else name
     return text
 
 

@@ -985,3 +985,11 @@ def test_annotations_name_every_secret_identity_and_key_path() -> None:
 def test_unknown_kind() -> None:
     with pytest.raises(ValueError, match="unknown config kind"):
         validate_config("yaml", {})
+
+
+def test_a_key_name_with_control_characters_stays_on_one_line_in_messages() -> None:
+    """Found by the property above: a script table named "\\n" gave "'file' is required in scripts.\\n"."""
+    issues = validate_config("lsr", {**COMPLETE_LSR_5410, "scripts": {"bad\n\x1b[31mname": {}}})
+    texts = [i.message for i in issues if i.code == "schema-required"]
+    assert texts and all("\n" not in t and "\x1b" not in t for t in texts)
+    assert any("bad\\u000a\\u001b[31mname" in t for t in texts), texts

@@ -50,7 +50,7 @@ class Job:
     target: Target
     settings: Settings
     excerpts: bool = False  # keep masked source lines around each finding (emslint.report.excerpt)
-    records: bool = False  # keep and use records of inspections between runs (emslint.inspect.keymaterial_cache)
+    records: bool = False  # keep and use records of inspections between runs (emslint.records)
 
 
 @dataclass(slots=True)
@@ -208,8 +208,8 @@ def results(jobs: Iterable[Job], *, now: datetime | None = None, workers: int = 
     """Results in job order; with ``workers`` > 1 and a :data:`FLEET` of deployments spread over processes.
     ``jobs`` may be an iterator (a walk still going on): it is consumed as the work proceeds.
 
-    A small run (pre-commit, a repository of a few gateways) keeps records of its key-material inspections
-    between runs (:mod:`emslint.inspect.keymaterial_cache`); a fleet does not: its deployments differ, so
+    A small run (pre-commit, a repository of a few gateways) keeps records of its key-material inspections and
+    cipher-list evaluations between runs (:mod:`emslint.records`); a fleet does not: its deployments differ, so
     records would cost time and disk and save nothing."""
     jobs = iter(jobs)
     with stage("discover"):

@@ -84,7 +84,7 @@ from emslint.inspect.key_settings import (
     path_value,
     setting,
 )
-from emslint.inspect.paths import OK, ResolvedPath
+from emslint.inspect.paths import OK, ResolvedPath, shown_path
 from emslint.inspect.permissions import mode_facts
 from emslint.inspect.quiet import quiet
 
@@ -260,7 +260,7 @@ def _inspect_one(
         item.update(status=resolved.status, detail=resolved.detail)
         return entry
     entry.resolved = resolved.path
-    entry.display = _display(display, resolved.path)
+    entry.display = shown_path(display, resolved.path)
     item.update(path=entry.display, related=[entry.display])
     key = _cache_key(resolved.path)
     if key not in cache:
@@ -296,11 +296,6 @@ def _dates(material: Any) -> list[datetime | None]:
     return found
 
 
-def _display(display: Callable[[Path], str], path: Path) -> str:
-    try:
-        return display(path)
-    except Exception:  # a display helper that cannot place the path (e.g. outside the root)
-        return path.as_posix()
 
 
 def _cache_key(path: Path) -> Path:

@@ -33,7 +33,7 @@ from typing import Any
 from emslint import records
 from emslint.inspect.key_files import read_capped
 from emslint.inspect.key_settings import config_view
-from emslint.inspect.paths import OK, ResolvedPath
+from emslint.inspect.paths import OK, ResolvedPath, shown_path
 from emslint.inspect.permissions import mode_facts
 from emslint.user_cache import CacheFolder
 
@@ -79,7 +79,7 @@ def inspect_key_material_cached(
         return resolved
 
     def recording_display(path: Path) -> str:
-        displays[str(path)] = shown = _shown(display, path)
+        displays[str(path)] = shown = shown_path(display, path)
         return shown
 
     def recording_read(path: Path) -> tuple[bytes | None, str, str]:
@@ -133,13 +133,6 @@ def record_name(ems: dict[str, Any] | None, lsr: dict[str, Any] | None, lsr_unre
 def code_identity() -> str:
     """emslint's version, the sources of ``emslint/inspect/``, the Python and the cryptography builds."""
     return records.code_identity(("inspect",), cryptography=True)
-
-
-def _shown(display: Callable[[Path], str], path: Path) -> str:
-    try:
-        return display(path)
-    except Exception:  # as keymaterial._display: a path the display helper cannot place is shown as it is
-        return path.as_posix()
 
 
 def _digest(data: bytes | None) -> str | None:
@@ -207,7 +200,7 @@ def _replay(record: dict[str, Any], resolve: Callable[[str], ResolvedPath], disp
                 return None
             if resolved.status != OK or resolved.path is None:
                 continue
-            if _shown(display, resolved.path) != entry["display"]:
+            if shown_path(display, resolved.path) != entry["display"]:
                 return None
             data, status, detail = read_capped(resolved.path)
             if [status, detail, _digest(data)] != entry["read"]:

@@ -33,6 +33,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -262,6 +263,15 @@ def _symlink_escape(candidate: Path, roots: _Roots) -> Path | None:
         if not roots.holds(target):
             return Path(prefix)
     return None
+
+
+def shown_path(display: Callable[[Path], str], path: Path) -> str:
+    """``path`` as reports show it (``display``), or as written when the display helper cannot place it (outside
+    the root, say)."""
+    try:
+        return display(path)
+    except Exception:  # any failure of the helper: the path itself is still a fine name
+        return path.as_posix()
 
 
 def _is_within(path: str, root: str) -> bool:

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from emslint.inspect.paths import NOT_A_FILE, OK, ResolvedPath
+from emslint.inspect.paths import NOT_A_FILE, OK, ResolvedPath, shown_path
 from emslint.inspect.permissions import mode_facts
 from emslint.read.result import join_pointer
 
@@ -55,7 +55,7 @@ def writable_items(ems: dict[str, Any] | None, lsr: dict[str, Any] | None, *, re
         if found.status not in (OK, NOT_A_FILE) or found.path is None:
             return
         mode = mode_facts(found.path, folder_owner_uid=folder_owner_uid, folders=folder)
-        shown = _shown(display, found.path)
+        shown = shown_path(display, found.path)
         if (mode is None and found.status != OK) or shown in seen:
             return  # a FIFO or device, or a file already judged under another name
         seen.add(shown)
@@ -132,9 +132,3 @@ def _entries(folder: Path) -> list[str]:
         return []
     return sorted(names)
 
-
-def _shown(display: Display, path: Path) -> str:
-    try:
-        return display(path)
-    except Exception:  # a display helper that cannot place the path
-        return path.as_posix()

@@ -296,8 +296,6 @@ def _dates(material: Any) -> list[datetime | None]:
     return found
 
 
-
-
 def _cache_key(path: Path) -> Path:
     # Not resolved (70 us a call): two spellings of one file are read twice, and certificates.load_material
     # parses a content only once anyway.

@@ -131,4 +131,3 @@ def _entries(folder: Path) -> list[str]:
     except OSError:
         return []
     return sorted(names)
-

@@ -161,20 +161,21 @@ class _Roots:
     def __init__(self, roots: tuple[Path, ...]) -> None:
         self.given = roots
         self.lexical = [os.path.abspath(r) for r in roots]
+        self._above = self._ancestors(self.lexical)
         self._real: list[str] | None = None
         self.plural = "s" if len(roots) > 1 else ""
         self.cwd = os.getcwd()
-        self._entries: dict[str, tuple[bool, bool]] = {}  # folder or file -> (exists, is a link): lstat once
+        self._modes: dict[str, int | None] = {}  # folder or file -> its lstat mode (None: not there): lstat once
 
-    def entry(self, prefix: str) -> tuple[bool, bool]:
-        """(exists, is a symbolic link) of ``prefix``, as ``os.path.lexists`` and ``os.path.islink`` say."""
-        found = self._entries.get(prefix)
-        if found is None:
-            try:
-                found = (True, stat.S_ISLNK(os.lstat(prefix).st_mode))
-            except (OSError, ValueError):
-                found = (False, False)
-            self._entries[prefix] = found
+    def lstat_mode(self, prefix: str) -> int | None:
+        """``os.lstat(prefix).st_mode``, or None when there is nothing there (``os.path.lexists`` is False)."""
+        if prefix in self._modes:
+            return self._modes[prefix]
+        try:
+            found: int | None = os.lstat(prefix).st_mode
+        except (OSError, ValueError):
+            found = None
+        self._modes[prefix] = found
         return found
 
     def real(self) -> list[str]:
@@ -197,8 +198,19 @@ class _Roots:
         return found
 
     def above(self, prefix: str) -> bool:
-        """Is ``prefix`` one of the roots or an ancestor of one (its symlinks are part of the root)?"""
-        return any(_is_within(r, prefix) for r in self.lexical)
+        """Is ``prefix`` (absolute, without a trailing ``/``) one of the roots or an ancestor of one (its symlinks
+        are part of the root)?"""
+        return prefix in self._above
+
+    @staticmethod
+    def _ancestors(roots: list[str]) -> frozenset[str]:
+        found = set()
+        for root in roots:
+            found.add(root)
+            while (parent := os.path.dirname(root)) != root:
+                found.add(parent)
+                root = parent
+        return frozenset(found)
 
     def holds(self, target: str) -> bool:
         return any(_is_within(target, r) for r in self.real())
@@ -213,7 +225,7 @@ def _absolute(text: str, cwd: str) -> str:
 def _probe(text: str, candidate: Path, roots: _Roots) -> ResolvedPath | None:
     """The verdict for one candidate location (inside a root, lexically), or None when nothing is there."""
     try:
-        escape = _symlink_escape(candidate, roots)
+        escape, mode = _walk(candidate, roots)
         if escape is not None:
             return ResolvedPath(
                 text,
@@ -221,26 +233,33 @@ def _probe(text: str, candidate: Path, roots: _Roots) -> ResolvedPath | None:
                 OUTSIDE_ROOT,
                 f"'{text}' leads outside the scanned folder{roots.plural} through a symbolic link",
             )
-        if not os.path.lexists(candidate):
+        if mode is _NOT_LOOKED_AT:  # the candidate is a root or above one: the walk had nothing to look at
+            mode = os.lstat(candidate).st_mode if os.path.lexists(candidate) else None
+        if mode is None:
             return None
-        st = os.stat(candidate)
+        if stat.S_ISLNK(mode):
+            mode = os.stat(candidate).st_mode
     except FileNotFoundError:
         # a dangling symlink inside the tree
         return ResolvedPath(text, candidate, MISSING, "symbolic link to a file that does not exist")
     except (OSError, RuntimeError, ValueError) as exc:
         return ResolvedPath(text, candidate, UNREADABLE, _os_reason(exc))
-    if not stat.S_ISREG(st.st_mode):
-        return ResolvedPath(text, candidate, NOT_A_FILE, f"not a regular file ({_kind(st.st_mode)})")
+    if not stat.S_ISREG(mode):
+        return ResolvedPath(text, candidate, NOT_A_FILE, f"not a regular file ({_kind(mode)})")
     return ResolvedPath(text, candidate, OK, "")
 
 
-def _symlink_escape(candidate: Path, roots: _Roots) -> Path | None:
-    """The first symlink on ``candidate``'s way whose target lies outside every root.
+_NOT_LOOKED_AT = -1  # a mode no lstat gives
+
+
+def _walk(candidate: Path, roots: _Roots) -> tuple[Path | None, int | None]:
+    """(the first symlink on ``candidate``'s way whose target lies outside every root, the candidate's own lstat
+    mode: None when it is not there, :data:`_NOT_LOOKED_AT` when it is a root or above one).
 
     Symlinks among the ancestors of a root itself (``/tmp -> /private/tmp``) are part of the root and
     ignored. ``resolve()`` walks every other link. With strings: one ``lstat`` per component below the root
-    (each inside a root, lexically: the caller checked), and the roots' real paths are computed only once a
-    link is met (most configs have none).
+    (each inside a root, lexically: the caller checked), shared by the paths of a deployment, and the roots'
+    real paths are computed only once a link is met (most configs have none).
     """
     text = _absolute(str(candidate), roots.cwd)
     # Not normalised: "certs/../x" must still look at "certs", which may be a link.
@@ -248,21 +267,23 @@ def _symlink_escape(candidate: Path, roots: _Roots) -> Path | None:
     root = roots.leading(text)
     if root is not None:  # every prefix up to a root is the root or above it: nothing to look at there
         prefix, text = root, text[len(root):]
+    mode: int | None = _NOT_LOOKED_AT
     for part in text.split("/"):
         if not part:
             continue
         prefix = prefix + part if prefix.endswith("/") else f"{prefix}/{part}"
         if roots.above(prefix):
+            mode = _NOT_LOOKED_AT
             continue
-        exists, link = roots.entry(prefix)
-        if not exists:
-            return None  # nothing can be reached through a component that is not there, nor escape
-        if not link:
+        mode = roots.lstat_mode(prefix)
+        if mode is None:
+            return None, None  # nothing can be reached through a component that is not there, nor escape
+        if not stat.S_ISLNK(mode):
             continue
         target = str(Path(prefix).resolve(strict=False))  # a loop raises RuntimeError, as before
         if not roots.holds(target):
-            return Path(prefix)
-    return None
+            return Path(prefix), mode
+    return None, mode
 
 
 def shown_path(display: Callable[[Path], str], path: Path) -> str:

@@ -285,7 +285,8 @@ def test_link_chain_that_stays_then_leaves_the_tree_is_refused(tree):
 
 
 def _old_symlink_escape(candidate: Path, scan_root: Path) -> Path | None:
-    """_symlink_escape before it worked with strings (docs/decisions/0003): the reference for its verdicts."""
+    """paths._symlink_escape (now the escape half of paths._walk) before it worked with strings (docs/decisions/0003):
+    the reference for its verdicts."""
     root_lexical = Path(os.path.abspath(scan_root))
     root_real = Path(os.path.realpath(scan_root))
     lexical = candidate if candidate.is_absolute() else Path.cwd() / candidate
@@ -304,7 +305,7 @@ def _old_symlink_escape(candidate: Path, scan_root: Path) -> Path | None:
 def test_symlink_escape_gives_the_verdicts_it_gave_with_pathlib(tmp_path, monkeypatch):
     """Links in, out, out and back, chains, loops, dangling, '..', a linked root and a linked ancestor of it;
     relative and absolute candidates: the same link (or none) as the pathlib version, or the same error."""
-    from emslint.inspect.paths import _Roots, _symlink_escape
+    from emslint.inspect.paths import _Roots, _walk
 
     real = tmp_path / "real"
     scan = real / "scan"
@@ -347,7 +348,7 @@ def test_symlink_escape_gives_the_verdicts_it_gave_with_pathlib(tmp_path, monkey
                 except (OSError, RuntimeError) as exc:
                     expected = ("error", type(exc))
                 try:
-                    got = ("ok", _symlink_escape(candidate, _Roots((root,))))
+                    got = ("ok", _walk(candidate, _Roots((root,)))[0])
                 except (OSError, RuntimeError) as exc:
                     got = ("error", type(exc))
                 assert got == expected, (candidate, root)
@@ -440,7 +441,8 @@ def test_one_resolver_for_many_paths_answers_as_fresh_resolutions_do(tree):
 
 
 def _escape_walking_every_component(candidate: Path, roots) -> Path | None:
-    """paths._symlink_escape before it skipped the components up to a root: the reference."""
+    """paths._symlink_escape (now the escape half of paths._walk) before it skipped the components up to a root: the
+    reference."""
     import os as _os
 
     text = _os.path.join(roots.cwd, str(candidate)) if not _os.path.isabs(str(candidate)) else str(candidate)
@@ -449,7 +451,8 @@ def _escape_walking_every_component(candidate: Path, roots) -> Path | None:
         if not part:
             continue
         prefix = prefix + part if prefix.endswith("/") else f"{prefix}/{part}"
-        if roots.above(prefix) or not _os.path.islink(prefix):
+        above_a_root = any(r == prefix or r.startswith(prefix.rstrip("/") + "/") for r in roots.lexical)
+        if above_a_root or not _os.path.islink(prefix):
             continue
         if not roots.holds(str(Path(prefix).resolve(strict=False))):
             return Path(prefix)
@@ -459,13 +462,14 @@ def _escape_walking_every_component(candidate: Path, roots) -> Path | None:
 @posix_only
 @settings(max_examples=200, deadline=None)
 @given(parts=st.lists(st.sampled_from(["ms", "etc", "certs", "in", "out", "up", "..", ".", "", "x.pem"]), max_size=6),
-       absolute=st.booleans(), root_by_link=st.booleans())
-@example(parts=["ms", "out", "x.pem"], absolute=True, root_by_link=False)
-@example(parts=["ms", "out", "x.pem"], absolute=True, root_by_link=True)
-@example(parts=["ms", "in", "..", "out", "x.pem"], absolute=True, root_by_link=False)
-@example(parts=["ms", "up", "ms", "out"], absolute=False, root_by_link=False)
+       absolute=st.booleans(), root_by_link=st.sampled_from(["no", "root", "ancestor"]))
+@example(parts=["ms", "out", "x.pem"], absolute=True, root_by_link="no")
+@example(parts=["ms", "out", "x.pem"], absolute=True, root_by_link="root")
+@example(parts=["ms", "in", "..", "out", "x.pem"], absolute=True, root_by_link="no")
+@example(parts=["ms", "up", "ms", "out"], absolute=False, root_by_link="no")
+@example(parts=[], absolute=True, root_by_link="ancestor")
 def test_skipping_the_components_up_to_a_root_finds_the_same_escapes(tmp_path_factory, parts, absolute, root_by_link):
-    from emslint.inspect.paths import _Roots, _symlink_escape
+    from emslint.inspect.paths import _Roots, _walk
 
     base = tmp_path_factory.mktemp("tree")
     scan = base / "scan"
@@ -475,9 +479,12 @@ def test_skipping_the_components_up_to_a_root_finds_the_same_escapes(tmp_path_fa
     (scan / "ms" / "out").symlink_to(base / "outside")
     (scan / "ms" / "up").symlink_to(scan)
     root = scan
-    if root_by_link:  # the root itself reached through a link (/tmp -> /private/tmp)
+    if root_by_link == "root":  # the root itself reached through a link
         (base / "alias").symlink_to(scan)
         root = base / "alias"
+    elif root_by_link == "ancestor":  # a folder above the root reached through a link (/tmp -> /private/tmp)
+        (base / "alias").symlink_to(base)
+        root = base / "alias" / "scan"
     text = "/".join(parts)
     candidate = Path(str(root) + "/" + text) if absolute else Path(text)
     roots = _Roots((root,))
@@ -485,6 +492,78 @@ def test_skipping_the_components_up_to_a_root_finds_the_same_escapes(tmp_path_fa
     os.chdir(root)
     try:
         roots.cwd = os.getcwd() if not absolute else roots.cwd
-        assert _symlink_escape(candidate, roots) == _escape_walking_every_component(candidate, roots)
+        assert _walk(candidate, roots)[0] == _escape_walking_every_component(candidate, roots)
     finally:
         os.chdir(cwd)
+
+
+def _probe_with_its_own_stat(text: str, candidate: Path, roots):
+    """paths._probe before it took the candidate's mode from the walk (one lstat and one stat of its own): the
+    reference."""
+    import stat as _stat
+
+    from emslint.inspect.paths import ResolvedPath, _kind, _os_reason, _walk
+
+    try:
+        escape = _walk(candidate, roots)[0]
+        if escape is not None:
+            return ResolvedPath(text, escape, "outside-root",
+                                f"'{text}' leads outside the scanned folder{roots.plural} through a symbolic link")
+        if not os.path.lexists(candidate):
+            return None
+        found = os.stat(candidate)
+    except FileNotFoundError:
+        return ResolvedPath(text, candidate, "missing", "symbolic link to a file that does not exist")
+    except (OSError, RuntimeError, ValueError) as exc:
+        return ResolvedPath(text, candidate, "unreadable", _os_reason(exc))
+    if not _stat.S_ISREG(found.st_mode):
+        return ResolvedPath(text, candidate, "not-a-file", f"not a regular file ({_kind(found.st_mode)})")
+    return ResolvedPath(text, candidate, "ok", "")
+
+
+@posix_only
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(["ms", "etc", "certs", "a.pem", "dangling", "loop", "fifo", "in",
+                                                  "dirlink", "filelink", "out", "up", "..", ".", "", "nope"]),
+                               min_size=1, max_size=5), min_size=1, max_size=6),
+       absolute=st.booleans())
+@example(texts=[["ms", "etc", "certs", "a.pem"], ["ms", "etc", "certs", "filelink"]], absolute=True)
+@example(texts=[["ms", "dangling"], ["ms", "loop"], ["ms", "fifo"], ["ms", "dirlink"]], absolute=True)
+@example(texts=[["."], [""], [".."]], absolute=False)
+def test_the_mode_taken_from_the_walk_gives_the_verdicts_of_a_stat_of_its_own(tmp_path_factory, texts, absolute):
+    """The probe reuses the walk's lstat of the candidate (one deployment's paths share them) instead of an
+    lstat and a stat of its own: every verdict is the same, for files, folders, FIFOs, links to each, dangling
+    links, loops and escapes, whatever the order the paths are resolved in."""
+    from emslint.inspect import paths
+
+    base = tmp_path_factory.mktemp("tree")
+    scan = base / "scan"
+    certs = scan / "ms" / "etc" / "certs"
+    certs.mkdir(parents=True)
+    (certs / "a.pem").write_text("x")
+    (base / "outside").mkdir()
+    (scan / "ms" / "in").symlink_to(scan / "ms" / "etc")
+    (scan / "ms" / "out").symlink_to(base / "outside")
+    (scan / "ms" / "up").symlink_to(scan)
+    (scan / "ms" / "dangling").symlink_to(scan / "ms" / "gone")
+    (scan / "ms" / "loop").symlink_to(scan / "ms" / "loop")
+    (scan / "ms" / "dirlink").symlink_to(certs)
+    (certs / "filelink").symlink_to(certs / "a.pem")
+    os.mkfifo(scan / "ms" / "fifo")
+    resolver = paths.PathResolver(microserver_root=scan / "ms", config_dir=scan / "ms" / "etc", scan_root=scan)
+    for parts in texts:
+        text = ("/".join([str(scan), *parts]) if absolute else "/".join(parts))
+        reference = paths.PathResolver(microserver_root=scan / "ms", config_dir=scan / "ms" / "etc", scan_root=scan)
+        expected = _resolve_with(reference, text, _probe_with_its_own_stat)
+        assert resolver(text) == expected, text
+
+
+def _resolve_with(resolver, text: str, probe):
+    from emslint.inspect import paths
+
+    original = paths._probe
+    paths._probe = probe
+    try:
+        return resolver(text)
+    finally:
+        paths._probe = original

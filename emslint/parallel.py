@@ -24,17 +24,19 @@ def _init(lint: Worker, now: datetime | None) -> None:
     _lint, _now = lint, now
 
 
-def _work(job: Any) -> TargetResult:
+def _work(chunk: list[Any]) -> list[TargetResult]:
     assert _lint is not None
-    return _lint(job, _now)
+    return [_lint(job, _now) for job in chunk]
 
 
 def lint_in_processes(jobs: Iterable[Any], lint: Worker, now: datetime | None, workers: int) -> Iterator[TargetResult]:
     """Results in job order. The pool is started before the first result is yielded, so that no thread of the
     caller's (a progress bar's) exists when the workers are forked.
 
-    ``jobs`` may be an iterator (a folder still being walked): past the first few hundred, the pool's feeder
-    thread consumes it while the workers lint.
+    ``jobs`` may be an iterator (a folder still being walked): the pool's feeder thread consumes it while the
+    workers lint, so nothing waits for the walk. Jobs go out in chunks (one message each way per chunk) that grow
+    from 1 to :data:`_MAX_CHUNK`: every worker has work at once, and at the end the others wait for at most one
+    chunk of :data:`_MAX_CHUNK` jobs.
     """
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
@@ -48,24 +50,32 @@ def lint_in_processes(jobs: Iterable[Any], lint: Worker, now: datetime | None, w
             # (cryptography, schemas, rule conditions, cipher tables) once, and the forked workers inherit it.
             first.append(lint(job, now))
             precompile(rule_set(job.settings).all)
-    # Chunks of up to 32 jobs, about 8 per worker: known once workers * 8 * 32 jobs are in hand.
-    with stage("discover"):
-        head = list(itertools.islice(jobs, workers * 8 * _MAX_CHUNK))
-    chunk = max(1, min(_MAX_CHUNK, len(head) // (workers * 8) or 1))
     gc.freeze()  # what the workers inherit stays out of their garbage collections (and in shared pages)
     try:
         pool = context.Pool(processes=workers, initializer=_init, initargs=(lint, now))
     finally:
         gc.unfreeze()
     with pool:
-        results = pool.imap(_work, itertools.chain(head, jobs), chunksize=chunk)
+        chunks = pool.imap(_work, _chunks(jobs, workers), chunksize=1)
         yield from first
         while True:
             with stage("workers"):  # the parent waiting for results
-                result = next(results, None)
-            if result is None:
+                done = next(chunks, None)
+            if done is None:
                 return
-            yield result
+            yield from done
 
 
-_MAX_CHUNK = 32
+def _chunks(jobs: Iterator[Any], workers: int) -> Iterator[list[Any]]:
+    """``jobs`` in lists of 1, then 2, 4, ... up to :data:`_MAX_CHUNK` (each size once per worker)."""
+    size = 1
+    while True:
+        for _ in range(workers):
+            chunk = list(itertools.islice(jobs, size))
+            if not chunk:
+                return
+            yield chunk
+        size = min(size * 2, _MAX_CHUNK)
+
+
+_MAX_CHUNK = 16

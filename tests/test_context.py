@@ -7,7 +7,11 @@ import json
 import os
 from pathlib import Path
 
-from emslint.facts.context import ContextTally, deployment_context, git_work_tree
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from emslint.api import lint
+from emslint.facts.context import ContextTally, deployment_context, forget_work_trees, git_work_tree
 from tests.test_cli import emslint
 
 PLAIN = {
@@ -108,6 +112,7 @@ def test_decision(tmp_path):
     inner.mkdir(parents=True)
     assert git_work_tree(inner) is None or not str(git_work_tree(inner)).startswith(str(tmp_path))
     (tmp_path / "w" / ".git").mkdir()
+    forget_work_trees()  # the answers are kept for the rest of a run; a new run looks again
     assert git_work_tree(inner) == (tmp_path / "w").resolve()
     assert deployment_context(inner, "auto") == "repository"
     assert deployment_context(inner, "device") == "device"
@@ -116,3 +121,52 @@ def test_decision(tmp_path):
     assert tally.notices() == ()
     tally.add(inner, "device")
     assert tally.notices() == ()
+
+
+def test_a_git_folder_made_between_two_runs_counts_in_the_second(tmp_path):
+    """The folders above the deployments are looked at once per run (a fleet shares them): a ``.git`` made after
+    one run is seen by the next run in the same process."""
+    etc = tmp_path / "site" / "etc"
+    etc.mkdir(parents=True)
+    (etc / "config.json").write_text(json.dumps(PLAIN, indent=2) + "\n")
+    (etc / "dp.dat").write_bytes(b"\x00" * 32)
+    for path in (etc / "config.json", etc / "dp.dat"):
+        os.chmod(path, 0o644)
+
+    def rules() -> set[str]:
+        report = lint([tmp_path / "site"], isolated=True)
+        return {f.rule for t in report.targets for f in t.findings}
+
+    before = rules()
+    (tmp_path / ".git").mkdir()
+    after = rules()
+    assert "EMS707" not in before and "EMS707" in after  # dp.dat committed: reported only in a repository
+    assert before - after  # and the mode rules of the device are no longer applied
+
+
+@settings(max_examples=150, deadline=None)
+@given(gits=st.sets(st.sampled_from(["", "a", "a/b", "a/b/c", "a/d", "e"])),
+       asked=st.lists(st.sampled_from(["a", "a/b", "a/b/c", "a/b/c/f", "a/d", "a/d/g", "e", "e/h", "i"]), min_size=1,
+                      max_size=8))
+def test_the_remembered_answers_are_those_of_a_fresh_walk(tmp_path_factory, gits, asked):
+    """Whatever the folders holding ``.git`` and the order deployments are asked about in one run, each answer
+    equals a walk up from the folder that remembers nothing."""
+    base = tmp_path_factory.mktemp("trees")
+    for folder in ("a/b/c/f", "a/d/g", "e/h", "i"):
+        (base / folder).mkdir(parents=True, exist_ok=True)
+    for folder in gits:
+        (base / folder / ".git").mkdir()
+    forget_work_trees()
+    for folder in asked:
+        fresh = _walk_up(base / folder)
+        assert git_work_tree(base / folder) == fresh, folder
+
+
+def _walk_up(folder: Path) -> Path | None:
+    current = folder.resolve()
+    while True:
+        if os.path.lexists(current / ".git"):
+            return current
+        if current.parent == current:
+            return None
+        current = current.parent

@@ -248,3 +248,18 @@ def test_display_realpath_memo_is_realpath(tmp_path, monkeypatch):
             path = os.path.join(base, name) if name != "." else str(base)
             assert display._realpath(path) == os.path.realpath(path), path
         assert display.real_folders  # the memo was used
+
+
+@settings(max_examples=100, deadline=None)
+@given(count=st.integers(0, 300), workers=st.integers(1, 8))
+def test_chunks_keep_every_job_in_order_and_grow_to_the_cap(count, workers):
+    """The chunks sent to worker processes: every job once, in order; the first chunk of each worker holds one
+    job (all start at once), and none holds more than the cap (a worker waits at most one chunk at the end)."""
+    from emslint.parallel import _MAX_CHUNK, _chunks
+
+    chunks = list(_chunks(iter(range(count)), workers))
+    assert [job for chunk in chunks for job in chunk] == list(range(count))
+    assert all(0 < len(chunk) <= _MAX_CHUNK for chunk in chunks)
+    assert [len(c) for c in chunks[:workers]] == [1] * min(workers, count)
+    sizes = [len(c) for c in chunks[:-1]]  # the last one holds what is left
+    assert sizes == sorted(sizes)

@@ -30,15 +30,44 @@ def _holds_git(folder: str) -> bool:
 def git_work_tree(folder: Path) -> Path | None:
     """The nearest folder at or above ``folder`` (as an absolute path, symlinks resolved) that holds ``.git``."""
     try:
-        current = folder.resolve()
+        current = str(folder.resolve())
     except (OSError, RuntimeError):
-        current = Path(os.path.abspath(folder))
+        current = os.path.abspath(folder)
+    found = _nearest_work_tree(current)
+    return Path(found) if found is not None else None
+
+
+# folder -> the nearest work tree at or above it, for the rest of the run: the deployments of a fleet share the
+# folders above them, and the run's tally looks at each deployment again (forget_work_trees starts a run)
+_work_trees: dict[str, str | None] = {}
+_MAX_REMEMBERED = 4096
+
+
+def _nearest_work_tree(folder: str) -> str | None:
+    walked: list[str] = []
+    current = folder
     while True:
-        if _holds_git(str(current)):
-            return current
-        if current.parent == current:
-            return None
-        current = current.parent
+        if current in _work_trees:
+            found = _work_trees[current]
+            break
+        walked.append(current)
+        if _holds_git(current):
+            found = current
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            found = None
+            break
+        current = parent
+    if len(_work_trees) + len(walked) > _MAX_REMEMBERED:
+        _work_trees.clear()
+    _work_trees.update(dict.fromkeys(walked, found))
+    return found
+
+
+def forget_work_trees() -> None:
+    """Start a run: a ``.git`` made or removed since the last run counts."""
+    _work_trees.clear()
 
 
 def deployment_context(folder: Path, setting: str) -> str:

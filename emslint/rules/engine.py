@@ -205,10 +205,11 @@ class _Index:
     cannot reject (not an object, without the member, or a member that cannot be hashed). Document order is
     kept. The full quick check still runs on the subset."""
 
-    __slots__ = ("groups", "rest", "selected")
+    __slots__ = ("groups", "rest", "selected", "subsets")
 
     def __init__(self, selected: list[tuple[Path, Any]], key: str) -> None:
         self.selected = selected
+        self.subsets: dict[tuple[Any, ...], list[tuple[Path, Any]]] = {}
         self.groups: dict[Any, list[int]] = {}
         self.rest: list[int] = []
         for position, (_, value) in enumerate(selected):
@@ -221,10 +222,13 @@ class _Index:
             self.rest.append(position)
 
     def subset(self, wanted: tuple[Any, ...]) -> list[tuple[Path, Any]]:
-        positions = set(self.rest)
-        for value in wanted:
-            positions.update(self.groups.get(value, ()))
-        return [self.selected[p] for p in sorted(positions)]
+        found = self.subsets.get(wanted)  # many matches want the same values (one role)
+        if found is None:
+            positions = set(self.rest)
+            for value in wanted:
+                positions.update(self.groups.get(value, ()))
+            found = self.subsets[wanted] = [self.selected[p] for p in sorted(positions)]
+        return found
 
 
 _BOUNDS: dict[str, Callable[[Any, Any], bool]] = {
@@ -342,6 +346,8 @@ def evaluate(rules: list[Rule], doc: dict[str, Any], sources: Sources, *, profil
             selected = selections.get(compiled.tokens)
             if selected is None:
                 selected = selections[compiled.tokens] = select(doc, compiled.tokens)
+            if not selected:
+                continue
             quick, null_matters = compiled.quick, compiled.null_matters
             if compiled.index_key is not None and quick is not None and len(selected) > 4:
                 key, wanted = compiled.index_key

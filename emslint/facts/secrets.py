@@ -198,9 +198,8 @@ def secret_items(role: str, data: Any, annotations: dict[str, dict[str, Any]], u
                 at.update(line=where.line, column=where.column)
             items.append({"at": at, "kind": kind, "name": name, "link": note.get("link") or link_for(pointer),
                           "class": cls})
-    items.extend(_appkeys_in_urls(role, data, "", "connector-platform" if role in ("connector", "cxserver")
-                                  else "platform"))
-    items.extend(_credentials_in_urls(role, data, ""))
+    appkey_link = "connector-platform" if role in ("connector", "cxserver") else "platform"
+    items.extend(_secrets_in_urls(role, data, appkey_link))
     return sorted(items, key=lambda i: (i["at"]["pointer"], i["at"].get("line", 0), i["kind"]))
 
 
@@ -216,25 +215,6 @@ def _remaining(tokens: list[str], pointer: str) -> list[str] | None:
 
 
 APPKEY_IN_URL = re.compile(r"[?&;](?:app_?key)=([^&;\s]*)", re.I)  # "#" kept: <#appKey> is a placeholder
-
-
-def _appkeys_in_urls(role: str, data: Any, pointer: str, link: str = "platform") -> Iterator[dict[str, Any]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _appkeys_in_urls(role, value, join_pointer(pointer, key), link)
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _appkeys_in_urls(role, value, join_pointer(pointer, i), link)
-    elif isinstance(data, str):
-        match = APPKEY_IN_URL.search(data)
-        if match and not is_placeholder(match.group(1)):
-            yield {
-                "at": {"file": role, "pointer": pointer},
-                "kind": "secret",
-                "name": pointer.rpartition("/")[2],
-                "link": link,
-                "class": "appkey-in-url",
-            }
 
 
 def url_has_credentials(text: str) -> bool:
@@ -262,22 +242,35 @@ def url_has_credentials(text: str) -> bool:
     return False
 
 
-def _credentials_in_urls(role: str, data: Any, pointer: str) -> Iterator[dict[str, Any]]:
-    """Secrets items for every value that holds ``scheme://user:password@host`` (the value is never kept)."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _credentials_in_urls(role, value, join_pointer(pointer, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _credentials_in_urls(role, value, join_pointer(pointer, i))
-    elif isinstance(data, str) and "://" in data and url_has_credentials(data):
-        # The credential is for whatever the URL names; it is counted against the link of the key it sits in,
-        # else the link of the file's own connection (platform for config.json, lsr-rest for config.lua).
-        fallback = "lsr-rest" if pointer.startswith("/scripts/") else "platform"
-        yield {
-            "at": {"file": role, "pointer": pointer},
-            "kind": "secret",
-            "name": pointer.rpartition("/")[2],
-            "link": link_for(pointer) or fallback,
-            "class": "url-credentials",
-        }
+def _secrets_in_urls(role: str, data: Any, appkey_link: str) -> list[dict[str, Any]]:
+    """Secrets items for every string value that holds ``?appKey=...`` (``appkey-in-url``) or
+    ``scheme://user:password@host`` (``url-credentials``); the values are never kept. A value's pointer is made
+    only when it holds one (most hold neither)."""
+    items: list[dict[str, Any]] = []
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(((*path, key), value) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend(((*path, i), value) for i, value in enumerate(node))
+        elif isinstance(node, str):
+            match = APPKEY_IN_URL.search(node)
+            appkey = match is not None and not is_placeholder(match.group(1))
+            credentials = "://" in node and url_has_credentials(node)
+            if not (appkey or credentials):
+                continue
+            pointer = ""
+            for token in path:
+                pointer = join_pointer(pointer, token)
+            name = pointer.rpartition("/")[2]
+            if appkey:
+                items.append({"at": {"file": role, "pointer": pointer}, "kind": "secret", "name": name,
+                              "link": appkey_link, "class": "appkey-in-url"})
+            if credentials:
+                # The credential is for whatever the URL names; it is counted against the link of the key it sits
+                # in, else the link of the file's own connection (platform for config.json, lsr-rest for config.lua).
+                fallback = "lsr-rest" if pointer.startswith("/scripts/") else "platform"
+                items.append({"at": {"file": role, "pointer": pointer}, "kind": "secret", "name": name,
+                              "link": link_for(pointer) or fallback, "class": "url-credentials"})
+    return items

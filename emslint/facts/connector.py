@@ -13,12 +13,11 @@
 
 from __future__ import annotations
 
-import copy
 import os
 from pathlib import Path
 from typing import Any
 
-from emslint.facts.normalize import UNKNOWN_KEY, deep_merge
+from emslint.facts.normalize import UNKNOWN_KEY, copy_json, deep_merge
 from emslint.inspect.paths import OK, resolve_config_path
 from emslint.inspect.permissions import mode_facts
 from emslint.pointers import split as pointer_tokens
@@ -82,7 +81,7 @@ def effective_connector(raw: dict[str, Any] | None, unknown: dict[str, str]) -> 
     if not isinstance(raw, dict):
         return None
 
-    merged: dict[str, Any] = deep_merge(defaults("connector"), copy.deepcopy(raw))
+    merged: dict[str, Any] = deep_merge(defaults("connector"), copy_json(raw))
     for pattern, note in schema_notes("connector").items():
         coerce = note.get("coerce")
         if coerce and "*" not in pattern:

@@ -453,11 +453,49 @@ def fleets(base: Path, sizes: list[int], rounds: int, big_rounds: int, jobs: int
             "middle": middle, "load": (load_before, load_after), "rounds": rounds, "big_rounds": big_rounds}
 
 
+def against(base: Path, rev: str, size: int, rounds: int, jobs: int | None) -> dict:
+    """The fleet of ``size`` linted by this emslint and by the source of git revision ``rev`` (``git archive``, run
+    with this interpreter and its packages), interleaved: a box that slows down slows both, so the ratio holds
+    where the rate alone does not (the fleet target was measured on a quieter box)."""
+    tree = Path(tempfile.mkdtemp(prefix="emslint-against-"))
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev],
+                                 capture_output=True, check=False)
+        if archive.returncode != 0:
+            raise SystemExit(f"bench: git archive {rev} failed: {archive.stderr.decode(errors='replace')[-500:]}")
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+        extra = ["--jobs", str(jobs)] if jobs else []
+        old = [sys.executable, "-c", "import sys; from emslint.cli import main; sys.argv[0] = 'emslint'; main()",
+               "check", *extra, f"fleet-{size}"]
+        old_env = _env(PYTHONPATH=str(tree))
+        variants: dict[str, Callable[[], Run]] = {
+            "this": lambda: run([_tool("emslint"), "check", *extra, f"fleet-{size}"], cwd=base),
+            rev: lambda: run(old, cwd=base, env=old_env),
+        }
+        for name, variant in variants.items():  # warm-up: bytecode of both trees, the rule cache
+            warm = variant()
+            if "ModuleNotFoundError" in warm.stderr:
+                raise SystemExit(f"bench: {name} needs a package this interpreter lacks (it runs with this"
+                                 f" interpreter's packages; install what its pyproject.toml names):\n"
+                                 f"{warm.stderr.strip().splitlines()[-1]}")
+            if warm.code not in (0, 1) or "Traceback" in warm.stderr:
+                raise SystemExit(f"bench: the fleet run of {name} failed:\n{warm.stderr[-2000:]}")
+        runs = interleaved(variants, rounds)
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+    rates = {name: [size / r.wall for r in v] for name, v in runs.items()}
+    ratios = [a / b for a, b in zip(rates["this"], rates[rev], strict=True)]
+    return {"rev": rev, "size": size, "rounds": rounds, "rates": {k: med(v) for k, v in rates.items()},
+            "cpu_ms": {k: med([r.cpu for r in v]) * 1000 / size for k, v in runs.items()},
+            "ratio": med(ratios), "ratios": ratios}
+
+
 def _verdict(ok: bool) -> str:
     return "MET" if ok else "NOT MET"
 
 
-def report(one: dict, fleet: dict, sizes: list[int], started: float, jobs: int | None) -> list[str]:
+def report(one: dict, fleet: dict, sizes: list[int], started: float, jobs: int | None,
+           side: dict | None = None) -> list[str]:
     lines: list[str] = []
     out = lines.append
     wall = {k: med(v) for k, v in one["wall"].items()}
@@ -523,6 +561,15 @@ def report(one: dict, fleet: dict, sizes: list[int], started: float, jobs: int |
         out(f"   parent process of the parallel {fmt} run over fleet-{n} (ms): {_fmt_stages(prof)};"
             f" total {prof.get('total', 0):.0f}; peak RSS parent {prof.get('rss_mib', 0):.0f} MiB,"
             f" largest worker {prof.get('workers_rss_mib', 0):.0f} MiB")
+    if side is not None:
+        rev = side["rev"]
+        out("")
+        out(f"== fleet-{side['size']:,} side by side with {rev} (its source, this interpreter); {side['rounds']}"
+            " interleaved rounds")
+        out(f"   this emslint {side['rates']['this']:.0f}/s (CPU {side['cpu_ms']['this']:.2f} ms each), {rev}"
+            f" {side['rates'][rev]:.0f}/s (CPU {side['cpu_ms'][rev]:.2f} ms each)")
+        out(f"   RATIO this / {rev} = {side['ratio']:.2f} (median of per-round ratios; each round:"
+            f" {', '.join(f'{r:.2f}' for r in side['ratios'])})")
     out("")
     out(f"bench finished in {time.time() - started:.0f} s")
     return lines
@@ -535,6 +582,8 @@ def main() -> None:
     parser.add_argument("--fleet-rounds", type=int, help="rounds of the fleets (default 5, quick 3)")
     parser.add_argument("--jobs", type=int, help="pass --jobs to emslint for the fleets (default: its own)")
     parser.add_argument("--keep", type=Path, help="generate the data here and keep it (default: a temp folder)")
+    parser.add_argument("--against", metavar="REV", help="also lint fleet-1,000 side by side with the source of git"
+                        " revision REV (e.g. the commit a target was measured at) and report the rate ratio")
     args = parser.parse_args()
     started = time.time()
     sizes = [100, 1000] if args.quick else [100, 1000, 10000]
@@ -554,7 +603,11 @@ def main() -> None:
         one = one_deployment(base, rounds)
         print("bench: fleets ...", file=sys.stderr, flush=True)
         fleet = fleets(base, sizes, fleet_rounds, min(3, fleet_rounds), args.jobs)
-        print("\n".join(report(one, fleet, sizes, started, args.jobs)))
+        side = None
+        if args.against:
+            print(f"bench: fleet-1,000 side by side with {args.against} ...", file=sys.stderr, flush=True)
+            side = against(base, args.against, 1000, max(fleet_rounds, 5), args.jobs)
+        print("\n".join(report(one, fleet, sizes, started, args.jobs, side)))
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)

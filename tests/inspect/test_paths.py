@@ -504,6 +504,7 @@ def _probe_with_its_own_stat(text: str, candidate: Path, roots):
 
     from emslint.inspect.paths import ResolvedPath, _kind, _os_reason, _walk
 
+    candidate = Path(candidate)  # the probe was given a Path then
     try:
         escape = _walk(candidate, roots)[0]
         if escape is not None:

@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from emslint import debug
+from emslint import debug, run_memo
 from emslint.discover import Target, discover
 from emslint.facts.build import assemble, effective_configs, inspect_target
 from emslint.facts.ciphers import deployment_openssl
-from emslint.facts.context import forget_work_trees
 from emslint.filters import filter_target
 from emslint.levels import assign_links, deployment_verdict, link_verdicts, present_links
 from emslint.model import ABSENT, FILE_LINKS, Finding, TargetKind, TargetResult
@@ -212,7 +211,7 @@ def results(jobs: Iterable[Job], *, now: datetime | None = None, workers: int = 
     A small run (pre-commit, a repository of a few gateways) keeps records of its key-material inspections and
     cipher-list evaluations between runs (:mod:`emslint.records`); a fleet does not: its deployments differ, so
     records would cost time and disk and save nothing."""
-    forget_work_trees()
+    run_memo.forget()  # what was learnt of folders in an earlier run no longer holds
     jobs = iter(jobs)
     with stage("discover"):
         head = list(itertools.islice(jobs, FLEET))

@@ -10,8 +10,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from emslint import run_memo
 from emslint.api import lint
-from emslint.facts.context import ContextTally, deployment_context, forget_work_trees, git_work_tree
+from emslint.facts.context import ContextTally, deployment_context, git_work_tree
 from tests.test_cli import emslint
 
 PLAIN = {
@@ -112,7 +113,7 @@ def test_decision(tmp_path):
     inner.mkdir(parents=True)
     assert git_work_tree(inner) is None or not str(git_work_tree(inner)).startswith(str(tmp_path))
     (tmp_path / "w" / ".git").mkdir()
-    forget_work_trees()  # the answers are kept for the rest of a run; a new run looks again
+    run_memo.forget()  # the answers are kept for the rest of a run; a new run looks again
     assert git_work_tree(inner) == (tmp_path / "w").resolve()
     assert deployment_context(inner, "auto") == "repository"
     assert deployment_context(inner, "device") == "device"
@@ -156,7 +157,7 @@ def test_the_remembered_answers_are_those_of_a_fresh_walk(tmp_path_factory, gits
         (base / folder).mkdir(parents=True, exist_ok=True)
     for folder in gits:
         (base / folder / ".git").mkdir()
-    forget_work_trees()
+    run_memo.forget()
     for folder in asked:
         fresh = _walk_up(base / folder)
         assert git_work_tree(base / folder) == fresh, folder

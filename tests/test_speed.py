@@ -221,10 +221,13 @@ def test_worker_processes_give_the_serial_results_in_order(tmp_path):
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX symlinks")
 def test_display_realpath_memo_is_realpath(tmp_path, monkeypatch):
-    """facts.build._Display resolves a folder once per target and joins the file name: the same string as
-    os.path.realpath for plain files, links (to files, folders, out and back), '..', missing files, loops."""
+    """facts.build._Display resolves a folder once per run (inspect.paths.real_folder) and joins the file name: the
+    same string as os.path.realpath for plain files, links (to files, folders, out and back), '..', missing files,
+    loops."""
+    from emslint import run_memo
     from emslint.discover import Target
     from emslint.facts.build import _Display
+    from emslint.inspect import paths
 
     gw = tmp_path / "fleet" / "gw"
     (gw / "etc" / "certs").mkdir(parents=True)
@@ -242,12 +245,13 @@ def test_display_realpath_memo_is_realpath(tmp_path, monkeypatch):
              "outdir/ems.pem", "outdir/../fleet/gw/etc/certs/ca.pem", "etc/certs/../certs/ca.pem", "etc/certs/..",
              "etc/certs/missing.pem", "missing/x.pem", "loop", "loop/x.pem", "etc/certs", "."]
     monkeypatch.chdir(tmp_path)
+    run_memo.forget()
     for base in (gw, tmp_path / "alias" / "gw", Path("fleet/gw"), Path("alias/gw")):
         display = _Display(Target(base, str(base), base))
         for name in names:
             path = os.path.join(base, name) if name != "." else str(base)
             assert display._realpath(path) == os.path.realpath(path), path
-        assert display.real_folders  # the memo was used
+        assert paths._real_paths  # the memo was used
 
 
 @settings(max_examples=100, deadline=None)

@@ -26,7 +26,7 @@ from emslint.facts.normalize import effective_ems, effective_lsr
 from emslint.facts.release import version_ordinal
 from emslint.facts.secrets import secret_items
 from emslint.inspect.keymaterial_cache import inspect_key_material_cached
-from emslint.inspect.paths import PathResolver, ResolvedPath
+from emslint.inspect.paths import PathResolver, ResolvedPath, real_folder
 from emslint.inspect.permissions import mode_facts
 from emslint.inspect.writable import writable_items
 from emslint.profiling import stage
@@ -75,10 +75,9 @@ def _issue_items(sources: Sources) -> list[dict[str, Any]]:
 
 class _Display:
     def __init__(self, target: Target) -> None:
-        self.root = target.root.resolve()
+        self.root = Path(real_folder(os.fspath(target.root)))
         self.display = target.display
         self.seen: dict[Path, str] = {}
-        self.real_folders: dict[str, str] = {}  # a target's files sit in one or two folders
         root = str(self.root)
         self.prefix = root if root.endswith(os.sep) else root + os.sep
 
@@ -106,15 +105,13 @@ class _Display:
         return f"{self.display.rstrip('/')}/{rest}"
 
     def _realpath(self, path: str) -> str:
-        """``os.path.realpath(path)``, the folder's part resolved once per target: realpath resolves a path
-        component by component, so a last component that is not a link just joins its folder's real path."""
+        """``os.path.realpath(path)``, the folders on the way resolved once per run (:func:`real_folder`): realpath
+        resolves a path component by component, so a last component that is not a link just joins its folder's
+        real path."""
         folder, name = os.path.split(path)
         if not folder or name in ("", ".", "..") or os.path.islink(path):
             return os.path.realpath(path)
-        real = self.real_folders.get(folder)
-        if real is None:
-            real = self.real_folders[folder] = os.path.realpath(folder)
-        return os.path.join(real, name)
+        return os.path.join(real_folder(folder), name)
 
 
 def _file_items(target: Target, sources: Sources, ems: dict[str, Any] | None, lsr: dict[str, Any] | None, now: datetime,

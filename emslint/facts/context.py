@@ -15,6 +15,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from emslint import run_memo
+from emslint.inspect.paths import real_folder
+
 DEVICE = "device"
 REPOSITORY = "repository"
 
@@ -29,23 +32,17 @@ def _holds_git(folder: str) -> bool:
 
 def git_work_tree(folder: Path) -> Path | None:
     """The nearest folder at or above ``folder`` (as an absolute path, symlinks resolved) that holds ``.git``."""
-    try:
-        current = str(folder.resolve())
-    except (OSError, RuntimeError):
-        current = os.path.abspath(folder)
-    found = _nearest_work_tree(current)
+    found = _nearest_work_tree(real_folder(os.fspath(folder)))
     return Path(found) if found is not None else None
 
 
-# folder -> the nearest work tree at or above it, for the rest of the run: the deployments of a fleet share the
-# folders above them, and the run's tally looks at each deployment again (forget_work_trees starts a run)
-_work_trees: dict[str, str | None] = {}
-_MAX_REMEMBERED = 4096
+_work_trees = run_memo.memo()  # folder -> the nearest work tree at or above it (the tally asks again, too)
 
 
 def _nearest_work_tree(folder: str) -> str | None:
     walked: list[str] = []
     current = folder
+    found: str | None
     while True:
         if current in _work_trees:
             found = _work_trees[current]
@@ -59,15 +56,9 @@ def _nearest_work_tree(folder: str) -> str | None:
             found = None
             break
         current = parent
-    if len(_work_trees) + len(walked) > _MAX_REMEMBERED:
-        _work_trees.clear()
-    _work_trees.update(dict.fromkeys(walked, found))
+    for each in walked:
+        run_memo.remember(_work_trees, each, found)
     return found
-
-
-def forget_work_trees() -> None:
-    """Start a run: a ``.git`` made or removed since the last run counts."""
-    _work_trees.clear()
 
 
 def deployment_context(folder: Path, setting: str) -> str:

@@ -37,6 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from emslint import run_memo
+
 OK = "ok"
 MISSING = "missing"
 WINDOWS_PATH = "windows-path"
@@ -182,7 +184,7 @@ class _Roots:
 
     def real(self) -> list[str]:
         if self._real is None:
-            self._real = [os.path.realpath(r) for r in self.given]
+            self._real = [real_folder(os.fspath(r)) for r in self.given]
         return self._real
 
     def contains_lexically(self, candidate: str | Path) -> bool:
@@ -286,6 +288,39 @@ def _walk(candidate: str | Path, roots: _Roots) -> tuple[Path | None, int | None
         if not roots.holds(target):
             return Path(prefix), mode
     return None, mode
+
+
+_real_paths = run_memo.memo()
+
+
+def real_folder(path: str) -> str:
+    """``os.path.realpath(path)``, each folder on the way looked at once per run (:mod:`emslint.run_memo`): a folder
+    that is not a symbolic link has its parent's real path and its own name, so a fleet's deployments share the
+    work for the folders above them. A path with ``.`` or ``..`` in it, or with a link on the way, is left to
+    ``realpath`` (``link/..`` is not the link's folder, and where a loop ends depends on the rest of the path)."""
+    absolute = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+    parts = absolute.split("/")
+    if os.name != "posix" or absolute.startswith("//") or any(p in (".", "..") for p in parts):
+        return os.path.realpath(path)
+    names: list[str] = []
+    current = absolute.rstrip("/") or "/"
+    while current not in _real_paths:
+        parent, name = os.path.split(current)
+        if not name:  # the file system root
+            run_memo.remember(_real_paths, current, os.path.realpath(current))
+            break
+        try:
+            link = stat.S_ISLNK(os.lstat(current).st_mode)
+        except (OSError, ValueError):
+            link = False  # not there: realpath keeps the name as it is
+        if link:  # realpath's own walk: what a link leads to (a loop, even) depends on the rest of the path
+            return os.path.realpath(path)
+        names.append(current)
+        current = parent
+    real: str = _real_paths[current]
+    for folder in reversed(names):
+        real = run_memo.remember(_real_paths, folder, os.path.join(real, os.path.basename(folder)))
+    return real
 
 
 def shown_path(display: Callable[[Path], str], path: Path) -> str:

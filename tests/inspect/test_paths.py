@@ -568,3 +568,41 @@ def _resolve_with(resolver, text: str, probe):
         return resolver(text)
     finally:
         paths._probe = original
+
+
+@posix_only
+@settings(max_examples=200, deadline=None)
+@given(asked=st.lists(st.lists(st.sampled_from(["fleet", "gw", "etc", "certs", "ca.pem", "alias", "linked", "out",
+                                                 "loop", "missing", "..", ".", ""]), max_size=6),
+                      min_size=1, max_size=8),
+       relative=st.booleans())
+@example(asked=[["alias", "gw", "etc"], ["fleet", "gw", "linked", ".."], ["loop", "x"]], relative=False)
+@example(asked=[["fleet", "gw", "loop"], ["fleet", "gw", "loop", "x"], ["fleet", "gw", "etc"]], relative=True)
+def test_real_folder_is_realpath_whatever_was_asked_before(tmp_path_factory, asked, relative):
+    """inspect.paths.real_folder keeps each folder's real path for the run: every answer equals os.path.realpath,
+    whatever was asked before it in the same run (links to folders in and out, links to links, loops, '.', '..',
+    missing folders, relative paths)."""
+    from emslint import run_memo
+    from emslint.inspect.paths import real_folder
+
+    base = tmp_path_factory.mktemp("real")
+    certs = base / "fleet" / "gw" / "etc" / "certs"
+    certs.mkdir(parents=True)
+    (certs / "ca.pem").write_text("x")
+    (base / "elsewhere").mkdir()
+    (base / "alias").symlink_to(base / "fleet", target_is_directory=True)
+    (base / "fleet" / "gw" / "linked").symlink_to(certs, target_is_directory=True)
+    (base / "fleet" / "gw" / "out").symlink_to(base / "elsewhere", target_is_directory=True)
+    (base / "loop").symlink_to(base / "loop")
+    (base / "fleet" / "gw" / "loop").symlink_to(base / "fleet" / "gw" / "loop2")
+    (base / "fleet" / "gw" / "loop2").symlink_to(base / "fleet" / "gw" / "loop")
+    cwd = os.getcwd()
+    os.chdir(base)
+    try:
+        run_memo.forget()
+        for parts in asked:
+            path = "/".join(parts) if relative else "/".join([str(base), *parts])
+            path = path or "."
+            assert real_folder(path) == os.path.realpath(path), path
+    finally:
+        os.chdir(cwd)

@@ -9,6 +9,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from emslint.filters.paths import path_ignored as _path_ignored
 from emslint.filters.selection import rule_shown, severity_override
@@ -620,3 +623,27 @@ def test_absolute_path_outside_cwd_is_named_in_full(tmp_path, monkeypatch):
     with pytest.raises(SettingsError) as info:
         load_settings(path)
     assert str(info.value).startswith(f"{path}:1: jobs must be")
+
+
+@hypothesis_settings(max_examples=100, deadline=None)
+@given(files=st.sets(st.sampled_from(["a/.emslint.toml", "a/b/pyproject.toml", "a/b/c/.emslint.toml",
+                                       "a/d/pyproject-other", "e/.emslint.toml"])),
+       asked=st.lists(st.sampled_from(["a", "a/b", "a/b/c", "a/b/c/f", "a/d", "a/d/g", "e", "e/h", "i"]),
+                      min_size=1, max_size=8))
+def test_the_folders_a_run_already_walked_give_the_same_answers(tmp_path_factory, files, asked):
+    """The resolver hands find_settings_file what earlier deployments found (a fleet shares the folders above
+    it): whatever the files and the order of the questions, each answer is that of a walk that knows nothing."""
+    base = tmp_path_factory.mktemp("walk")
+    for folder in ("a/b/c/f", "a/d/g", "e/h", "i"):
+        (base / folder).mkdir(parents=True, exist_ok=True)
+    for name in files:
+        if name.endswith("pyproject.toml"):
+            write(base / name, '[tool.emslint]\nfail_on = "high"\n')
+        elif name.endswith("pyproject-other"):
+            write(base / name.replace("pyproject-other", "pyproject.toml"), "[tool.ruff]\nline-length = 100\n")
+        else:
+            write(base / name, 'fail_on = "medium"\n')
+    known: dict = {}
+    for folder in asked:
+        alone = find_settings_file(base / folder)
+        assert find_settings_file(base / folder, known) == alone, folder

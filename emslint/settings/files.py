@@ -26,19 +26,31 @@ class SettingsError(Exception):
     """Bad settings; the message is one line naming the file, the line and the key."""
 
 
-def find_settings_file(start: Path) -> Path | None:
-    """The nearest settings file at or above ``start`` (a file's folder, or a folder)."""
+def find_settings_file(start: Path, known: dict[Path, Path | None] | None = None) -> Path | None:
+    """The nearest settings file at or above ``start`` (a file's folder, or a folder). ``known`` (folder -> its
+    nearest file) holds what earlier calls found and receives what this one finds: a fleet's deployments share the
+    folders above them."""
     here = Path(os.path.abspath(start))
     if not here.is_dir():
         here = here.parent
+    walked: list[Path] = []
+    found: Path | None = None
     for folder in (here, *here.parents):
+        if known is not None and folder in known:
+            found = known[folder]
+            break
+        walked.append(folder)
         candidate = folder / SETTINGS_FILE
         if candidate.is_file():
-            return candidate
+            found = candidate
+            break
         pyproject = folder / PYPROJECT
         if pyproject.is_file() and _has_tool_emslint(pyproject):
-            return pyproject
-    return None
+            found = pyproject
+            break
+    if known is not None:
+        known.update(dict.fromkeys(walked, found))
+    return found
 
 
 def _has_tool_emslint(pyproject: Path) -> bool:

@@ -116,7 +116,7 @@ class SettingsResolver:
             return Path(self.config)
         key = Path(os.path.abspath(folder))
         if key not in self._folders:
-            self._folders[key] = find_settings_file(key)
+            self._folders[key] = find_settings_file(key, self._folders)
         return self._folders[key]
 
     def _layered(self, path: Path | None) -> Settings:

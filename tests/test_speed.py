@@ -201,6 +201,7 @@ def test_certificate_caches_do_not_change_results():
         certificates._parsed.clear()
         certificates._signed.clear()
         certificates._static_facts.clear()
+        certificates._sans.clear()
 
     clear()
     cold = [t.to_dict() for t in lint([str(EXAMPLES), str(FIXTURES)]).targets]

@@ -139,6 +139,7 @@ _CACHE_SIZE = 512
 _parsed: dict[bytes, Material] = {}
 _signed: dict[tuple[Any, Any], bool] = {}
 _static_facts: dict[Any, Any] = {}
+_sans: dict[Any, Any] = {}
 
 
 _K = TypeVar("_K")
@@ -546,13 +547,19 @@ def weak_reason(cert: Any, *, anchor: bool = False) -> str | None:
 
 
 def sans(cert: Any) -> tuple[list[str], list[Any]] | None:
-    """(DNS names, IP addresses) of the subjectAltName extension, None when there is none."""
-    from cryptography import x509
+    """(DNS names, IP addresses) of the subjectAltName extension, None when there is none (read once per
+    certificate: the facts, the host-name match and its detail all ask)."""
+    found = _sans.get(cert, _NOT_READ)
+    if found is _NOT_READ:
+        from cryptography import x509
 
-    san = _extension(cert, x509.SubjectAlternativeName)
-    if san is None:
-        return None
-    return list(san.get_values_for_type(x509.DNSName)), list(san.get_values_for_type(x509.IPAddress))
+        san = _extension(cert, x509.SubjectAlternativeName)
+        found = _remember(_sans, cert, None if san is None else (
+            tuple(san.get_values_for_type(x509.DNSName)), tuple(san.get_values_for_type(x509.IPAddress))))
+    return None if found is None else (list(found[0]), list(found[1]))
+
+
+_NOT_READ = object()
 
 
 def _dns_match(pattern: str, host: str) -> bool:

@@ -111,7 +111,8 @@ class PathResolver:
             return early
         roots = self.roots
         # strings until a verdict is made (a Path for every candidate was a third of the time)
-        candidates = [text] if os.path.isabs(text) else [os.path.join(base, text) for base in self._bases]
+        candidates = [_as_pathlib_has_it(text)] if os.path.isabs(text) else [
+            _as_pathlib_has_it(os.path.join(base, text)) for base in self._bases]
         for candidate in candidates:
             if not roots.contains_lexically(candidate):
                 return ResolvedPath(
@@ -126,6 +127,14 @@ class PathResolver:
             )
         where = "as written" if os.path.isabs(text) else "relative to the microserver folder or the config folder"
         return ResolvedPath(text, Path(candidates[0]), MISSING, f"file not found ({where})")
+
+
+def _as_pathlib_has_it(candidate: str) -> str:
+    """``str(Path(candidate))``: no ``.`` component, no repeated or trailing ``/`` (``link/.`` would otherwise be
+    looked at through the link), computed only when there is something to remove."""
+    if "//" in candidate or "/./" in candidate or candidate.endswith(("/", "/.")) or candidate.startswith("./"):
+        return str(Path(candidate))
+    return candidate
 
 
 def _classify_text(text: str) -> ResolvedPath | None:

@@ -20,13 +20,14 @@ class _Compiled:
     """A match made ready to run. Its conditions are compiled on first use (most never run in a one-folder
     run: ~30 ms for all of them), once per process, and inherited by forked workers (see precompile)."""
 
-    __slots__ = ("_value", "_when", "index_key", "match", "null_matters", "quick", "tokens", "when_quick")
+    __slots__ = ("_value", "_when", "index_key", "match", "null_matters", "quick", "rejects", "tokens", "when_quick")
 
     def __init__(self, match: Match) -> None:
         self.match = match  # held, so that the id() key below is never reused while the entry lives
         self.null_matters = _mentions_null(match.schema)  # is the condition explicitly about null?
         self.tokens = tuple(split(match.pointer))
         self.quick = _quick(match.schema)
+        self.rejects = self.quick.rejects if self.quick is not None else None
         self.when_quick = _quick(match.when) if match.when else None
         # a wildcard over items that the condition wants with given values of one member (a role): an index of
         # the selection by that member skips the others without testing each (see _Index)
@@ -343,23 +344,26 @@ def evaluate(rules: list[Rule], doc: dict[str, Any], sources: Sources, *, profil
     for rule, matches in _plan(rules, profile):
         seen: set[tuple[str, str, int, int, int]] = set()
         for match, compiled in matches:
-            selected = selections.get(compiled.tokens)
+            tokens = compiled.tokens
+            selected = selections.get(tokens)
             if selected is None:
-                selected = selections[compiled.tokens] = select(doc, compiled.tokens)
+                selected = selections[tokens] = select(doc, tokens)
             if not selected:
                 continue
-            quick, null_matters = compiled.quick, compiled.null_matters
-            if compiled.index_key is not None and quick is not None and len(selected) > 4:
-                key, wanted = compiled.index_key
-                index = indexes.get((compiled.tokens, key))
+            rejects, null_matters = compiled.rejects, compiled.null_matters
+            index_key = compiled.index_key
+            if index_key is not None and len(selected) > 4:
+                key, wanted = index_key
+                index = indexes.get((tokens, key))
                 if index is None:
-                    index = indexes[(compiled.tokens, key)] = _Index(selected, key)
+                    index = indexes[(tokens, key)] = _Index(selected, key)
                 selected = index.subset(wanted)
-            candidates = [
-                (path, value)
-                for path, value in selected
-                if (value is not None or null_matters) and not (quick and quick.rejects(value))
-            ]
+            if rejects is None:
+                candidates = selected if null_matters else [pair for pair in selected if pair[1] is not None]
+            elif null_matters:
+                candidates = [pair for pair in selected if not rejects(pair[1])]
+            else:
+                candidates = [pair for pair in selected if pair[1] is not None and not rejects(pair[1])]
             if not candidates or (compiled.when_quick and compiled.when_quick.rejects(doc)):
                 continue
             when_ok = None  # the context condition is checked once something matches (conditions are pure)

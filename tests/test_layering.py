@@ -15,7 +15,7 @@ PACKAGE = ROOT / "emslint"
 LAYERS: list[tuple[str, ...]] = [
     ("emslint", "emslint.model", "emslint.printable", "emslint.errors", "emslint.debug", "emslint.profiling",
      "emslint.pointers", "emslint.fixes.model", "emslint.fixes.overlay", "emslint.user_cache",
-     "emslint.suggest", "emslint.records", "emslint.run_memo"),
+     "emslint.suggest", "emslint.records", "emslint.run_memo", "emslint.json_values"),
     ("emslint.settings",),
     ("emslint.read.result", "emslint.discover"),
     ("emslint.schema",),

@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emslint.facts.normalize import copy_json, deep_merge
+from emslint.facts.normalize import deep_merge
+from emslint.json_values import copy_json
 
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),

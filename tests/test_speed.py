@@ -195,18 +195,47 @@ def test_the_member_index_changes_no_finding(monkeypatch):
 
 
 def test_certificate_caches_do_not_change_results():
-    from emslint.inspect import certificates
+    from emslint.inspect import certificates, keymaterial
 
     def clear() -> None:
         certificates._parsed.clear()
         certificates._signed.clear()
         certificates._static_facts.clear()
         certificates._sans.clear()
+        keymaterial._described.clear()
 
     clear()
     cold = [t.to_dict() for t in lint([str(EXAMPLES), str(FIXTURES)]).targets]
     warm = [t.to_dict() for t in lint([str(EXAMPLES), str(FIXTURES)]).targets]
     assert cold == warm
+
+
+class _KeepsNothing(dict):
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+def test_the_facts_of_shared_files_are_those_of_each_deployment_alone(tmp_path, monkeypatch):
+    """keymaterial keeps the facts of a file content that several deployments share (a fleet's CA, an image's LSR
+    certificate) and copies them into each item, which later steps change (host names, chains, in_use): the facts
+    of every deployment equal those without the memo, for two copies of every example and the fixtures, in order
+    (a memo changed by one deployment shows in the next)."""
+    from emslint.inspect import keymaterial
+
+    fleet = tmp_path / "fleet"
+    for n in range(2):
+        for name in ("low", "medium", "high"):
+            shutil.copytree(EXAMPLES / name, fleet / f"{name}-{n}")
+    targets, _ = discover([str(fleet), str(FIXTURES)])
+
+    def facts() -> list[dict]:
+        return [build_facts(t, read_target(t, Settings()), Settings(), NOW) for t in targets]
+
+    keymaterial._described.clear()
+    kept = facts()
+    assert keymaterial._described  # the memo was used
+    monkeypatch.setattr(keymaterial, "_described", _KeepsNothing())
+    assert kept == facts()
 
 
 @pytest.mark.slow

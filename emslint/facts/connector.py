@@ -17,9 +17,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from emslint.facts.normalize import UNKNOWN_KEY, copy_json, deep_merge
+from emslint.facts.normalize import UNKNOWN_KEY, deep_merge
 from emslint.inspect.paths import OK, resolve_config_path
 from emslint.inspect.permissions import mode_facts
+from emslint.json_values import copy_json
 from emslint.pointers import split as pointer_tokens
 from emslint.pointers import value_at
 from emslint.read.entity_export import authenticator_fields, read_export_path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from emslint.json_values import copy_json
 from emslint.pointers import split as pointer_tokens
 
 UNKNOWN_KEY = "$unknown"
@@ -17,16 +18,6 @@ def deep_merge(defaults: Any, data: Any) -> Any:
             merged[key] = deep_merge(defaults[key], value) if key in defaults else value
         return merged
     return data
-
-
-def copy_json(value: Any) -> Any:
-    """A copy of a JSON value (objects and arrays copied, scalars shared): ``copy.deepcopy`` for the types JSON
-    has, at a fraction of its cost (every deployment copies the schema's defaults)."""
-    if isinstance(value, dict):
-        return {key: copy_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [copy_json(item) for item in value]
-    return value
 
 
 def coerce_bool(value: Any) -> Any:

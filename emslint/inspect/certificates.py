@@ -88,6 +88,7 @@ class Material:
     other: list[str] = field(default_factory=list)  # "a public key", "a certificate signing request", ...
     problems: list[str] = field(default_factory=list)  # blocks that did not parse (no content quoted)
     limits: list[str] = field(default_factory=list)  # bounds hit while reading (the file was not fully judged)
+    digest: bytes = b""  # SHA-256 of the content, when it came through parse_material_cached
 
     @property
     def empty(self) -> bool:
@@ -146,7 +147,8 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 
 
-def _remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
+def remember(cache: dict[_K, _V], key: _K, value: _V) -> _V:
+    """``cache[key] = value`` for the content caches of the inspect stage, emptied past _CACHE_SIZE entries."""
     if len(cache) >= _CACHE_SIZE:
         cache.clear()
     cache[key] = value
@@ -158,7 +160,11 @@ def parse_material_cached(data: bytes) -> Material:
 
     digest = hashlib.sha256(data).digest()
     found = _parsed.get(digest)
-    return found if found is not None else _remember(_parsed, digest, parse_material(data))
+    if found is None:
+        found = parse_material(data)
+        found.digest = digest
+        remember(_parsed, digest, found)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,7 +467,7 @@ def signed_by(child: Any, issuer: Any) -> bool:
         ok = _verify_signature(child, issuer.public_key())
     except Exception:  # InvalidSignature, unsupported algorithm, key/algorithm mismatch
         ok = False
-    return _remember(_signed, key, ok)
+    return remember(_signed, key, ok)
 
 
 _HASH_CLASSES = {
@@ -554,7 +560,7 @@ def sans(cert: Any) -> tuple[list[str], list[Any]] | None:
         from cryptography import x509
 
         san = _extension(cert, x509.SubjectAlternativeName)
-        found = _remember(_sans, cert, None if san is None else (
+        found = remember(_sans, cert, None if san is None else (
             tuple(san.get_values_for_type(x509.DNSName)), tuple(san.get_values_for_type(x509.IPAddress))))
     return None if found is None else (list(found[0]), list(found[1]))
 
@@ -629,7 +635,7 @@ def _static_certificate_facts(cert: Any) -> dict[str, Any]:
     """The part of :func:`certificate_facts` that does not depend on the time: a fresh dict in key order."""
     found = _static_facts.get(cert)
     if found is None:
-        found = _remember(_static_facts, cert, _compute_static_facts(cert))
+        found = remember(_static_facts, cert, _compute_static_facts(cert))
     facts = dict(found)
     if facts["san"] is not None:
         facts["san"] = list(facts["san"])
@@ -687,7 +693,7 @@ def ca_list_facts(certs: list[Any], now: datetime) -> dict[str, Any]:
     key = ("ca-list", *certs)
     counts = _static_facts.get(key)
     if counts is None:
-        counts = _remember(_static_facts, key, (
+        counts = remember(_static_facts, key, (
             sum(1 for c in certs if not can_issue(c)),
             sum(1 for c in certs if weak_reason(c, anchor=is_self_signed(c)) is not None),
         ))

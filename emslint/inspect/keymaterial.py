@@ -87,6 +87,7 @@ from emslint.inspect.key_settings import (
 from emslint.inspect.paths import OK, ResolvedPath, shown_path
 from emslint.inspect.permissions import mode_facts
 from emslint.inspect.quiet import quiet
+from emslint.json_values import copy_json
 
 ITEM_KEYS: tuple[str, ...] = (
     "at",
@@ -310,27 +311,45 @@ def _wants_mode(entry: _Entry) -> bool:
 
 
 def _describe(entry: _Entry, now: datetime) -> None:
+    """Set the item's facts of the file's content (format, certificates, key, CA list, summary). Fleets share
+    files (one CA, an image's LSR certificate and key): the facts of a content, for an expected kind, a moment and
+    a status, are kept (bounded) and copied into each item, which later steps change."""
+    item, material = entry.item, entry.material
+    if not material.empty:
+        entry.certs = list(material.certs)
+    key = (material.digest, entry.spec.expects, now, item["status"]) if material.digest else None
+    fields = _described.get(key) if key is not None else None
+    if fields is None:
+        fields = _content_facts(material, entry.spec.expects, item["status"], now)
+        if key is not None:
+            c.remember(_described, key, fields)
+    item.update(copy_json(fields))
 
-    item, material, expects = entry.item, entry.material, entry.spec.expects
-    item["format"] = material.format if material.format in ("pem", "der", "pkcs12") else None
+
+_described: dict[tuple[bytes, str, datetime, str], dict[str, Any]] = {}
+
+
+def _content_facts(material: Any, expects: str, status: str, now: datetime) -> dict[str, Any]:
+    """The item fields that depend only on the content, the expected kind, the status so far and ``now``."""
+    fields: dict[str, Any] = {"format": material.format if material.format in ("pem", "der", "pkcs12") else None}
     found, wrong = _found(material, expects)
-    item["found"] = found
+    fields["found"] = found
     if material.empty:
-        return
-    entry.certs = list(material.certs)
+        return fields
     if material.certs:
         from emslint.inspect.certificate_entries import certificate_entries
 
-        item["cert"] = c.certificate_facts(material.certs[0], now)
-        item["certs"] = certificate_entries(material.certs, now, trust=expects == "ca-list", in_use=None)
+        fields["cert"] = c.certificate_facts(material.certs[0], now)
+        fields["certs"] = certificate_entries(material.certs, now, trust=expects == "ca-list", in_use=None)
     if expects == "ca-list" and material.certs:
-        item["ca"] = c.ca_list_facts(material.certs, now)
+        fields["ca"] = c.ca_list_facts(material.certs, now)
     if material.keys or material.pkcs12:
-        item["key"] = _key_facts(material)
+        fields["key"] = _key_facts(material)
     if wrong:
-        item.update(status="wrong-kind", detail=wrong)
-    elif item["status"] == "ok":
-        item["detail"] = _summary(item, now)
+        fields.update(status="wrong-kind", detail=wrong)
+    elif status == "ok":
+        fields["detail"] = _summary({"cert": None, "ca": None, "key": None, "certs": None, **fields}, now)
+    return fields
 
 
 def _found(material: Any, expects: str) -> tuple[str | None, str | None]:

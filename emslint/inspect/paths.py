@@ -246,7 +246,7 @@ def _probe(text: str, candidate: str, roots: _Roots) -> ResolvedPath | None:
                 OUTSIDE_ROOT,
                 f"'{text}' leads outside the scanned folder{roots.plural} through a symbolic link",
             )
-        if mode is _NOT_LOOKED_AT:  # the candidate is a root or above one: the walk had nothing to look at
+        if mode == _NOT_LOOKED_AT:  # the candidate is a root or above one: the walk had nothing to look at
             mode = os.lstat(candidate).st_mode if os.path.lexists(candidate) else None
         if mode is None:
             return None
@@ -299,36 +299,31 @@ def _walk(candidate: str | Path, roots: _Roots) -> tuple[Path | None, int | None
     return None, mode
 
 
-_real_paths = run_memo.memo()
+_link_free = run_memo.memo()  # folders whose every component is known not to be a symbolic link
 
 
 def real_folder(path: str) -> str:
-    """``os.path.realpath(path)``, each folder on the way looked at once per run (:mod:`emslint.run_memo`): a folder
-    that is not a symbolic link has its parent's real path and its own name, so a fleet's deployments share the
-    work for the folders above them. A path with ``.`` or ``..`` in it, or with a link on the way, is left to
-    ``realpath`` (``link/..`` is not the link's folder, and where a loop ends depends on the rest of the path)."""
+    """``os.path.realpath(path)``, each folder on the way looked at once per run (:mod:`emslint.run_memo`): an
+    absolute path without ``.``, ``..``, ``//`` or a link on the way is its own real path, so a fleet's
+    deployments share the work for the folders above them. Anything else is left to ``realpath`` (``link/..``
+    is not the link's folder, and where a loop ends depends on the rest of the path)."""
     absolute = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
-    parts = absolute.split("/")
-    if os.name != "posix" or absolute.startswith("//") or any(p in (".", "..") for p in parts):
+    if os.name != "posix" or "//" in absolute or any(p in (".", "..") for p in absolute.split("/")):
         return os.path.realpath(path)
-    names: list[str] = []
-    current = absolute.rstrip("/") or "/"
-    while current not in _real_paths:
-        parent, name = os.path.split(current)
-        if not name:  # the file system root
-            run_memo.remember(_real_paths, current, os.path.realpath(current))
-            break
+    real = absolute.rstrip("/") or "/"
+    walked: list[str] = []
+    current = real
+    while current != "/" and current not in _link_free:
         try:
             link = stat.S_ISLNK(os.lstat(current).st_mode)
         except (OSError, ValueError):
             link = False  # not there: realpath keeps the name as it is
-        if link:  # realpath's own walk: what a link leads to (a loop, even) depends on the rest of the path
+        if link:
             return os.path.realpath(path)
-        names.append(current)
-        current = parent
-    real: str = _real_paths[current]
-    for folder in reversed(names):
-        real = run_memo.remember(_real_paths, folder, os.path.join(real, os.path.basename(folder)))
+        walked.append(current)
+        current = os.path.dirname(current)
+    for folder in walked:
+        run_memo.remember(_link_free, folder, True)
     return real
 
 

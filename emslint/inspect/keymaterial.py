@@ -320,7 +320,12 @@ def _describe(entry: _Entry, now: datetime) -> None:
     key = (material.digest, entry.spec.expects, now, item["status"]) if material.digest else None
     fields = _described.get(key) if key is not None else None
     if fields is None:
-        fields = _content_facts(material, entry.spec.expects, item["status"], now)
+        fields = {}
+        try:
+            _content_facts(fields, material, entry.spec.expects, item["status"], now)
+        except Exception:
+            item.update(fields)  # what was found before hostile content stopped it (the caller marks the rest)
+            raise
         if key is not None:
             c.remember(_described, key, fields)
     item.update(copy_json(fields))
@@ -329,13 +334,14 @@ def _describe(entry: _Entry, now: datetime) -> None:
 _described: dict[tuple[bytes, str, datetime, str], dict[str, Any]] = {}
 
 
-def _content_facts(material: Any, expects: str, status: str, now: datetime) -> dict[str, Any]:
-    """The item fields that depend only on the content, the expected kind, the status so far and ``now``."""
-    fields: dict[str, Any] = {"format": material.format if material.format in ("pem", "der", "pkcs12") else None}
+def _content_facts(fields: dict[str, Any], material: Any, expects: str, status: str, now: datetime) -> None:
+    """Fill ``fields`` with the item fields that depend only on the content, the expected kind, the status so far
+    and ``now``, in order (what was filled stays when a step raises)."""
+    fields["format"] = material.format if material.format in ("pem", "der", "pkcs12") else None
     found, wrong = _found(material, expects)
     fields["found"] = found
     if material.empty:
-        return fields
+        return
     if material.certs:
         from emslint.inspect.certificate_entries import certificate_entries
 
@@ -349,7 +355,6 @@ def _content_facts(material: Any, expects: str, status: str, now: datetime) -> d
         fields.update(status="wrong-kind", detail=wrong)
     elif status == "ok":
         fields["detail"] = _summary({"cert": None, "ca": None, "key": None, "certs": None, **fields}, now)
-    return fields
 
 
 def _found(material: Any, expects: str) -> tuple[str | None, str | None]:

@@ -8,7 +8,11 @@ reading of it. Each memo starts over past :data:`LIMIT` entries, so memory stays
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 LIMIT = 4096
 _memos: list[dict[Any, Any]] = []
@@ -33,3 +37,24 @@ def forget() -> None:
     """Start a run: every memo empty."""
     for found in _memos:
         found.clear()
+
+
+def nearest_above(folder: str, look: Callable[[str], _T | None], known: dict[str, _T | None]) -> _T | None:
+    """The first answer ``look`` gives at ``folder`` (absolute) or a folder above it, None when none gives one.
+    ``known`` holds what earlier walks found and receives the answer for every folder this one passed."""
+    walked: list[str] = []
+    current = folder
+    found: _T | None = None
+    while True:
+        if current in known:
+            found = known[current]
+            break
+        walked.append(current)
+        found = look(current)
+        parent = os.path.dirname(current)
+        if found is not None or parent == current:
+            break
+        current = parent
+    for each in walked:
+        remember(known, each, found)
+    return found

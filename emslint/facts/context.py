@@ -32,33 +32,15 @@ def _holds_git(folder: str) -> bool:
 
 def git_work_tree(folder: Path) -> Path | None:
     """The nearest folder at or above ``folder`` (as an absolute path, symlinks resolved) that holds ``.git``."""
-    found = _nearest_work_tree(real_folder(os.fspath(folder)))
+    found = run_memo.nearest_above(real_folder(os.fspath(folder)), _git_folder, _work_trees)
     return Path(found) if found is not None else None
 
 
 _work_trees = run_memo.memo()  # folder -> the nearest work tree at or above it (the tally asks again, too)
 
 
-def _nearest_work_tree(folder: str) -> str | None:
-    walked: list[str] = []
-    current = folder
-    found: str | None
-    while True:
-        if current in _work_trees:
-            found = _work_trees[current]
-            break
-        walked.append(current)
-        if _holds_git(current):
-            found = current
-            break
-        parent = os.path.dirname(current)
-        if parent == current:
-            found = None
-            break
-        current = parent
-    for each in walked:
-        run_memo.remember(_work_trees, each, found)
-    return found
+def _git_folder(folder: str) -> str | None:
+    return folder if _holds_git(folder) else None
 
 
 def deployment_context(folder: Path, setting: str) -> str:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from emslint import run_memo
 from emslint.settings.model import Settings
 from emslint.settings.options import OPTIONS, SPELLING, Invalid, did_you_mean
 from emslint.settings.toml_lines import key_lines, norm, syntax_error
@@ -26,31 +27,25 @@ class SettingsError(Exception):
     """Bad settings; the message is one line naming the file, the line and the key."""
 
 
-def find_settings_file(start: Path, known: dict[Path, Path | None] | None = None) -> Path | None:
+def find_settings_file(start: Path, known: dict[str, Path | None] | None = None) -> Path | None:
     """The nearest settings file at or above ``start`` (a file's folder, or a folder). ``known`` (folder -> its
     nearest file) holds what earlier calls found and receives what this one finds: a fleet's deployments share the
     folders above them."""
     here = Path(os.path.abspath(start))
     if not here.is_dir():
         here = here.parent
-    walked: list[Path] = []
-    found: Path | None = None
-    for folder in (here, *here.parents):
-        if known is not None and folder in known:
-            found = known[folder]
-            break
-        walked.append(folder)
-        candidate = folder / SETTINGS_FILE
-        if candidate.is_file():
-            found = candidate
-            break
-        pyproject = folder / PYPROJECT
-        if pyproject.is_file() and _has_tool_emslint(pyproject):
-            found = pyproject
-            break
-    if known is not None:
-        known.update(dict.fromkeys(walked, found))
-    return found
+    return run_memo.nearest_above(str(here), _settings_file_in, {} if known is None else known)
+
+
+def _settings_file_in(folder: str) -> Path | None:
+    """``.emslint.toml``, else a pyproject.toml with ``[tool.emslint]``, in ``folder``."""
+    candidate = Path(folder) / SETTINGS_FILE
+    if candidate.is_file():
+        return candidate
+    pyproject = Path(folder) / PYPROJECT
+    if pyproject.is_file() and _has_tool_emslint(pyproject):
+        return pyproject
+    return None
 
 
 def _has_tool_emslint(pyproject: Path) -> bool:

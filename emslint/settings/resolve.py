@@ -88,6 +88,7 @@ class SettingsResolver:
         self._files: dict[Path | None, Settings] = {}
         self._targets: dict[Path | None, Settings] = {}
         self._folders: dict[Path, Path | None] = {}
+        self._above: dict[str, Path | None] = {}  # every folder walked up from: its nearest settings file
         if config is not None and not Path(config).is_file():
             raise SettingsError(f"--config: no such file: {config}")
         start = Path(cwd) if cwd is not None else Path.cwd()
@@ -116,7 +117,7 @@ class SettingsResolver:
             return Path(self.config)
         key = Path(os.path.abspath(folder))
         if key not in self._folders:
-            self._folders[key] = find_settings_file(key, self._folders)
+            self._folders[key] = find_settings_file(key, self._above)
         return self._folders[key]
 
     def _layered(self, path: Path | None) -> Settings:
